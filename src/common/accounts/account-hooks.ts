@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+export interface SupporterStatus {
+  active: boolean;
+  since: string | null;
+  until: string | null;
+  recurring: boolean;
+}
+
+export const NOT_A_SUPPORTER: SupporterStatus = { active: false, since: null, until: null, recurring: false };
+
+type Eraser = (manager: EntityManager, userId: string) => Promise<void>;
+type SupporterReader = (userIds: string[]) => Promise<Map<string, SupporterStatus>>;
+type UnreadCounter = (userId: string) => Promise<number>;
+
+/**
+ * Lets feature modules take part in account-wide concerns without the users
+ * module depending on them: erasure (in the erasure transaction), supporter
+ * status and unread notification counts.
+ */
+@Injectable()
+export class AccountHooks {
+  private readonly erasers: Eraser[] = [];
+  private supporterReader: SupporterReader = async () => new Map();
+  private unreadCounter: UnreadCounter = async () => 0;
+
+  onErase(eraser: Eraser): void {
+    this.erasers.push(eraser);
+  }
+
+  provideSupporterStatus(reader: SupporterReader): void {
+    this.supporterReader = reader;
+  }
+
+  provideUnreadCount(counter: UnreadCounter): void {
+    this.unreadCounter = counter;
+  }
+
+  async runErasers(manager: EntityManager, userId: string): Promise<void> {
+    for (const eraser of this.erasers) await eraser(manager, userId);
+  }
+
+  async supporterStatuses(userIds: string[]): Promise<Map<string, SupporterStatus>> {
+    return userIds.length === 0 ? new Map() : this.supporterReader([...new Set(userIds)]);
+  }
+
+  async supporterStatus(userId: string): Promise<SupporterStatus> {
+    return (await this.supporterStatuses([userId])).get(userId) ?? NOT_A_SUPPORTER;
+  }
+
+  unreadCount(userId: string): Promise<number> {
+    return this.unreadCounter(userId);
+  }
+}

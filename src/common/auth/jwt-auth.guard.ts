@@ -1,0 +1,63 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AppConfig } from '../../config/app-config';
+import { AppError } from '../errors/app-error';
+import { CMS_KEY, PUBLIC_KEY } from './auth.decorators';
+
+export const CMS_CLIENT_MARK = 'cmsClient';
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Global authentication: every route needs a valid access token unless it is
+ * `@Public()`. On public routes a token is read when present so responses can
+ * be personalised, and a bad one is ignored rather than refused.
+ */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
+    const request = context.switchToHttp().getRequest<FastifyRequest & Record<string, unknown>>();
+    const hasToken = typeof request.headers.authorization === 'string';
+
+    if (this.reflector.getAllAndOverride<boolean>(CMS_KEY, targets) && !hasToken) {
+      const apiKey = request.headers['x-api-key'];
+      if (typeof apiKey === 'string' && this.config.cmsApiKey && sameSecret(apiKey, this.config.cmsApiKey)) {
+        request[CMS_CLIENT_MARK] = true;
+        return true;
+      }
+      if (apiKey !== undefined) throw new AppError('UNAUTHENTICATED', 'The API key is not valid');
+    }
+    if (isPublic) {
+      if (!hasToken) return true;
+      try {
+        await super.canActivate(context);
+      } catch {
+        // A stale token on a public read should not block reading.
+      }
+      return true;
+    }
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (error || !user) throw new AppError('UNAUTHENTICATED', 'A valid access token is required');
+    return user;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Every stable error code a client can receive, with its HTTP status and title.
+ * Feature modules add their codes here so the whole contract is in one table.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  INVALID_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  INVALID_CURSOR: { status: 400, title: 'The pagination cursor is not valid' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
+  INVALID_CREDENTIALS: { status: 401, title: 'The email or password is wrong' },
+  INVALID_REFRESH_TOKEN: { status: 401, title: 'The refresh token is not valid' },
+  FORBIDDEN: { status: 403, title: 'You are not allowed to do this' },
+  ACCOUNT_SUSPENDED: { status: 403, title: 'The account is suspended' },
+  ACCOUNT_BANNED: { status: 403, title: 'The account is banned' },
+  INVALID_PASSWORD: { status: 403, title: 'The password is wrong' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  USER_NOT_FOUND: { status: 404, title: 'The user does not exist' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  EMAIL_TAKEN: { status: 409, title: 'The email is already registered' },
+  DISPLAY_NAME_TAKEN: { status: 409, title: 'The display name is already taken' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not available' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

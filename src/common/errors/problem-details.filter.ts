@@ -1,0 +1,52 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './app-error';
+import { genericCodeForStatus, PROBLEM_CONTENT_TYPE, ProblemDetails, problemFor } from './problem-details';
+
+/**
+ * Turns anything thrown into RFC 9457 problem+json. Only AppError details and
+ * framework messages we chose reach the client; driver text, SQL and stacks are logged.
+ */
+function toProblem(exception: unknown, logger: Logger): { problem: ProblemDetails; headers: Record<string, string> } {
+  if (exception instanceof AppError) {
+    return { problem: problemFor(exception.code, exception.detail, exception.errors), headers: exception.headers ?? {} };
+  }
+  if (exception instanceof ThrottlerException) {
+    return { problem: problemFor('RATE_LIMITED', 'Too many requests; try again later'), headers: {} };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    // Nest re-throws Fastify's body-parser errors as plain HttpExceptions, keeping only the message.
+    const code = status === 400 && /JSON/.test(exception.message) ? 'INVALID_JSON' : genericCodeForStatus(status);
+    const detail = status === 404 ? 'No such resource' : undefined;
+    if (status >= 500) logger.error(exception);
+    return { problem: problemFor(code, detail), headers: {} };
+  }
+  logger.error(exception instanceof Error ? { err: exception } : { exception }, 'Unhandled error');
+  return { problem: problemFor('INTERNAL_ERROR', 'Something went wrong on our side'), headers: {} };
+}
+
+function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest | undefined,
+  problem: ProblemDetails,
+  headers: Record<string, string>,
+) {
+  if (request) problem.instance = request.url.split('?')[0];
+  for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const { problem, headers } = toProblem(exception, this.logger);
+    sendProblem(reply, request, problem, headers);
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AllowSanctioned, Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
+import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { DeleteMeDto, UpdateMeDto } from './dto/update-me.dto';
+import { ProfileView, UserView } from './dto/user.views';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller()
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @Auth()
+  @ApiOperation({ summary: 'The signed-in reader, with email, supporter status and unread notifications' })
+  @ApiOkResponse({ type: UserView })
+  getMe(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
+    return this.users.getMe(user.id);
+  }
+
+  @Patch('me')
+  @Auth()
+  @ApiOperation({ summary: 'Change display name or bio' })
+  @ApiOkResponse({ type: UserView })
+  updateMe(@CurrentUser() user: AuthenticatedUser, @Body() body: UpdateMeDto): Promise<UserView> {
+    return this.users.updateMe(user.id, body);
+  }
+
+  @Delete('me')
+  @Auth()
+  @AllowSanctioned()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Erase the account: identity and sessions go; comments stay as authorless tombstones' })
+  @ApiNoContentResponse()
+  deleteMe(@CurrentUser() user: AuthenticatedUser, @Body() body: DeleteMeDto): Promise<void> {
+    return this.users.eraseAccount(user.id, body.password);
+  }
+
+  @Get('users/:id')
+  @Public()
+  @ApiOperation({ summary: 'A reader\'s public profile' })
+  @ApiOkResponse({ type: ProfileView })
+  getProfile(@Param('id') id: string): Promise<ProfileView> {
+    return this.users.getProfile(id);
+  }
+}

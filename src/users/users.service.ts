@@ -1,0 +1,139 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AccountHooks, NOT_A_SUPPORTER } from '../common/accounts/account-hooks';
+import { Role } from '../common/auth/role';
+import { AppError } from '../common/errors/app-error';
+import { AppConfig } from '../config/app-config';
+import { ProfileView, UserView } from './dto/user.views';
+import { PasswordHasher } from './password-hasher';
+import { User } from './user.entity';
+import { NewUser, ProfileChanges, UsersRepository } from './users.repository';
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly hooks: AccountHooks,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.admin) await this.ensureAdmin(this.config.admin.email, this.config.admin.password);
+  }
+
+  async createAccount(input: { email: string; password: string; displayName: string; role?: Role }): Promise<User> {
+    const passwordHash = await this.hasher.hash(input.password);
+    const user: NewUser = { email: input.email, displayName: input.displayName, passwordHash, role: input.role };
+    return this.users.insertUser(user);
+  }
+
+  /** Returns the account only when the password matches; same cost whether or not the email exists. */
+  async findByCredentials(email: string, password: string): Promise<User | null> {
+    const user = await this.users.findActiveByEmail(email);
+    const matches = await this.hasher.verify(user?.passwordHash, password);
+    return user && matches ? user : null;
+  }
+
+  async findActive(id: string): Promise<User> {
+    const user = isUuid(id) ? await this.users.findActiveById(id) : null;
+    if (!user) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
+    return user;
+  }
+
+  async getProfile(id: string): Promise<ProfileView> {
+    const user = await this.findActive(id);
+    const supporter = await this.hooks.supporterStatus(user.id);
+    return toProfile(user, supporter.active);
+  }
+
+  /** Profiles of many readers in one query, in the order of `ids`; erased ones are left out. */
+  async getProfiles(ids: string[]): Promise<ProfileView[]> {
+    const [users, supporters] = await Promise.all([this.users.findActiveByIds(ids), this.hooks.supporterStatuses(ids)]);
+    const byId = new Map(users.map((user) => [user.id, user]));
+    return ids
+      .map((id) => byId.get(id))
+      .filter((user): user is User => user !== undefined)
+      .map((user) => toProfile(user, supporters.get(user.id)?.active ?? false));
+  }
+
+  async getMe(userId: string): Promise<UserView> {
+    const user = await this.findActive(userId);
+    const [supporter, unreadNotifications] = await Promise.all([
+      this.hooks.supporterStatus(user.id),
+      this.hooks.unreadCount(user.id),
+    ]);
+    return toUserView(user, supporter, unreadNotifications);
+  }
+
+  async updateMe(userId: string, changes: ProfileChanges): Promise<UserView> {
+    await this.users.updateProfile(userId, changes);
+    return this.getMe(userId);
+  }
+
+  /** Erases identity, sessions and (through the hooks) authored content, in one transaction. */
+  async eraseAccount(userId: string, password: string): Promise<void> {
+    const user = await this.findActive(userId);
+    if (!(await this.hasher.verify(user.passwordHash, password))) {
+      throw new AppError('INVALID_PASSWORD', 'The password does not match this account');
+    }
+    await this.users.transaction(async (manager) => {
+      await this.hooks.runErasers(manager, userId);
+      await this.users.eraseIdentity(manager, userId);
+    });
+  }
+
+  async setRole(userId: string, role: Role): Promise<void> {
+    await this.findActive(userId);
+    await this.users.setRole(userId, role);
+  }
+
+  private async ensureAdmin(email: string, password: string): Promise<void> {
+    const existing = await this.users.findActiveByEmail(email);
+    if (existing) {
+      if (existing.role !== 'admin') await this.users.setRole(existing.id, 'admin');
+      return;
+    }
+    try {
+      await this.createAccount({ email, password, displayName: 'Administrator', role: 'admin' });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'EMAIL_TAKEN') return this.ensureAdmin(email, password);
+      await this.createAccount({ email, password, displayName: `Admin ${Date.now().toString(36)}`, role: 'admin' });
+    }
+    this.logger.log('Created the first admin account from ADMIN_EMAIL');
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+export function toProfile(user: User, isSupporter: boolean): ProfileView {
+  return {
+    id: user.id,
+    displayName: user.displayName ?? '',
+    bio: user.bio,
+    role: user.role,
+    isSupporter,
+    createdAt: user.createdAt.toISOString(),
+    followerCount: user.followerCount,
+    followingCount: user.followingCount,
+    commentCount: user.commentCount,
+  };
+}
+
+export function toUserView(user: User, supporter = NOT_A_SUPPORTER, unreadNotifications = 0): UserView {
+  const now = new Date();
+  return {
+    ...toProfile(user, supporter.active),
+    email: user.email ?? '',
+    supporter,
+    unreadNotifications,
+    suspendedUntil: user.suspendedUntil && user.suspendedUntil > now ? user.suspendedUntil.toISOString() : null,
+    banned: user.bannedAt !== null,
+  };
+}
+

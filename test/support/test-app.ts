@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+
+export const TEST_JWT_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
+
+/** The environment every e2e app starts from; rate limits high unless a test lowers them. */
+export function testEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: process.env.TEST_DATABASE_URL,
+    DATABASE_POOL_SIZE: '10',
+    JWT_SECRET: TEST_JWT_SECRET,
+    RATE_LIMIT_MAX: '100000',
+    AUTH_RATE_LIMIT_MAX: '100000',
+    COMMENT_RATE_LIMIT_MAX: '100000',
+    CHECKOUT_RATE_LIMIT_MAX: '100000',
+    PUBLIC_SITE_URL: 'https://news.example',
+    ...extra,
+  };
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  config: AppConfig;
+  db: DataSource;
+  close(): Promise<void>;
+}
+
+/** Starts the real application (same factory as main.ts) on the run's test database. */
+export async function createTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig(testEnvironment(extraEnv));
+  const app = await createApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    config,
+    db: app.get(DataSource),
+    close: () => app.close(),
+  };
+}
