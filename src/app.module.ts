@@ -3,8 +3,10 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
-import { AccountHooksModule } from './common/accounts/accounts-hooks.module';
+import { CommentsModule } from './comments/comments.module';
+import { HooksModule } from './common/hooks/hooks.module';
 import { AccessGuard } from './common/auth/access.guard';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
@@ -30,10 +32,12 @@ export class AppModule {
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: config.rateLimit.windowSeconds * 1000, limit: config.rateLimit.max }],
         }),
-        AccountHooksModule,
+        HooksModule,
         HealthModule,
         UsersModule,
         AuthModule,
+        ArticlesModule,
+        CommentsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

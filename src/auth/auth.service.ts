@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
-import { AccountHooks } from '../common/accounts/account-hooks';
+import { AccountHooks } from '../common/hooks/account-hooks';
 import { AppConfig } from '../config/app-config';
 import { UsersService } from '../users/users.service';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims } from './access-token';

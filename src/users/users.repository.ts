@@ -83,6 +83,29 @@ export class UsersRepository {
     });
   }
 
+  async adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
+    await manager.query(`UPDATE users SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
+  }
+
+  /** Moves both sides of a follow at once: the follower's following and the followee's followers. */
+  async adjustFollowCounts(manager: EntityManager, followerId: string, followeeId: string, delta: number): Promise<void> {
+    await manager.query(
+      `UPDATE users SET
+         following_count = following_count + CASE WHEN id = $1 THEN $3 ELSE 0 END,
+         follower_count = follower_count + CASE WHEN id = $2 THEN $3 ELSE 0 END
+       WHERE id IN ($1, $2)`,
+      [followerId, followeeId, delta],
+    );
+  }
+
+  async setSanctions(
+    id: string,
+    changes: { suspendedUntil?: Date | null; bannedAt?: Date | null },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.update(User, { id }, changes);
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AccountHooks, NOT_A_SUPPORTER } from '../common/accounts/account-hooks';
+import { EntityManager } from 'typeorm';
+import { AccountHooks, NOT_A_SUPPORTER } from '../common/hooks/account-hooks';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
@@ -84,9 +85,32 @@ export class UsersService implements OnApplicationBootstrap {
     });
   }
 
-  async setRole(userId: string, role: Role): Promise<void> {
+  /** Counter of the author's visible comments; call inside the comment's transaction. */
+  adjustCommentCount(manager: EntityManager, userId: string, delta: number): Promise<void> {
+    return this.users.adjustCommentCount(manager, userId, delta);
+  }
+
+  /** Follower and following counters; call inside the follow's transaction. */
+  adjustFollowCounts(manager: EntityManager, followerId: string, followeeId: string, delta: number): Promise<void> {
+    return this.users.adjustFollowCounts(manager, followerId, followeeId, delta);
+  }
+
+  /** Suspension and ban fields; `undefined` leaves one as it is. */
+  setSanctions(
+    userId: string,
+    changes: { suspendedUntil?: Date | null; bannedAt?: Date | null },
+    manager?: EntityManager,
+  ): Promise<void> {
+    return this.users.setSanctions(userId, changes, manager);
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.users.transaction(work);
+  }
+
+  async setRole(userId: string, role: Role, manager?: EntityManager): Promise<void> {
     await this.findActive(userId);
-    await this.users.setRole(userId, role);
+    await this.users.setRole(userId, role, manager);
   }
 
   private async ensureAdmin(email: string, password: string): Promise<void> {

@@ -42,7 +42,7 @@ export async function registerReader(
   };
 }
 
-/** Registers a reader and gives them a staff role directly in the database, then signs in again. */
+/** Registers a reader and gives them a staff role in the database (roles are read on every request). */
 export async function registerStaff(http: TestAgent, db: DataSource, role: 'moderator' | 'admin'): Promise<RegisteredReader> {
   const reader = await registerReader(http);
   await db.query('UPDATE users SET role = $2 WHERE id = $1', [reader.id, role]);

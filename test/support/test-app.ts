@@ -21,6 +21,7 @@ export function testEnvironment(extra: Record<string, string> = {}): NodeJS.Proc
     COMMENT_RATE_LIMIT_MAX: '100000',
     CHECKOUT_RATE_LIMIT_MAX: '100000',
     PUBLIC_SITE_URL: 'https://news.example',
+    CMS_API_KEY: 'test-cms-api-key-0123456789',
     ...extra,
   };
 }

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   INVALID_PASSWORD: { status: 403, title: 'The password is wrong' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   USER_NOT_FOUND: { status: 404, title: 'The user does not exist' },
+  ARTICLE_NOT_FOUND: { status: 404, title: 'The article does not exist' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   EMAIL_TAKEN: { status: 409, title: 'The email is already registered' },

@@ -13,17 +13,19 @@ export const NOT_A_SUPPORTER: SupporterStatus = { active: false, since: null, un
 type Eraser = (manager: EntityManager, userId: string) => Promise<void>;
 type SupporterReader = (userIds: string[]) => Promise<Map<string, SupporterStatus>>;
 type UnreadCounter = (userId: string) => Promise<number>;
+type IgnoreReader = (viewerId: string) => Promise<string[]>;
 
 /**
  * Lets feature modules take part in account-wide concerns without the users
  * module depending on them: erasure (in the erasure transaction), supporter
- * status and unread notification counts.
+ * status, unread notification counts and the viewer's ignore list.
  */
 @Injectable()
 export class AccountHooks {
   private readonly erasers: Eraser[] = [];
   private supporterReader: SupporterReader = async () => new Map();
   private unreadCounter: UnreadCounter = async () => 0;
+  private ignoreReader: IgnoreReader = async () => [];
 
   onErase(eraser: Eraser): void {
     this.erasers.push(eraser);
@@ -35,6 +37,10 @@ export class AccountHooks {
 
   provideUnreadCount(counter: UnreadCounter): void {
     this.unreadCounter = counter;
+  }
+
+  provideIgnoredUsers(reader: IgnoreReader): void {
+    this.ignoreReader = reader;
   }
 
   async runErasers(manager: EntityManager, userId: string): Promise<void> {
@@ -51,5 +57,10 @@ export class AccountHooks {
 
   unreadCount(userId: string): Promise<number> {
     return this.unreadCounter(userId);
+  }
+
+  /** Readers the viewer ignores: their comments are left out of what the viewer reads. */
+  ignoredUserIds(viewerId: string | undefined): Promise<string[]> {
+    return viewerId ? this.ignoreReader(viewerId) : Promise.resolve([]);
   }
 }

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Article } from './article.entity';
+
+export interface ArticleFields {
+  title: string;
+  url: string;
+  publishedAt: Date | null | undefined;
+  commentsOpen: boolean | undefined;
+  appealId: string | null | undefined;
+}
+
+@Injectable()
+export class ArticlesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Article | null> {
+    return manager.findOne(Article, { where: { id } });
+  }
+
+  /** Inserts or updates in one statement; fields left undefined keep their stored value. */
+  async upsert(id: string, fields: ArticleFields): Promise<{ article: Article; created: boolean }> {
+    const rows: (Record<string, unknown> & { created: boolean })[] = await this.dataSource.query(
+      `INSERT INTO articles AS a (id, title, url, published_at, comments_open, appeal_id)
+       VALUES ($1, $2, $3, $4, COALESCE($5, true), $6)
+       ON CONFLICT (id) DO UPDATE SET
+         title = EXCLUDED.title,
+         url = EXCLUDED.url,
+         published_at = CASE WHEN $7 THEN EXCLUDED.published_at ELSE a.published_at END,
+         comments_open = COALESCE($5, a.comments_open),
+         appeal_id = CASE WHEN $8 THEN EXCLUDED.appeal_id ELSE a.appeal_id END,
+         updated_at = now()
+       RETURNING (xmax = 0) AS created, id`,
+      [
+        id,
+        fields.title,
+        fields.url,
+        fields.publishedAt ?? null,
+        fields.commentsOpen ?? null,
+        fields.appealId ?? null,
+        fields.publishedAt !== undefined,
+        fields.appealId !== undefined,
+      ],
+    );
+    const article = await this.findById(id);
+    return { article: article as Article, created: rows[0].created };
+  }
+
+  async setCommentsOpen(id: string, commentsOpen: boolean): Promise<Article | null> {
+    await this.dataSource.query(`UPDATE articles SET comments_open = $2, updated_at = now() WHERE id = $1`, [id, commentsOpen]);
+    return this.findById(id);
+  }
+
+  async countsFor(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; comment_count: number }[] = await this.dataSource.query(
+      `SELECT id, comment_count FROM articles WHERE id = ANY($1::varchar[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.comment_count]));
+  }
+
+  async adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    await manager.query(`UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
+  }
+}

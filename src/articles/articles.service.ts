@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { Upserted } from '../common/http/upserted';
+import { Article } from './article.entity';
+import { ArticlesRepository } from './articles.repository';
+import { ARTICLE_ID_PATTERN, ArticleView, UpsertArticleDto } from './dto/article.dto';
+
+@Injectable()
+export class ArticlesService {
+  constructor(private readonly articles: ArticlesRepository) {}
+
+  async upsert(id: string, input: UpsertArticleDto): Promise<Upserted<ArticleView>> {
+    assertArticleId(id);
+    const { article, created } = await this.articles.upsert(id, {
+      title: input.title,
+      url: input.url,
+      publishedAt: input.publishedAt === undefined ? undefined : input.publishedAt === null ? null : new Date(input.publishedAt),
+      commentsOpen: input.commentsOpen,
+      appealId: input.appealId,
+    });
+    return new Upserted(toArticleView(article), created);
+  }
+
+  async get(id: string): Promise<ArticleView> {
+    return toArticleView(await this.findOrFail(id));
+  }
+
+  /** The article, or 404 ARTICLE_NOT_FOUND; other modules call this before writing under an article. */
+  async findOrFail(id: string, manager?: EntityManager): Promise<Article> {
+    const article = ARTICLE_ID_PATTERN.test(id) ? await this.articles.findById(id, manager) : null;
+    if (!article) throw new AppError('ARTICLE_NOT_FOUND', 'No article has this id');
+    return article;
+  }
+
+  async counts(ids: string[]): Promise<Record<string, number>> {
+    const unique = [...new Set(ids)];
+    const found = await this.articles.countsFor(unique);
+    return Object.fromEntries(unique.map((id) => [id, found.get(id) ?? 0]));
+  }
+
+  async setCommentsOpen(id: string, commentsOpen: boolean): Promise<ArticleView> {
+    await this.findOrFail(id);
+    const article = await this.articles.setCommentsOpen(id, commentsOpen);
+    return toArticleView(article as Article);
+  }
+
+  /** Keeps `commentCount` in step with visible comments; call inside the comment's transaction. */
+  adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
+    return this.articles.adjustCommentCount(manager, id, delta);
+  }
+}
+
+function assertArticleId(id: string): void {
+  if (!ARTICLE_ID_PATTERN.test(id)) {
+    throw new AppError('VALIDATION_FAILED', 'articleId must be 1–128 characters of A-Z a-z 0-9 . _ : -', [
+      { field: 'articleId', message: 'articleId must be 1–128 characters of A-Z a-z 0-9 . _ : -' },
+    ]);
+  }
+}
+
+export function toArticleView(article: Article): ArticleView {
+  return {
+    id: article.id,
+    title: article.title,
+    url: article.url,
+    publishedAt: article.publishedAt ? article.publishedAt.toISOString() : null,
+    commentsOpen: article.commentsOpen,
+    commentCount: article.commentCount,
+    appealId: article.appealId,
+  };
+}

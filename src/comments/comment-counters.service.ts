@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ArticlesService } from '../articles/articles.service';
+import { UsersService } from '../users/users.service';
+import { Comment } from './comment.entity';
+
+type CountedComment = Pick<Comment, 'id' | 'articleId' | 'authorId' | 'parentId'>;
+
+/**
+ * The one place that moves the counters a visible comment contributes to:
+ * the article's `commentCount`, the author's `commentCount` and `replyCount`
+ * of every ancestor. Call it inside the transaction that changes the status,
+ * with +1 when a comment becomes visible and -1 when it stops being visible.
+ */
+@Injectable()
+export class CommentCountersService {
+  constructor(
+    private readonly articles: ArticlesService,
+    private readonly users: UsersService,
+  ) {}
+
+  async applyVisibilityChange(manager: EntityManager, comment: CountedComment, delta: 1 | -1): Promise<void> {
+    await this.articles.adjustCommentCount(manager, comment.articleId, delta);
+    if (comment.authorId) await this.users.adjustCommentCount(manager, comment.authorId, delta);
+    if (comment.parentId) {
+      await manager.query(
+        `WITH RECURSIVE ancestors(id, parent_id) AS (
+           SELECT id, parent_id FROM comments WHERE id = $1
+           UNION ALL
+           SELECT c.id, c.parent_id FROM comments c JOIN ancestors a ON c.id = a.parent_id
+         )
+         UPDATE comments SET reply_count = reply_count + $2 WHERE id IN (SELECT id FROM ancestors)`,
+        [comment.parentId, delta],
+      );
+    }
+  }
+}
+
+/** Whether a status counts toward the visible counters. */
+export function countsAsVisible(status: Comment['status']): boolean {
+  return status === 'visible';
+}
