@@ -12,6 +12,8 @@ import { JwtAuthGuard } from './common/auth/jwt-auth.guard';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { loggerOptions } from './common/logging/logger-options';
 import { ClientThrottlerGuard } from './common/rate-limit/client-throttler.guard';
+import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler.storage';
+import { OptionalRedis, REDIS, RedisModule } from './common/redis/redis.module';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -29,8 +31,13 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: config.rateLimit.windowSeconds * 1000, limit: config.rateLimit.max }],
+        RedisModule,
+        ThrottlerModule.forRootAsync({
+          inject: [REDIS],
+          useFactory: (redis: OptionalRedis) => ({
+            throttlers: [{ name: 'default', ttl: config.rateLimit.windowSeconds * 1000, limit: config.rateLimit.max }],
+            storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+          }),
         }),
         HooksModule,
         HealthModule,

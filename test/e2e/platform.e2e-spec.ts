@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { registerReader } from '../factories/users.factory';
 import { expectProblem } from '../support/problem';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -150,6 +151,27 @@ describe('readiness without a database (e2e)', () => {
       await t.http.get('/health').expect(200);
     } finally {
       await t.app.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('rate limits shared through Redis (e2e)', () => {
+  it('counts across app instances when REDIS_URL is set', async () => {
+    const env = { AUTH_RATE_LIMIT_MAX: '2', REDIS_URL: 'redis://127.0.0.1:6379/0', TRUST_PROXY: 'true' };
+    const first = await createTestApp(env);
+    const second = await createTestApp(env);
+    const address = `2001:db8::${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
+    try {
+      const login = (t: TestApp) =>
+        t.http.post('/api/v1/auth/login').set('X-Forwarded-For', address).send({ email: 'n@example.test', password: 'wrong password' });
+      expect((await login(first)).status).toBe(401);
+      expect((await login(second)).status).toBe(401);
+      const third = await login(first);
+      expectProblem(third, 429, 'RATE_LIMITED');
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 });
