@@ -7,6 +7,7 @@ import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
 import { CommentsModule } from './comments/comments.module';
 import { HooksModule } from './common/hooks/hooks.module';
+import { CacheModule } from './common/cache/cache.module';
 import { AccessGuard } from './common/auth/access.guard';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
@@ -40,6 +41,7 @@ export class AppModule {
           }),
         }),
         HooksModule,
+        CacheModule,
         HealthModule,
         UsersModule,
         AuthModule,

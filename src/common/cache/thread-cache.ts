@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRedis, OptionalRedis } from '../redis/redis.module';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+export interface CacheLookup {
+  /** The article's version when the lookup was made; store what you compute under it. */
+  version: string;
+  hit?: string;
+}
+
+const MAX_ENTRIES = 2_000;
+// A backstop for changes that are not scoped to one article (a display name, a supporter badge).
+const TTL_MS = 10_000;
+
+/**
+ * Serialized hot pages (anonymous first pages of a thread), kept in process.
+ * Every write to an article bumps its version, so the next read misses at once;
+ * with REDIS_URL the version lives in Redis and all instances see the bump
+ * before the writer's response leaves. A reader that computed a page from an
+ * older version stores it under that version, where nobody will look again.
+ */
+@Injectable()
+export class ThreadCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly localVersions = new Map<string, number>();
+
+  constructor(@InjectRedis() private readonly redis: OptionalRedis) {}
+
+  async lookup(articleId: string, key: string, now = Date.now()): Promise<CacheLookup> {
+    const version = await this.version(articleId);
+    const entryKey = `${articleId}\u0000${version}\u0000${key}`;
+    const entry = this.entries.get(entryKey);
+    if (!entry || entry.expiresAt <= now) return { version };
+    return { version, hit: entry.value };
+  }
+
+  store(articleId: string, version: string, key: string, value: string, now = Date.now()): void {
+    const entryKey = `${articleId}\u0000${version}\u0000${key}`;
+    this.entries.delete(entryKey);
+    this.entries.set(entryKey, { value, expiresAt: now + TTL_MS });
+    while (this.entries.size > MAX_ENTRIES) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  /** Call after the write's transaction has committed. */
+  async invalidate(articleId: string): Promise<void> {
+    if (this.redis) {
+      await this.redis.incr(this.redisKey(articleId));
+      return;
+    }
+    this.localVersions.set(articleId, (this.localVersions.get(articleId) ?? 0) + 1);
+  }
+
+  private async version(articleId: string): Promise<string> {
+    if (this.redis) return (await this.redis.get(this.redisKey(articleId))) ?? '0';
+    return String(this.localVersions.get(articleId) ?? 0);
+  }
+
+  private redisKey(articleId: string): string {
+    return `margin:thread-version:${articleId}`;
+  }
+}
