@@ -537,4 +537,21 @@ describe('comments (e2e)', () => {
       await expect(service.findById('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'COMMENT_NOT_FOUND' });
     });
   });
+
+  it('describes every comments endpoint and view in the OpenAPI document', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body;
+    for (const path of [
+      '/api/v1/articles/{articleId}/comments',
+      '/api/v1/comments/{id}',
+      '/api/v1/comments/{id}/replies',
+      '/api/v1/comments/{id}/reaction',
+      '/api/v1/comments/{id}/reports',
+      '/api/v1/users/{id}/comments',
+    ]) {
+      expect(Object.keys(document.paths)).toContain(path);
+    }
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['CommentView', 'ThreadCommentView', 'CommentWithContextView', 'CreateCommentDto', 'UpdateCommentDto', 'ReportCommentDto']),
+    );
+  });
 });
