@@ -129,6 +129,7 @@ export class CommentsService implements OnModuleInit {
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     const id = await this.comments.transaction(async (manager) => {
       await this.comments.lockAuthorForPosting(manager, author.id);
+      await this.articles.lockForCommentWrite(manager, articleId);
       const article = await this.articles.findOrFail(articleId, manager);
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
       const parent = input.parentId ? await this.findReplyableParent(manager, input.parentId, articleId, author) : null;
@@ -185,7 +186,7 @@ export class CommentsService implements OnModuleInit {
   /** The author or a moderator turns the comment into a `deleted` tombstone; deleting twice is a no-op. */
   async delete(id: string, actor: AuthenticatedUser): Promise<void> {
     await this.comments.transaction(async (manager) => {
-      const comment = assertCanSee(UUID.test(id) ? await this.comments.lockById(manager, id) : null, actor);
+      const comment = assertCanSee(await this.comments.findByIdIfUuid(id, manager), actor);
       assertCanDelete(comment, actor);
       if (comment.status !== 'deleted') await this.setStatus(manager, id, 'deleted');
     });
@@ -202,7 +203,9 @@ export class CommentsService implements OnModuleInit {
 
   /**
    * Changes a comment's status under a row lock and moves the visible counters
-   * when it starts or stops counting. Call inside a transaction.
+   * when it starts or stops counting. Call inside a transaction. Locks the
+   * article row first, then the comment (the order posting uses too), so do
+   * not hold the comment's row lock before calling it.
    */
   async setStatus(
     manager: EntityManager,
@@ -210,8 +213,10 @@ export class CommentsService implements OnModuleInit {
     status: CommentStatus,
     options: { hiddenReason?: string | null } = {},
   ): Promise<StatusChange> {
-    const before = UUID.test(commentId) ? await this.comments.lockById(manager, commentId) : null;
-    if (!before) throw notFound();
+    const stored = await this.comments.findByIdIfUuid(commentId, manager);
+    if (!stored) throw notFound();
+    await this.articles.lockForCommentWrite(manager, stored.articleId);
+    const before = (await this.comments.lockById(manager, commentId)) as Comment;
     const hiddenReason = status === 'hidden' ? (options.hiddenReason ?? before.hiddenReason) : null;
     await this.comments.updateStatus(manager, commentId, status, hiddenReason);
     const wasCounted = countsAsVisible(before.status);

@@ -71,4 +71,30 @@ describe('comments under concurrency (e2e)', () => {
     expect((await commentRow(t.db, child.id)).reply_count).toBe(4);
     expect(await articleCommentCount(t.db, article.id)).toBe(10);
   });
+
+  it('deleting a middle comment while readers answer beneath it neither deadlocks nor skews the counters', async () => {
+    const article = await createArticle(t.http);
+    const readers = await Promise.all(Array.from({ length: 8 }, () => registerReader(t.http)));
+    const root = await postComment(t.http, readers[0], article.id);
+    const middle = await postComment(t.http, readers[1], article.id, { parentId: root.id });
+    const leaf = await postComment(t.http, readers[2], article.id, { parentId: middle.id });
+    const [deletion, ...posts] = await Promise.all([
+      t.http.delete(`/api/v1/comments/${middle.id}`).set(readers[1].auth),
+      ...readers.map((reader) => t.http.post(`/api/v1/articles/${article.id}/comments`).set(reader.auth).send({ body: `under ${reader.id}`, parentId: leaf.id })),
+    ]);
+    expect(deletion.status).toBe(204);
+    expect(posts.map((response) => response.status)).toEqual(Array(8).fill(201));
+    const mismatches = await t.db.query(
+      `WITH RECURSIVE tree(ancestor, id) AS (
+         SELECT parent_id, id FROM comments WHERE article_id = $1 AND parent_id IS NOT NULL
+         UNION ALL SELECT c.parent_id, t.id FROM tree t JOIN comments c ON c.id = t.ancestor WHERE c.parent_id IS NOT NULL
+       )
+       SELECT c.id, c.reply_count,
+              (SELECT count(*)::int FROM tree JOIN comments d ON d.id = tree.id WHERE tree.ancestor = c.id AND d.status = 'visible') AS actual
+         FROM comments c WHERE c.article_id = $1`,
+      [article.id],
+    );
+    expect(mismatches.filter((row: { reply_count: number; actual: number }) => row.reply_count !== row.actual)).toEqual([]);
+    expect(await articleCommentCount(t.db, article.id)).toBe(10);
+  });
 });
