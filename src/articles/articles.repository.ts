@@ -65,4 +65,10 @@ export class ArticlesRepository {
     if (delta === 0) return;
     await manager.query(`UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
   }
+
+  /** Row lock taken before any comment status change, so counter updates always lock the article first. */
+  async lockForCommentWrite(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT id FROM articles WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    return rows.length > 0;
+  }
 }

@@ -45,6 +45,16 @@ export class ArticlesService {
     return toArticleView(article as Article);
   }
 
+  /**
+   * Locks the article row for a transaction that will change comment statuses
+   * and counters: taking it first keeps one lock order and avoids deadlocks.
+   */
+  async lockForCommentWrite(manager: EntityManager, id: string): Promise<void> {
+    if (!ARTICLE_ID_PATTERN.test(id) || !(await this.articles.lockForCommentWrite(manager, id))) {
+      throw new AppError('ARTICLE_NOT_FOUND', 'No article has this id');
+    }
+  }
+
   /** Keeps `commentCount` in step with visible comments; call inside the comment's transaction. */
   adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
     return this.articles.adjustCommentCount(manager, id, delta);
