@@ -5,8 +5,8 @@ import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { PageOf } from '../common/pagination/page.dto';
+import { CommentView } from '../comments/dto/comment.views';
 import { ProfileView } from '../users/dto/user.views';
-import { FeedItemView } from './dto/follow.views';
 import { UserIdParams } from './dto/user-id.params';
 import { FeedService } from './feed.service';
 import { FollowsService } from './follows.service';
@@ -56,8 +56,8 @@ export class FollowsController {
   @Get('me/feed')
   @Auth()
   @ApiOperation({ summary: 'Visible comments by the readers the viewer follows (ignored ones left out), newest first' })
-  @ApiOkResponse({ type: PageOf(FeedItemView) })
-  feedOf(@CurrentUser() user: AuthenticatedUser, @Query() query: PageQueryDto): Promise<Page<FeedItemView>> {
-    return this.feed.feedOf(user.id, query);
+  @ApiOkResponse({ type: PageOf(CommentView) })
+  feedOf(@CurrentUser() user: AuthenticatedUser, @Query() query: PageQueryDto): Promise<Page<CommentView>> {
+    return this.feed.feedOf(user, query);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommentsModule } from '../comments/comments.module';
 import { UsersModule } from '../users/users.module';
 import { FeedRepository } from './feed.repository';
 import { FeedService } from './feed.service';
@@ -10,7 +11,7 @@ import { IgnoresService } from './ignores.service';
 
 /** The follow graph, ignores and the feed. */
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, CommentsModule],
   controllers: [FollowsController, IgnoresController],
   providers: [FollowsRepository, FollowsService, IgnoresService, FeedRepository, FeedService],
   exports: [FollowsService, IgnoresService],
