@@ -1,4 +1,5 @@
 import { createArticle } from '../factories/articles.factory';
+import { postComment } from '../factories/comments.factory';
 import { insertComment } from '../factories/comments-direct.factory';
 import { follow, ignore } from '../factories/follows.factory';
 import { registerReader } from '../factories/users.factory';
@@ -210,6 +211,29 @@ describe('follows, ignores and the feed (e2e)', () => {
     });
   });
 
+  describe('ignored readers in threads and replies', () => {
+    it('leaves an ignored reader\'s comments out of the viewer\'s thread page and replies, for that viewer only', async () => {
+      const [viewer, pest, other] = [await registerReader(t.http), await registerReader(t.http), await registerReader(t.http)];
+      const article = await createArticle(t.http);
+      const top = await postComment(t.http, other, article.id);
+      const pestTop = await postComment(t.http, pest, article.id);
+      const pestReply = await postComment(t.http, pest, article.id, { parentId: top.id });
+      const otherReply = await postComment(t.http, other, article.id, { parentId: top.id });
+      await ignore(t.http, viewer, pest);
+
+      const thread = await t.http.get(`/api/v1/articles/${article.id}/comments`).set(viewer.auth).expect(200);
+      expect(thread.body.items.map((c: { id: string }) => c.id)).toEqual([top.id]);
+      expect(thread.body.items[0].replies.map((c: { id: string }) => c.id)).toEqual([otherReply.id]);
+      const replies = await t.http.get(`/api/v1/comments/${top.id}/replies`).set(viewer.auth).expect(200);
+      expect(replies.body.items.map((c: { id: string }) => c.id)).toEqual([otherReply.id]);
+
+      const anonymous = await t.http.get(`/api/v1/articles/${article.id}/comments`).expect(200);
+      expect(anonymous.body.items.map((c: { id: string }) => c.id)).toEqual([pestTop.id, top.id]);
+      const anonymousReplies = await t.http.get(`/api/v1/comments/${top.id}/replies`).expect(200);
+      expect(anonymousReplies.body.items.map((c: { id: string }) => c.id)).toEqual([pestReply.id, otherReply.id]);
+    });
+  });
+
   describe('GET /api/v1/me/feed', () => {
     it('lists visible comments by followed readers only, newest first, across pages', async () => {
       const [reader, a, b, stranger] = [
@@ -229,6 +253,18 @@ describe('follows, ignores and the feed (e2e)', () => {
 
       const first = await t.http.get('/api/v1/me/feed?limit=3').set(reader.auth).expect(200);
       expect(first.body.items.map((c: { id: string }) => c.id)).toEqual([b2.id, a2.id, b1.id]);
+      expect(first.body.items[0]).toEqual(
+        expect.objectContaining({
+          id: b2.id,
+          articleId: article.id,
+          parentId: a1.id,
+          body: 'A comment',
+          status: 'visible',
+          author: expect.objectContaining({ id: b.id, displayName: b.displayName }),
+          inReplyTo: expect.objectContaining({ commentId: a1.id }),
+          viewerReacted: false,
+        }),
+      );
       const second = await t.http.get(`/api/v1/me/feed?limit=3&cursor=${first.body.nextCursor}`).set(reader.auth).expect(200);
       expect(second.body.items.map((c: { id: string }) => c.id)).toEqual([a1.id]);
       expect(second.body.nextCursor).toBeNull();
