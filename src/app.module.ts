@@ -19,7 +19,9 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { FollowsModule } from './follows/follows.module';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -47,6 +49,8 @@ export class AppModule {
         AuthModule,
         ArticlesModule,
         CommentsModule,
+        FollowsModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -4,7 +4,10 @@ import { CommentReaction } from '../comments/comment-reaction.entity';
 import { CommentReport } from '../comments/comment-report.entity';
 import { CommentVersion } from '../comments/comment-version.entity';
 import { Comment } from '../comments/comment.entity';
+import { Follow } from '../follows/follow.entity';
+import { Ignore } from '../follows/ignore.entity';
+import { Notification } from '../notifications/notification.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
-export const ENTITIES = [User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport];
+export const ENTITIES = [User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport, Follow, Ignore, Notification];

@@ -6,6 +6,8 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   INVALID_JSON: { status: 400, title: 'The request body is not valid JSON' },
   INVALID_CURSOR: { status: 400, title: 'The pagination cursor is not valid' },
+  FOLLOW_SELF: { status: 400, title: 'A reader cannot follow themselves' },
+  IGNORE_SELF: { status: 400, title: 'A reader cannot ignore themselves' },
   INVALID_PARENT: { status: 400, title: 'The parent comment is not in this article' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   INVALID_CREDENTIALS: { status: 401, title: 'The email or password is wrong' },

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { AccountHooks } from '../common/hooks/account-hooks';
+import { DomainEvents } from '../common/hooks/domain-events';
+import { AppError } from '../common/errors/app-error';
+import { Page } from '../common/pagination/cursor';
+import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { ProfileView } from '../users/dto/user.views';
+import { UsersService } from '../users/users.service';
+import { FollowsRepository } from './follows.repository';
+import { linkKeyset, toProfilePage } from './profile-page';
+
+@Injectable()
+export class FollowsService {
+  constructor(
+    private readonly follows: FollowsRepository,
+    private readonly users: UsersService,
+    private readonly events: DomainEvents,
+    hooks: AccountHooks,
+  ) {
+    hooks.onErase(async (manager, userId) => {
+      await this.follows.deleteFollowsOf(manager, userId);
+      await this.follows.deleteIgnoresOf(manager, userId);
+    });
+  }
+
+  /** Idempotent: counters move and `user.followed` is published only when the follow is new. */
+  async follow(followerId: string, followeeId: string): Promise<void> {
+    if (followerId === followeeId) throw new AppError('FOLLOW_SELF', 'A reader cannot follow themselves');
+    await this.users.findActive(followeeId);
+    await this.follows.transaction(async (manager) => {
+      if (!(await this.follows.insertFollow(manager, followerId, followeeId))) return;
+      await this.users.adjustFollowCounts(manager, followerId, followeeId, 1);
+      await this.events.publish('user.followed', { followerId, followeeId }, manager);
+    });
+  }
+
+  /** Idempotent: counters move only when a follow was really removed. */
+  async unfollow(followerId: string, followeeId: string): Promise<void> {
+    await this.users.findActive(followeeId);
+    await this.follows.transaction(async (manager) => {
+      if (!(await this.follows.deleteFollow(manager, followerId, followeeId))) return;
+      await this.users.adjustFollowCounts(manager, followerId, followeeId, -1);
+    });
+  }
+
+  async followers(userId: string, query: PageQueryDto): Promise<Page<ProfileView>> {
+    await this.users.findActive(userId);
+    const rows = await this.follows.findFollowersPage(userId, linkKeyset(query));
+    return toProfilePage(rows, query.limit, (ids) => this.users.getProfiles(ids));
+  }
+
+  async following(userId: string, query: PageQueryDto): Promise<Page<ProfileView>> {
+    await this.users.findActive(userId);
+    const rows = await this.follows.findFollowingPage(userId, linkKeyset(query));
+    return toProfilePage(rows, query.limit, (ids) => this.users.getProfiles(ids));
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { AccountHooks } from '../common/hooks/account-hooks';
+import { AppError } from '../common/errors/app-error';
+import { Page } from '../common/pagination/cursor';
+import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { ProfileView } from '../users/dto/user.views';
+import { UsersService } from '../users/users.service';
+import { FollowsRepository } from './follows.repository';
+import { linkKeyset, toProfilePage } from './profile-page';
+
+/**
+ * Ignoring is private to the one who ignores: nothing is written where the
+ * ignored reader could see it, and their counters do not move.
+ */
+@Injectable()
+export class IgnoresService {
+  constructor(
+    private readonly follows: FollowsRepository,
+    private readonly users: UsersService,
+    hooks: AccountHooks,
+  ) {
+    hooks.provideIgnoredUsers((viewerId) => this.follows.findIgnoredUserIds(viewerId));
+  }
+
+  async ignore(userId: string, ignoredUserId: string): Promise<void> {
+    if (userId === ignoredUserId) throw new AppError('IGNORE_SELF', 'A reader cannot ignore themselves');
+    await this.users.findActive(ignoredUserId);
+    await this.follows.insertIgnore(userId, ignoredUserId);
+  }
+
+  async unignore(userId: string, ignoredUserId: string): Promise<void> {
+    await this.users.findActive(ignoredUserId);
+    await this.follows.deleteIgnore(userId, ignoredUserId);
+  }
+
+  async ignored(userId: string, query: PageQueryDto): Promise<Page<ProfileView>> {
+    const rows = await this.follows.findIgnoresPage(userId, linkKeyset(query));
+    return toProfilePage(rows, query.limit, (ids) => this.users.getProfiles(ids));
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DomainEventMap, DomainEvents } from '../common/hooks/domain-events';
+import { JobQueue } from './jobs/job-queue';
+import { FanOutCursor, NotificationsRepository } from './notifications.repository';
+
+export const FAN_OUT_JOB = 'notifications.followed-comment-fan-out';
+export const PURGE_JOB = 'notifications.purge';
+export const FAN_OUT_BATCH_SIZE = 1000;
+export const RETENTION_DAYS = 90;
+const PURGE_BATCH_SIZE = 10_000;
+
+export interface FanOutJob {
+  commentId: string;
+  authorId: string;
+  /** The reader already notified by a reply notification for this comment. */
+  excludedId: string | null;
+}
+
+/**
+ * Turns domain events into notifications. Direct ones (reply, follow,
+ * moderation) are written with the causing transaction's manager; the
+ * followed_comment fan-out is only enqueued there, so posting costs one row
+ * whatever the author's follower count, and a job delivers it in batches.
+ */
+@Injectable()
+export class NotificationProducer {
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly jobs: JobQueue,
+    events: DomainEvents,
+  ) {
+    events.on('comment.created', (event, manager) => this.onCommentCreated(event, manager));
+    events.on('user.followed', (event, manager) => this.notifications.insertFollow(manager, event.followeeId, event.followerId));
+    events.on('comment.moderated', (event, manager) => this.onCommentModerated(event, manager));
+    jobs.define({ name: FAN_OUT_JOB, handler: (data) => this.fanOut(data as FanOutJob) });
+    jobs.define({ name: PURGE_JOB, cron: '17 3 * * *', retryLimit: 2, handler: async () => {
+      await this.purgeExpired();
+    } });
+  }
+
+  /** Delivers followed_comment to every follower, batch by batch; safe to run again for the same comment. */
+  async fanOut(job: FanOutJob): Promise<void> {
+    if (!(await this.notifications.isCommentVisible(job.commentId))) return;
+    let cursor: FanOutCursor | null = null;
+    do {
+      cursor = await this.notifications.insertFollowedCommentBatch(job.authorId, job.commentId, job.excludedId, cursor, FAN_OUT_BATCH_SIZE);
+    } while (cursor);
+  }
+
+  async purgeExpired(): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const removed = await this.notifications.deleteOlderThan(RETENTION_DAYS, PURGE_BATCH_SIZE);
+      purged += removed;
+      if (removed < PURGE_BATCH_SIZE) return purged;
+    }
+  }
+
+  private async onCommentCreated(event: DomainEventMap['comment.created'], manager: EntityManager): Promise<void> {
+    if (event.status !== 'visible') return;
+    await this.announceVisibleComment(manager, event.commentId, event.authorId, event.parentAuthorId);
+  }
+
+  /** The author hears of the decision; an approved comment is announced as a newly posted one would be. */
+  private async onCommentModerated(event: DomainEventMap['comment.moderated'], manager: EntityManager): Promise<void> {
+    if (event.authorId) await this.notifications.insertModeration(manager, event.authorId, event.commentId);
+    if (event.action !== 'approved') return;
+    const parties = await this.notifications.findReplyParties(manager, event.commentId);
+    if (parties?.authorId) await this.announceVisibleComment(manager, event.commentId, parties.authorId, parties.parentAuthorId);
+  }
+
+  private async announceVisibleComment(
+    manager: EntityManager,
+    commentId: string,
+    authorId: string,
+    parentAuthorId: string | null,
+  ): Promise<void> {
+    if (parentAuthorId) await this.notifications.insertReply(manager, parentAuthorId, authorId, commentId);
+    const job: FanOutJob = { commentId, authorId, excludedId: parentAuthorId };
+    await this.jobs.enqueue(manager, FAN_OUT_JOB, job);
+  }
+}

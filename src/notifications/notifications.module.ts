@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module';
+import { JobQueue } from './jobs/job-queue';
+import { NotificationProducer } from './notification-producer';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsRepository } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
+
+/** The reader's inbox, the producers that fill it, and the PostgreSQL job queue behind the fan-out. */
+@Module({
+  imports: [UsersModule],
+  controllers: [NotificationsController],
+  providers: [JobQueue, NotificationsRepository, NotificationsService, NotificationProducer],
+  exports: [JobQueue],
+})
+export class NotificationsModule {}

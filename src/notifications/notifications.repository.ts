@@ -1,0 +1,194 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isoMicroseconds } from '../common/pagination/timestamp-cursor';
+import { NotificationType } from './notification.entity';
+
+export interface NotificationRow {
+  id: string;
+  type: NotificationType;
+  createdAt: string;
+  readAt: Date | null;
+  actorId: string | null;
+  comment: { id: string; articleId: string; parentId: string | null; rootId: string | null; status: string; excerpt: string | null } | null;
+}
+
+export interface InboxQuery {
+  unreadOnly: boolean;
+  limit: number;
+  before?: { at: string; id: string };
+}
+
+export interface FanOutCursor {
+  at: string;
+  followerId: string;
+}
+
+/** Recipient does not ignore the actor: an ignored reader causes no notification. */
+const ACTOR_NOT_IGNORED = (recipient: string, actor: string) =>
+  `NOT EXISTS (SELECT 1 FROM ignores i WHERE i.user_id = ${recipient} AND i.ignored_user_id = ${actor})`;
+
+const EXCERPT_LENGTH = 140;
+
+@Injectable()
+export class NotificationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insertReply(manager: EntityManager, recipientId: string, actorId: string, commentId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO notifications (recipient_id, type, actor_id, comment_id)
+       SELECT $1, 'reply', $2, $3
+       WHERE $1::uuid <> $2::uuid AND ${ACTOR_NOT_IGNORED('$1', '$2')}
+       ON CONFLICT DO NOTHING`,
+      [recipientId, actorId, commentId],
+    );
+  }
+
+  /** A follow notification, unless an unread one from the same follower is already waiting. */
+  async insertFollow(manager: EntityManager, recipientId: string, actorId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO notifications (recipient_id, type, actor_id)
+       SELECT $1, 'follow', $2
+       WHERE ${ACTOR_NOT_IGNORED('$1', '$2')}
+         AND NOT EXISTS (SELECT 1 FROM notifications n
+                         WHERE n.recipient_id = $1 AND n.read_at IS NULL AND n.type = 'follow' AND n.actor_id = $2)`,
+      [recipientId, actorId],
+    );
+  }
+
+  async insertModeration(manager: EntityManager, recipientId: string, commentId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO notifications (recipient_id, type, comment_id) VALUES ($1, 'moderation', $2)`,
+      [recipientId, commentId],
+    );
+  }
+
+  /**
+   * One batch of the followed_comment fan-out: the next `limit` followers of
+   * the author after `after` (in follows_followee_idx order), minus those who
+   * ignore the author and `excludedId` (the reader already told by a reply
+   * notification). Returns where the batch ended, or null after the last one.
+   * ON CONFLICT DO NOTHING on notifications_comment_once_key makes a rerun a no-op.
+   */
+  async insertFollowedCommentBatch(
+    authorId: string,
+    commentId: string,
+    excludedId: string | null,
+    after: FanOutCursor | null,
+    limit: number,
+  ): Promise<FanOutCursor | null> {
+    const rows: { at: string; follower_id: string }[] = await this.dataSource.query(
+      `WITH batch AS (
+         SELECT f.follower_id, f.created_at FROM follows f
+         WHERE f.followee_id = $1
+           AND ($4::timestamptz IS NULL OR (f.created_at, f.follower_id) > ($4::timestamptz, $5::uuid))
+         ORDER BY f.created_at, f.follower_id
+         LIMIT $6
+       ), inserted AS (
+         INSERT INTO notifications (recipient_id, type, actor_id, comment_id)
+         SELECT b.follower_id, 'followed_comment', $1, $2 FROM batch b
+         WHERE b.follower_id IS DISTINCT FROM $3::uuid AND ${ACTOR_NOT_IGNORED('b.follower_id', '$1')}
+         ON CONFLICT DO NOTHING
+       )
+       SELECT ${isoMicroseconds('created_at')} AS at, follower_id FROM batch
+       ORDER BY created_at DESC, follower_id DESC LIMIT 1`,
+      [authorId, commentId, excludedId, after?.at ?? null, after?.followerId ?? null, limit],
+    );
+    return rows.length === 0 ? null : { at: rows[0].at, followerId: rows[0].follower_id };
+  }
+
+  async isCommentVisible(commentId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM comments WHERE id = $1 AND status = 'visible'`, [commentId]);
+    return rows.length === 1;
+  }
+
+  /** The author of a comment and of the comment it answers, read inside the causing transaction. */
+  async findReplyParties(
+    manager: EntityManager,
+    commentId: string,
+  ): Promise<{ authorId: string | null; parentAuthorId: string | null } | null> {
+    const rows: { author_id: string | null; parent_author_id: string | null }[] = await manager.query(
+      `SELECT c.author_id, p.author_id AS parent_author_id
+       FROM comments c LEFT JOIN comments p ON p.id = c.parent_id
+       WHERE c.id = $1`,
+      [commentId],
+    );
+    return rows.length === 0 ? null : { authorId: rows[0].author_id, parentAuthorId: rows[0].parent_author_id };
+  }
+
+  /** A page of the inbox with each notification's comment summary, in one query. */
+  async findInboxPage(recipientId: string, query: InboxQuery): Promise<NotificationRow[]> {
+    const params: unknown[] = [recipientId, query.limit + 1];
+    const conditions = ['n.recipient_id = $1', `(n.actor_id IS NULL OR ${ACTOR_NOT_IGNORED('$1', 'n.actor_id')})`];
+    if (query.unreadOnly) conditions.push('n.read_at IS NULL');
+    if (query.before) {
+      params.push(query.before.at, query.before.id);
+      conditions.push('(n.created_at, n.id) < ($3::timestamptz, $4::uuid)');
+    }
+    const rows: {
+      id: string; type: NotificationType; created_at: string; read_at: Date | null; actor_id: string | null;
+      comment_id: string | null; article_id: string; parent_id: string | null; root_id: string | null;
+      status: string; excerpt: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT n.id, n.type, ${isoMicroseconds('n.created_at')} AS created_at, n.read_at, n.actor_id,
+              c.id AS comment_id, c.article_id, c.parent_id, c.root_id, c.status,
+              CASE WHEN c.status = 'visible' OR c.author_id = $1 THEN left(c.body, ${EXCERPT_LENGTH}) END AS excerpt
+       FROM notifications n
+       LEFT JOIN comments c ON c.id = n.comment_id
+       WHERE ${conditions.join(' AND ')}
+       ORDER BY n.created_at DESC, n.id DESC
+       LIMIT $2`,
+      params,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      type: row.type,
+      createdAt: row.created_at,
+      readAt: row.read_at,
+      actorId: row.actor_id,
+      comment: row.comment_id
+        ? { id: row.comment_id, articleId: row.article_id, parentId: row.parent_id, rootId: row.root_id, status: row.status, excerpt: row.excerpt }
+        : null,
+    }));
+  }
+
+  async countUnread(recipientId: string): Promise<number> {
+    const rows: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM notifications n
+       WHERE n.recipient_id = $1 AND n.read_at IS NULL
+         AND (n.actor_id IS NULL OR ${ACTOR_NOT_IGNORED('$1', 'n.actor_id')})`,
+      [recipientId],
+    );
+    return rows[0].count;
+  }
+
+  async markRead(recipientId: string, ids: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND id = ANY($2::uuid[]) AND read_at IS NULL`,
+      [recipientId, ids],
+    );
+  }
+
+  async markAllRead(recipientId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL`, [recipientId]);
+  }
+
+  /** The erased reader's inbox; notifications they caused elsewhere show no actor once the account is erased. */
+  async deleteInboxOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`DELETE FROM notifications WHERE recipient_id = $1`, [userId]);
+  }
+
+  /** Deletes up to `limit` notifications older than `days` days; returns how many went. */
+  async deleteOlderThan(days: number, limit: number): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH doomed AS (
+         SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1) LIMIT $2
+       ), removed AS (
+         DELETE FROM notifications n USING doomed WHERE n.id = doomed.id RETURNING n.id
+       )
+       SELECT id FROM removed`,
+      [days, limit],
+    );
+    return rows.length;
+  }
+}
