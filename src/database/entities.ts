@@ -4,7 +4,16 @@ import { CommentReaction } from '../comments/comment-reaction.entity';
 import { CommentReport } from '../comments/comment-report.entity';
 import { CommentVersion } from '../comments/comment-version.entity';
 import { Comment } from '../comments/comment.entity';
+import { Appeal } from '../donations/appeal.entity';
+import { Donation } from '../donations/donation.entity';
+import { StripeCustomer } from '../donations/stripe-customer.entity';
+import { StripeEvent } from '../donations/stripe-event.entity';
+import { StripeSubscription } from '../donations/stripe-subscription.entity';
+import { SupporterEntitlement } from '../donations/supporter-entitlement.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
-export const ENTITIES = [User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport];
+export const ENTITIES = [
+  User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport,
+  Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
+];
