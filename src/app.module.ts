@@ -15,6 +15,7 @@ import { ClientThrottlerGuard } from './common/rate-limit/client-throttler.guard
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DonationsModule } from './donations/donations.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
@@ -38,6 +39,7 @@ export class AppModule {
         AuthModule,
         ArticlesModule,
         CommentsModule,
+        DonationsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
