@@ -62,10 +62,10 @@ export class StripeRecordsRepository {
     );
     if (stored.synced_at.getTime() > state.syncedAt.getTime()) return false;
     await manager.query(
-      `UPDATE stripe_subscriptions SET user_id = coalesce(user_id, $3), stripe_customer_id = $4, status = $5,
-         cancel_at_period_end = $6, current_period_end = $7, canceled_at = $8, synced_at = $9
+      `UPDATE stripe_subscriptions SET user_id = coalesce(user_id, $2), stripe_customer_id = $3, status = $4,
+         cancel_at_period_end = $5, current_period_end = $6, canceled_at = $7, synced_at = $8
        WHERE id = $1`,
-      subscriptionValues(state),
+      subscriptionValues(state).filter((_, index) => index !== 1),
     );
     return true;
   }

@@ -46,10 +46,10 @@ export async function startDonation(
   return { donationId: response.body.donationId, articleId, checkoutUrl: response.body.checkoutUrl };
 }
 
-/** Posts an event to the webhook exactly as Stripe would: raw JSON bytes with a valid signature. */
-export function deliverEvent(http: TestAgent, event: unknown): Promise<Response> {
+/** Posts an event to the webhook exactly as Stripe would: raw JSON bytes with a valid signature (sent at once). */
+export async function deliverEvent(http: TestAgent, event: unknown): Promise<Response> {
   const { payload, signature } = signedDelivery(event);
-  return http.post('/api/v1/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload);
+  return await http.post('/api/v1/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload);
 }
 
 export async function expectDelivered(http: TestAgent, event: unknown): Promise<void> {
