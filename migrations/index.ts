@@ -2,6 +2,13 @@ import { Accounts1795700431345 } from './1795700431345-Accounts';
 import { Articles1795700737842 } from './1795700737842-Articles';
 import { Comments1795700798329 } from './1795700798329-Comments';
 import { FollowsNotifications1795701048606 } from './1795701048606-FollowsNotifications';
+import { Donations1795701089283 } from './1795701089283-Donations';
 
 /** Every migration, in order; the app runs them at start-up. */
-export const MIGRATIONS = [Accounts1795700431345, Articles1795700737842, Comments1795700798329, FollowsNotifications1795701048606];
+export const MIGRATIONS = [
+  Accounts1795700431345,
+  Articles1795700737842,
+  Comments1795700798329,
+  FollowsNotifications1795701048606,
+  Donations1795701089283,
+];

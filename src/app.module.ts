@@ -18,6 +18,7 @@ import { OptionalRedis, REDIS, RedisModule } from './common/redis/redis.module';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DonationsModule } from './donations/donations.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { FollowsModule } from './follows/follows.module';
 import { HealthModule } from './health/health.module';
@@ -51,6 +52,7 @@ export class AppModule {
         CommentsModule,
         FollowsModule,
         NotificationsModule,
+        DonationsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -7,7 +7,17 @@ import { Comment } from '../comments/comment.entity';
 import { Follow } from '../follows/follow.entity';
 import { Ignore } from '../follows/ignore.entity';
 import { Notification } from '../notifications/notification.entity';
+import { Appeal } from '../donations/appeal.entity';
+import { Donation } from '../donations/donation.entity';
+import { StripeCustomer } from '../donations/stripe-customer.entity';
+import { StripeEvent } from '../donations/stripe-event.entity';
+import { StripeSubscription } from '../donations/stripe-subscription.entity';
+import { SupporterEntitlement } from '../donations/supporter-entitlement.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
-export const ENTITIES = [User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport, Follow, Ignore, Notification];
+export const ENTITIES = [
+  User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport,
+  Follow, Ignore, Notification,
+  Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
+];

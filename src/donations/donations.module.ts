@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { ArticlesModule } from '../articles/articles.module';
+import { UsersModule } from '../users/users.module';
+import { AdminDonationsController } from './admin-donations.controller';
+import { AppealsController } from './appeals.controller';
+import { AppealsRepository } from './appeals.repository';
+import { AppealsService } from './appeals.service';
+import { DonationSummaryRepository } from './donation-summary.repository';
+import { DonationSummaryService } from './donation-summary.service';
+import { DonationsController } from './donations.controller';
+import { DonationsRepository } from './donations.repository';
+import { DonationsService } from './donations.service';
+import { PaymentsConfiguredGuard } from './payments-configured.guard';
+import { StripeConnection } from './stripe-connection';
+import { StripeRecordsRepository } from './stripe-records.repository';
+import { StripeWebhookController } from './stripe-webhook.controller';
+import { StripeWebhookService } from './stripe-webhook.service';
+import { SupporterEntitlementsRepository } from './supporter-entitlements.repository';
+import { SupporterMembershipService } from './supporter-membership.service';
+
+/** Appeals, Stripe Checkout, webhooks, supporter membership and donation reporting. */
+@Module({
+  imports: [ArticlesModule, UsersModule],
+  controllers: [AppealsController, DonationsController, StripeWebhookController, AdminDonationsController],
+  providers: [
+    StripeConnection,
+    PaymentsConfiguredGuard,
+    AppealsRepository,
+    AppealsService,
+    DonationsRepository,
+    DonationsService,
+    StripeRecordsRepository,
+    StripeWebhookService,
+    SupporterEntitlementsRepository,
+    SupporterMembershipService,
+    DonationSummaryRepository,
+    DonationSummaryService,
+  ],
+})
+export class DonationsModule {}

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Donation } from './donation.entity';
+import { DisputeStatus, DonationStatus, Frequency } from './donation-terms';
+
+export interface NewDonation {
+  userId: string | null;
+  articleId: string;
+  appealId: string;
+  amount: number;
+  currency: string;
+  frequency: Frequency;
+}
+
+export interface RenewalPayment {
+  original: Donation;
+  stripeInvoiceId: string;
+  stripePaymentIntentId: string | null;
+  amount: number;
+  currency: string;
+}
+
+type StripeLinks = Partial<
+  Pick<Donation, 'stripeCheckoutSessionId' | 'stripePaymentIntentId' | 'stripeInvoiceId' | 'stripeSubscriptionId'>
+>;
+
+/** Statuses a payment can still leave: a settled one only moves through refunds, disputes and cancellation. */
+const UNSETTLED: DonationStatus[] = ['pending', 'failed', 'expired'];
+
+@Injectable()
+export class DonationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  insertPending(donation: NewDonation): Promise<Donation> {
+    const repository = this.dataSource.getRepository(Donation);
+    return repository.save(repository.create({ ...donation, status: 'pending' }));
+  }
+
+  async attachCheckoutSession(id: string, sessionId: string): Promise<void> {
+    await this.dataSource.getRepository(Donation).update({ id }, { stripeCheckoutSessionId: sessionId });
+  }
+
+  async markCheckoutFailed(id: string): Promise<void> {
+    await this.dataSource.getRepository(Donation).update({ id, status: 'pending' }, { status: 'failed' });
+  }
+
+  findById(id: string): Promise<Donation | null> {
+    return this.dataSource.getRepository(Donation).findOneBy({ id });
+  }
+
+  /** Newest first, keyset on (created_at, id); `limit + 1` rows so the caller knows whether more exist. */
+  findPageForUser(userId: string, limit: number, after?: { createdAt: string; id: string }): Promise<Donation[]> {
+    const query = this.dataSource
+      .getRepository(Donation)
+      .createQueryBuilder('donation')
+      .where('donation.user_id = :userId', { userId })
+      .orderBy('donation.created_at', 'DESC')
+      .addOrderBy('donation.id', 'DESC')
+      .limit(limit + 1);
+    if (after) query.andWhere('(donation.created_at, donation.id) < (:createdAt, :id)', after);
+    return query.getMany();
+  }
+
+  // ---- webhook effects: each runs inside the event's transaction, on a locked row ----
+
+  lockById(manager: EntityManager, id: string): Promise<Donation | null> {
+    return manager.getRepository(Donation).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  lockByPaymentIntent(manager: EntityManager, paymentIntentId: string): Promise<Donation | null> {
+    return manager
+      .getRepository(Donation)
+      .findOne({ where: { stripePaymentIntentId: paymentIntentId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Records the Stripe ids a payment is known by, never replacing one already set. */
+  async link(manager: EntityManager, donation: Donation, links: StripeLinks): Promise<void> {
+    const missing = Object.fromEntries(
+      Object.entries(links).filter(([key, value]) => value && !donation[key as keyof StripeLinks]),
+    ) as StripeLinks;
+    if (Object.keys(missing).length === 0) return;
+    await manager.getRepository(Donation).update({ id: donation.id }, missing);
+    Object.assign(donation, missing);
+  }
+
+  /** pending/failed/expired → succeeded; returns false when the payment was already settled (nothing to do). */
+  async markSucceeded(manager: EntityManager, donation: Donation, paidAt: Date): Promise<boolean> {
+    if (!UNSETTLED.includes(donation.status)) return false;
+    await manager.getRepository(Donation).update({ id: donation.id }, { status: 'succeeded', paidAt });
+    Object.assign(donation, { status: 'succeeded', paidAt });
+    return true;
+  }
+
+  /** Moves a still-pending payment to failed or expired; a settled one keeps its state. */
+  async closeIfPending(manager: EntityManager, donation: Donation, status: 'failed' | 'expired'): Promise<boolean> {
+    if (donation.status !== 'pending') return false;
+    await manager.getRepository(Donation).update({ id: donation.id }, { status });
+    return true;
+  }
+
+  async setStatus(manager: EntityManager, id: string, status: DonationStatus): Promise<void> {
+    await manager.getRepository(Donation).update({ id }, { status });
+  }
+
+  async recordRefund(manager: EntityManager, donation: Donation, refundedAmount: number, fully: boolean): Promise<void> {
+    const refunded = Math.min(donation.amount, Math.max(donation.refundedAmount, refundedAmount));
+    const status: DonationStatus = fully ? 'refunded' : donation.status;
+    await manager.getRepository(Donation).update({ id: donation.id }, { refundedAmount: refunded, status });
+    Object.assign(donation, { refundedAmount: refunded, status });
+  }
+
+  async recordDispute(
+    manager: EntityManager,
+    donation: Donation,
+    dispute: { id: string; status: DisputeStatus; amount: number },
+  ): Promise<void> {
+    const disputedAmount = dispute.status === 'won' ? 0 : Math.min(donation.amount, dispute.amount);
+    const status: DonationStatus =
+      dispute.status === 'won' ? (donation.refundedAmount >= donation.amount ? 'refunded' : 'succeeded') : 'disputed';
+    await manager.getRepository(Donation).update(
+      { id: donation.id },
+      { stripeDisputeId: dispute.id, disputeStatus: dispute.status, disputedAmount, status },
+    );
+    Object.assign(donation, { stripeDisputeId: dispute.id, disputeStatus: dispute.status, disputedAmount, status });
+  }
+
+  /**
+   * A renewal's own row, keyed by its invoice: a retry that finally succeeds
+   * turns the failed row into a paid one; a paid row is left as it is.
+   * Returns the row when this call made it paid, else null.
+   */
+  async recordRenewalPaid(manager: EntityManager, renewal: RenewalPayment, paidAt: Date): Promise<Donation | null> {
+    const rows: { id: string }[] = await manager.query(
+      `WITH upserted AS (
+         INSERT INTO donations (user_id, article_id, appeal_id, amount, currency, frequency, status, renewal_of,
+                                stripe_invoice_id, stripe_subscription_id, stripe_payment_intent_id, paid_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', $7, $8, $9, $10, $11)
+         ON CONFLICT (stripe_invoice_id) DO UPDATE
+           SET status = 'succeeded', paid_at = EXCLUDED.paid_at, amount = EXCLUDED.amount,
+               stripe_payment_intent_id = COALESCE(donations.stripe_payment_intent_id, EXCLUDED.stripe_payment_intent_id),
+               updated_at = now()
+           WHERE donations.status IN ('pending', 'failed')
+         RETURNING id
+       ) SELECT id FROM upserted`,
+      renewalValues(renewal, paidAt),
+    );
+    return rows.length > 0 ? this.lockById(manager, rows[0].id) : null;
+  }
+
+  /** A renewal whose payment failed: kept (unpaid) so a later successful retry updates the same row. */
+  async recordRenewalFailed(manager: EntityManager, renewal: RenewalPayment): Promise<void> {
+    await manager.query(
+      `INSERT INTO donations (user_id, article_id, appeal_id, amount, currency, frequency, status, renewal_of,
+                              stripe_invoice_id, stripe_subscription_id, stripe_payment_intent_id, paid_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'failed', $7, $8, $9, $10, $11)
+       ON CONFLICT (stripe_invoice_id) DO NOTHING`,
+      renewalValues(renewal, null),
+    );
+  }
+}
+
+function renewalValues(renewal: RenewalPayment, paidAt: Date | null): unknown[] {
+  const { original } = renewal;
+  return [
+    original.userId,
+    original.articleId,
+    original.appealId,
+    renewal.amount,
+    renewal.currency,
+    original.frequency,
+    original.id,
+    renewal.stripeInvoiceId,
+    original.stripeSubscriptionId,
+    renewal.stripePaymentIntentId,
+    paidAt,
+  ];
+}

@@ -1,0 +1,315 @@
+import { Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { EntityManager } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { Donation } from './donation.entity';
+import { DonationsRepository } from './donations.repository';
+import { describeStripeError, isStripeNotFound, toProviderError } from './stripe-errors';
+import { StripeConnection } from './stripe-connection';
+import { StripeRecordsRepository } from './stripe-records.repository';
+import { SupporterMembershipService } from './supporter-membership.service';
+
+const HANDLED_EVENTS = new Set<string>([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'charge.refunded',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+]);
+
+/** Subscription statuses under which a recurring donation will renew. */
+const RENEWING_STATUSES = new Set(['active', 'trialing', 'past_due']);
+const ENDED_STATUSES = new Set(['canceled', 'incomplete_expired']);
+
+/** A subscription as Stripe returned it, and when we asked (orders concurrent reads). */
+interface SubscriptionRead {
+  subscription: Stripe.Subscription;
+  requestedAt: Date;
+}
+
+/** What an event needs from Stripe beyond its payload, read before the transaction opens. */
+interface StripeFacts {
+  subscription?: SubscriptionRead | null;
+  paymentIntentId?: string | null;
+}
+
+type Outcome = 'applied' | `ignored: ${string}`;
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+function fromUnix(seconds: number | null | undefined): Date | null {
+  return seconds ? new Date(seconds * 1000) : null;
+}
+
+/** A subscription's paid period ends where its items' periods end. */
+function periodEndOf(subscription: Stripe.Subscription): Date | null {
+  const ends = subscription.items.data.map((item) => item.current_period_end).filter((end) => Number.isFinite(end));
+  return ends.length > 0 ? fromUnix(Math.max(...ends)) : null;
+}
+
+function invoicePeriodEnd(invoice: Stripe.Invoice): Date | null {
+  const ends = invoice.lines.data.map((line) => line.period.end);
+  return ends.length > 0 ? fromUnix(Math.max(...ends)) : null;
+}
+
+/**
+ * Applies verified Stripe events exactly once: the event id is claimed in the
+ * same transaction as its effects, donation rows are locked while changed,
+ * and subscription states are re-read from Stripe rather than trusted from a
+ * payload that may be stale or out of order.
+ */
+@Injectable()
+export class StripeWebhookService {
+  private readonly logger = new Logger(StripeWebhookService.name);
+
+  constructor(
+    private readonly stripe: StripeConnection,
+    private readonly donations: DonationsRepository,
+    private readonly records: StripeRecordsRepository,
+    private readonly membership: SupporterMembershipService,
+  ) {}
+
+  async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<void> {
+    const event = this.stripe.verifyEvent(rawBody, signature);
+    if (!HANDLED_EVENTS.has(event.type)) return;
+    const facts = await this.readFromStripe(event);
+    await this.donations.transaction(async (manager) => {
+      if (!(await this.records.claimEvent(manager, event.id, event.type))) return;
+      const outcome = await this.apply(manager, event, facts);
+      if (outcome !== 'applied') this.logger.warn({ eventId: event.id, type: event.type, outcome }, 'Stripe event changed nothing');
+      await this.records.finishEvent(manager, event.id, outcome);
+    });
+  }
+
+  private async readFromStripe(event: Stripe.Event): Promise<StripeFacts> {
+    switch (event.type) {
+      case 'checkout.session.completed':
+      case 'checkout.session.async_payment_succeeded': {
+        const subscriptionId = idOf(event.data.object.subscription);
+        return subscriptionId ? { subscription: await this.readSubscription(subscriptionId) } : {};
+      }
+      case 'customer.subscription.updated':
+      case 'customer.subscription.deleted':
+        return { subscription: await this.readSubscription(event.data.object.id) };
+      case 'invoice.paid':
+        return { paymentIntentId: await this.paymentIntentOf(event.data.object) };
+      default:
+        return {};
+    }
+  }
+
+  /** Null when Stripe no longer knows the subscription (a permanent miss); a transient failure makes Stripe retry. */
+  private async readSubscription(id: string): Promise<SubscriptionRead | null> {
+    const requestedAt = new Date();
+    try {
+      return { subscription: await this.stripe.client.subscriptions.retrieve(id), requestedAt };
+    } catch (error) {
+      if (isStripeNotFound(error)) return null;
+      throw this.retryLater(error);
+    }
+  }
+
+  /** The PaymentIntent that paid an invoice, so a later refund or dispute finds its donation. */
+  private async paymentIntentOf(invoice: Stripe.Invoice): Promise<string | null> {
+    const paidBy = (payments: Stripe.InvoicePayment[]) =>
+      idOf(payments.find((payment) => payment.status === 'paid' && payment.payment.payment_intent)?.payment.payment_intent);
+    if (invoice.payments) return paidBy(invoice.payments.data);
+    if (!invoice.id) return null;
+    try {
+      return paidBy((await this.stripe.client.invoicePayments.list({ invoice: invoice.id, limit: 10 })).data);
+    } catch (error) {
+      throw this.retryLater(error);
+    }
+  }
+
+  private retryLater(error: unknown): AppError {
+    this.logger.warn({ stripe: describeStripeError(error) }, 'Stripe read failed while handling a webhook; Stripe will retry');
+    const mapped = toProviderError(error);
+    return mapped.code === 'PAYMENT_PROVIDER_UNAVAILABLE' ? mapped : new AppError('PAYMENT_PROVIDER_UNAVAILABLE', mapped.detail);
+  }
+
+  private apply(manager: EntityManager, event: Stripe.Event, facts: StripeFacts): Promise<Outcome> {
+    const at = new Date(event.created * 1000);
+    switch (event.type) {
+      case 'checkout.session.completed':
+        return this.checkoutCompleted(manager, event.data.object, facts, event.data.object.payment_status === 'paid', at);
+      case 'checkout.session.async_payment_succeeded':
+        return this.checkoutCompleted(manager, event.data.object, facts, true, at);
+      case 'checkout.session.async_payment_failed':
+        return this.checkoutClosed(manager, event.data.object, 'failed');
+      case 'checkout.session.expired':
+        return this.checkoutClosed(manager, event.data.object, 'expired');
+      case 'invoice.paid':
+        return this.invoicePaid(manager, event.data.object, facts, at);
+      case 'invoice.payment_failed':
+        return this.invoicePaymentFailed(manager, event.data.object);
+      case 'customer.subscription.updated':
+      case 'customer.subscription.deleted':
+        return this.subscriptionChanged(manager, facts);
+      case 'charge.refunded':
+        return this.chargeRefunded(manager, event.data.object);
+      case 'charge.dispute.created':
+      case 'charge.dispute.closed':
+        return this.disputeChanged(manager, event.data.object);
+      default:
+        return Promise.resolve('ignored: event type not handled');
+    }
+  }
+
+  private lockDonation(manager: EntityManager, id: string | null | undefined): Promise<Donation | null> {
+    return id && /^[0-9a-f-]{36}$/i.test(id) ? this.donations.lockById(manager, id) : Promise.resolve(null);
+  }
+
+  private async checkoutCompleted(
+    manager: EntityManager,
+    session: Stripe.Checkout.Session,
+    facts: StripeFacts,
+    paid: boolean,
+    at: Date,
+  ): Promise<Outcome> {
+    const donation = await this.lockDonation(manager, session.client_reference_id ?? session.metadata?.donationId);
+    if (!donation) return 'ignored: no donation for this Checkout Session';
+    await this.donations.link(manager, donation, {
+      stripeCheckoutSessionId: session.id,
+      stripePaymentIntentId: idOf(session.payment_intent),
+      stripeSubscriptionId: idOf(session.subscription),
+    });
+    if (facts.subscription) await this.storeSubscription(manager, facts.subscription, donation);
+    if (!paid) return 'applied';
+    if (await this.donations.markSucceeded(manager, donation, at)) {
+      const periodEnd = facts.subscription ? periodEndOf(facts.subscription.subscription) : null;
+      await this.membership.grantFor(manager, donation, at, periodEnd);
+    }
+    return 'applied';
+  }
+
+  private async checkoutClosed(manager: EntityManager, session: Stripe.Checkout.Session, status: 'failed' | 'expired'): Promise<Outcome> {
+    const donation = await this.lockDonation(manager, session.client_reference_id ?? session.metadata?.donationId);
+    if (!donation) return 'ignored: no donation for this Checkout Session';
+    await this.donations.link(manager, donation, { stripeCheckoutSessionId: session.id });
+    return (await this.donations.closeIfPending(manager, donation, status)) ? 'applied' : 'ignored: the donation is already settled';
+  }
+
+  /** The donation whose Checkout created a subscription: by the metadata it carries, else by the subscription id. */
+  private async originalDonation(manager: EntityManager, donationId: string | undefined, subscriptionId: string): Promise<Donation | null> {
+    const byMetadata = await this.lockDonation(manager, donationId);
+    if (byMetadata) return byMetadata;
+    const known = await this.records.findSubscription(manager, subscriptionId);
+    return known ? this.lockDonation(manager, known.donationId) : null;
+  }
+
+  private async invoicePaid(manager: EntityManager, invoice: Stripe.Invoice, facts: StripeFacts, at: Date): Promise<Outcome> {
+    const details = invoice.parent?.subscription_details;
+    if (!details || !invoice.id) return 'ignored: not a subscription invoice';
+    const subscriptionId = idOf(details.subscription) as string;
+    const original = await this.originalDonation(manager, details.metadata?.donationId, subscriptionId);
+    if (!original) return 'ignored: no donation for this subscription';
+    await this.donations.link(manager, original, { stripeSubscriptionId: subscriptionId });
+    const paidAt = fromUnix(invoice.status_transitions?.paid_at) ?? at;
+    const periodEnd = invoicePeriodEnd(invoice);
+
+    if (invoice.billing_reason === 'subscription_create' || original.stripeInvoiceId === invoice.id) {
+      await this.donations.link(manager, original, { stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId });
+      if (await this.donations.markSucceeded(manager, original, paidAt)) {
+        await this.membership.grantFor(manager, original, paidAt, periodEnd);
+      }
+      return 'applied';
+    }
+    if (invoice.amount_paid <= 0) return 'ignored: nothing was paid';
+    const renewal = await this.donations.recordRenewalPaid(
+      manager,
+      { original, stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId ?? null, amount: invoice.amount_paid, currency: invoice.currency },
+      paidAt,
+    );
+    if (!renewal) return 'ignored: the renewal is already recorded';
+    await this.membership.grantFor(manager, renewal, paidAt, periodEnd);
+    return 'applied';
+  }
+
+  private async invoicePaymentFailed(manager: EntityManager, invoice: Stripe.Invoice): Promise<Outcome> {
+    const details = invoice.parent?.subscription_details;
+    if (!details || !invoice.id) return 'ignored: not a subscription invoice';
+    const subscriptionId = idOf(details.subscription) as string;
+    const original = await this.originalDonation(manager, details.metadata?.donationId, subscriptionId);
+    if (!original) return 'ignored: no donation for this subscription';
+    await this.donations.link(manager, original, { stripeSubscriptionId: subscriptionId });
+    if (invoice.billing_reason === 'subscription_create') {
+      return (await this.donations.closeIfPending(manager, original, 'failed')) ? 'applied' : 'ignored: the donation is already settled';
+    }
+    if (invoice.amount_due <= 0) return 'ignored: nothing was due';
+    await this.donations.recordRenewalFailed(manager, {
+      original,
+      stripeInvoiceId: invoice.id,
+      stripePaymentIntentId: null,
+      amount: invoice.amount_due,
+      currency: invoice.currency,
+    });
+    return 'applied';
+  }
+
+  private async subscriptionChanged(manager: EntityManager, facts: StripeFacts): Promise<Outcome> {
+    if (!facts.subscription) return 'ignored: Stripe no longer knows this subscription';
+    const { subscription } = facts.subscription;
+    const original = await this.originalDonation(manager, subscription.metadata?.donationId, subscription.id);
+    if (!original) return 'ignored: no donation for this subscription';
+    await this.donations.link(manager, original, { stripeSubscriptionId: subscription.id });
+    return (await this.storeSubscription(manager, facts.subscription, original)) ? 'applied' : 'ignored: a newer state is stored';
+  }
+
+  /** Upserts the subscription under its row lock; only the newest read changes renewal flags and the donation's status. */
+  private async storeSubscription(manager: EntityManager, read: SubscriptionRead, original: Donation): Promise<boolean> {
+    const { subscription } = read;
+    const stored = await this.records.saveSubscriptionState(manager, {
+      id: subscription.id,
+      donationId: original.id,
+      userId: original.userId,
+      stripeCustomerId: idOf(subscription.customer),
+      status: subscription.status,
+      cancelAtPeriodEnd: subscription.cancel_at_period_end,
+      currentPeriodEnd: periodEndOf(subscription),
+      canceledAt: fromUnix(subscription.canceled_at),
+      syncedAt: read.requestedAt,
+    });
+    if (!stored) return false;
+    const renewing = RENEWING_STATUSES.has(subscription.status) && !subscription.cancel_at_period_end;
+    await this.membership.setRenewing(manager, subscription.id, renewing);
+    if (ENDED_STATUSES.has(subscription.status) && original.status === 'succeeded') {
+      await this.donations.setStatus(manager, original.id, 'canceled');
+    }
+    return true;
+  }
+
+  private async chargeRefunded(manager: EntityManager, charge: Stripe.Charge): Promise<Outcome> {
+    const paymentIntentId = idOf(charge.payment_intent);
+    const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(manager, paymentIntentId) : null;
+    if (!donation) return 'ignored: no donation for this payment';
+    await this.donations.recordRefund(manager, donation, charge.amount_refunded, charge.refunded);
+    if (charge.refunded) await this.membership.revokeFor(manager, donation.id);
+    return 'applied';
+  }
+
+  private async disputeChanged(manager: EntityManager, dispute: Stripe.Dispute): Promise<Outcome> {
+    const paymentIntentId = idOf(dispute.payment_intent);
+    const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(manager, paymentIntentId) : null;
+    if (!donation) return 'ignored: no donation for this payment';
+    const closed = dispute.status === 'won' || dispute.status === 'lost' || dispute.status === 'warning_closed';
+    if (!closed) {
+      if (donation.disputeStatus === 'won' || donation.disputeStatus === 'lost') return 'ignored: the dispute is already closed';
+      await this.donations.recordDispute(manager, donation, { id: dispute.id, status: 'open', amount: dispute.amount });
+      return 'applied';
+    }
+    const lost = dispute.status === 'lost';
+    await this.donations.recordDispute(manager, donation, { id: dispute.id, status: lost ? 'lost' : 'won', amount: dispute.amount });
+    if (lost) await this.membership.revokeFor(manager, donation.id);
+    return 'applied';
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { SupporterStatus } from '../common/hooks/account-hooks';
+
+export interface Grant {
+  userId: string;
+  donationId: string;
+  validFrom: Date;
+  validUntil: Date;
+  recurring: boolean;
+}
+
+interface StatusRow {
+  user_id: string;
+  since: Date;
+  until: Date;
+  recurring: boolean;
+}
+
+@Injectable()
+export class SupporterEntitlementsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One grant per payment: a repeat (another event for the same payment) changes nothing. */
+  async grant(manager: EntityManager, grant: Grant): Promise<void> {
+    await manager.query(
+      `INSERT INTO supporter_entitlements (user_id, donation_id, valid_from, valid_until, recurring)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (donation_id) DO NOTHING`,
+      [grant.userId, grant.donationId, grant.validFrom, grant.validUntil, grant.recurring],
+    );
+  }
+
+  async revokeForDonation(manager: EntityManager, donationId: string): Promise<void> {
+    await manager.query(
+      `UPDATE supporter_entitlements SET revoked_at = now() WHERE donation_id = $1 AND revoked_at IS NULL`,
+      [donationId],
+    );
+  }
+
+  /** A recurring donation being canceled still covers what was paid, but it no longer renews. */
+  async setRenewingForSubscription(manager: EntityManager, subscriptionId: string, renewing: boolean): Promise<void> {
+    await manager.query(
+      `UPDATE supporter_entitlements SET recurring = $2
+       WHERE donation_id IN (SELECT id FROM donations WHERE stripe_subscription_id = $1) AND recurring <> $2`,
+      [subscriptionId, renewing],
+    );
+  }
+
+  /**
+   * Current supporters among `userIds`, in one query for a whole page of
+   * readers: active while any unrevoked grant runs; `since` is their first
+   * unrevoked grant, `until` the last day covered.
+   */
+  async activeStatuses(userIds: string[]): Promise<Map<string, SupporterStatus>> {
+    const rows: StatusRow[] = await this.dataSource.query(
+      `SELECT user_id, min(valid_from) AS since, max(valid_until) AS until,
+              coalesce(bool_or(recurring) FILTER (WHERE valid_until > now()), false) AS recurring
+       FROM supporter_entitlements
+       WHERE user_id = ANY($1::uuid[]) AND revoked_at IS NULL AND valid_from <= now()
+       GROUP BY user_id
+       HAVING max(valid_until) > now()`,
+      [userIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.user_id,
+        { active: true, since: row.since.toISOString(), until: row.until.toISOString(), recurring: row.recurring },
+      ]),
+    );
+  }
+}
