@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { ThreadCache } from '../common/cache/thread-cache';
 import { AppError } from '../common/errors/app-error';
 import { assertCanSee, isAuthor } from './comment-access';
 import { CommentFeedbackRepository } from './comment-feedback.repository';
@@ -12,6 +13,7 @@ export class CommentFeedbackService {
   constructor(
     private readonly comments: CommentsRepository,
     private readonly feedback: CommentFeedbackRepository,
+    private readonly threadCache: ThreadCache,
   ) {}
 
   /** Idempotent: the counter moves only when this call inserted the reaction. */
@@ -22,6 +24,7 @@ export class CommentFeedbackService {
       if (comment.status !== 'visible') throw new AppError('COMMENT_NOT_REACTABLE', `A ${comment.status} comment cannot be recommended`);
       if (await this.feedback.insertReaction(manager, comment.id, reader.id)) {
         await this.feedback.adjustReactionCount(manager, comment.id, 1);
+        await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
       }
     });
   }
@@ -31,6 +34,7 @@ export class CommentFeedbackService {
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reader);
       if (await this.feedback.deleteReaction(manager, comment.id, reader.id)) {
         await this.feedback.adjustReactionCount(manager, comment.id, -1);
+        await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
       }
     });
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser, Public, Viewer } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
@@ -8,6 +8,7 @@ import { PageOf } from '../common/pagination/page.dto';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorators';
 import { CommentFeedbackService } from './comment-feedback.service';
 import { CommentsService } from './comments.service';
+import { ThreadPageCacheInterceptor } from './thread-page-cache.interceptor';
 import { CreateCommentDto, ReportCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 import { CommentView, CommentWithContextView, ThreadCommentView } from './dto/comment.views';
 
@@ -23,6 +24,7 @@ export class CommentsController {
   @Public()
   @ApiOperation({ summary: 'A page of top-level comments, each with its first 3 descendants (oldest first); ignored readers left out' })
   @ApiOkResponse({ type: PageOf(ThreadCommentView) })
+  @UseInterceptors(ThreadPageCacheInterceptor)
   listThread(@Param('articleId') articleId: string, @Query() query: ThreadQueryDto, @Viewer() viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView>> {
     return this.comments.listThread(articleId, query, viewer);
   }

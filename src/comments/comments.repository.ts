@@ -237,6 +237,11 @@ export class CommentsRepository {
     return manager.find(Comment, { where: { authorId, status: 'visible' } });
   }
 
+  async findArticleIdsByAuthor(manager: EntityManager, authorId: string): Promise<string[]> {
+    const rows: { article_id: string }[] = await manager.query(`SELECT DISTINCT article_id FROM comments WHERE author_id = $1`, [authorId]);
+    return rows.map((row) => row.article_id);
+  }
+
   /** Leaves an erased reader's comments as authorless, bodiless tombstones; earlier bodies go too. */
   async eraseAuthoredContent(manager: EntityManager, authorId: string): Promise<void> {
     await manager.query(

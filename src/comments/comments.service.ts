@@ -7,6 +7,7 @@ import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
 import { CommentPolicy } from '../common/hooks/comment-policy';
 import { DomainEvents } from '../common/hooks/domain-events';
+import { ThreadCache } from '../common/cache/thread-cache';
 import { Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { UsersService } from '../users/users.service';
@@ -40,6 +41,7 @@ export class CommentsService implements OnModuleInit {
     private readonly accountHooks: AccountHooks,
     private readonly policy: CommentPolicy,
     private readonly events: DomainEvents,
+    private readonly threadCache: ThreadCache,
   ) {}
 
   onModuleInit(): void {
@@ -147,6 +149,7 @@ export class CommentsService implements OnModuleInit {
         status,
       });
       if (countsAsVisible(status)) await this.counters.applyVisibilityChange(manager, comment, 1);
+      await this.threadCache.invalidateAfterCommit(manager, articleId);
       await this.events.publish(
         'comment.created',
         {
@@ -179,6 +182,7 @@ export class CommentsService implements OnModuleInit {
         throw new AppError('COMMENT_EDIT_WINDOW_CLOSED', 'A comment cannot be edited once it has been answered');
       }
       await this.comments.replaceBody(manager, comment, input.body);
+      await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
     });
     return this.getComment(id, author);
   }
@@ -222,13 +226,16 @@ export class CommentsService implements OnModuleInit {
     const wasCounted = countsAsVisible(before.status);
     const isCounted = countsAsVisible(status);
     if (wasCounted !== isCounted) await this.counters.applyVisibilityChange(manager, before, isCounted ? 1 : -1);
+    await this.threadCache.invalidateAfterCommit(manager, stored.articleId);
     const after = (await this.comments.findById(commentId, manager)) as Comment;
     return { before, after };
   }
 
   async setFeatured(commentId: string, featured: boolean): Promise<Comment> {
-    await this.findById(commentId);
-    return (await this.comments.setFeatured(commentId, featured)) as Comment;
+    const comment = await this.findById(commentId);
+    const updated = (await this.comments.setFeatured(commentId, featured)) as Comment;
+    await this.threadCache.invalidate(comment.articleId);
+    return updated;
   }
 
   /** Resolves every open report of the comment and zeroes its open report count; returns how many. */
@@ -271,6 +278,9 @@ export class CommentsService implements OnModuleInit {
   private async eraseAuthor(manager: EntityManager, userId: string): Promise<void> {
     for (const comment of await this.comments.findCountedByAuthor(manager, userId)) {
       await this.counters.applyVisibilityChange(manager, comment, -1);
+    }
+    for (const articleId of await this.comments.findArticleIdsByAuthor(manager, userId)) {
+      await this.threadCache.invalidateAfterCommit(manager, articleId);
     }
     await this.comments.eraseAuthoredContent(manager, userId);
   }

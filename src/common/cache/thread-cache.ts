@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager, QueryRunner } from 'typeorm';
 import { InjectRedis, OptionalRedis } from '../redis/redis.module';
 
 interface Entry {
@@ -48,7 +49,29 @@ export class ThreadCache {
     }
   }
 
-  /** Call after the write's transaction has committed. */
+  /**
+   * Invalidates once the transaction `manager` belongs to has committed (at
+   * once when it is not in one): a page read before the commit must not be
+   * stored under the new version.
+   */
+  async invalidateAfterCommit(manager: EntityManager, articleId: string): Promise<void> {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) return this.invalidate(articleId);
+    pendingOf(runner).add(articleId);
+  }
+
+  /** Runs the invalidations a transaction collected; called by the commit subscriber. */
+  async flush(runner: QueryRunner): Promise<void> {
+    const pending = pendingOf(runner);
+    const articleIds = [...pending];
+    pending.clear();
+    await Promise.all(articleIds.map((articleId) => this.invalidate(articleId)));
+  }
+
+  discard(runner: QueryRunner): void {
+    pendingOf(runner).clear();
+  }
+
   async invalidate(articleId: string): Promise<void> {
     if (this.redis) {
       await this.redis.incr(this.redisKey(articleId));
@@ -65,4 +88,10 @@ export class ThreadCache {
   private redisKey(articleId: string): string {
     return `margin:thread-version:${articleId}`;
   }
+}
+
+function pendingOf(runner: QueryRunner): Set<string> {
+  const data = runner.data as { threadInvalidations?: Set<string> };
+  data.threadInvalidations ??= new Set();
+  return data.threadInvalidations;
 }
