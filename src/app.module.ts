@@ -11,6 +11,7 @@ import { AccessGuard } from './common/auth/access.guard';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { loggerOptions } from './common/logging/logger-options';
+import { ModerationModule } from './moderation/moderation.module';
 import { ClientThrottlerGuard } from './common/rate-limit/client-throttler.guard';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -38,6 +39,7 @@ export class AppModule {
         AuthModule,
         ArticlesModule,
         CommentsModule,
+        ModerationModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

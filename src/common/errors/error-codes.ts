@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   EMAIL_TAKEN: { status: 409, title: 'The email is already registered' },
   DISPLAY_NAME_TAKEN: { status: 409, title: 'The display name is already taken' },
+  LAST_ADMIN: { status: 409, title: 'The last admin cannot be demoted' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
