@@ -2,10 +2,17 @@ import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
 import { UsersModule } from '../users/users.module';
 import { CommentCountersService } from './comment-counters.service';
+import { CommentFeedbackRepository } from './comment-feedback.repository';
+import { CommentFeedbackService } from './comment-feedback.service';
+import { CommentsController } from './comments.controller';
+import { CommentsRepository } from './comments.repository';
+import { CommentsService } from './comments.service';
+import { UserCommentsController } from './user-comments.controller';
 
 @Module({
   imports: [ArticlesModule, UsersModule],
-  providers: [CommentCountersService],
-  exports: [CommentCountersService],
+  controllers: [CommentsController, UserCommentsController],
+  providers: [CommentCountersService, CommentsService, CommentsRepository, CommentFeedbackService, CommentFeedbackRepository],
+  exports: [CommentCountersService, CommentsService],
 })
 export class CommentsModule {}

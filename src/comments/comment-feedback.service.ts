@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { AppError } from '../common/errors/app-error';
+import { assertCanSee, isAuthor } from './comment-access';
+import { CommentFeedbackRepository } from './comment-feedback.repository';
+import { CommentsRepository } from './comments.repository';
+import { ReportCommentDto } from './dto/comment.dto';
+
+/** Readers' feedback on comments: "recommend" reactions and reports to the moderators. */
+@Injectable()
+export class CommentFeedbackService {
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly feedback: CommentFeedbackRepository,
+  ) {}
+
+  /** Idempotent: the counter moves only when this call inserted the reaction. */
+  async recommend(commentId: string, reader: AuthenticatedUser): Promise<void> {
+    await this.comments.transaction(async (manager) => {
+      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reader);
+      if (isAuthor(comment, reader)) throw new AppError('OWN_COMMENT', 'You cannot recommend your own comment');
+      if (comment.status !== 'visible') throw new AppError('COMMENT_NOT_REACTABLE', `A ${comment.status} comment cannot be recommended`);
+      if (await this.feedback.insertReaction(manager, comment.id, reader.id)) {
+        await this.feedback.adjustReactionCount(manager, comment.id, 1);
+      }
+    });
+  }
+
+  async withdrawRecommendation(commentId: string, reader: AuthenticatedUser): Promise<void> {
+    await this.comments.transaction(async (manager) => {
+      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reader);
+      if (await this.feedback.deleteReaction(manager, comment.id, reader.id)) {
+        await this.feedback.adjustReactionCount(manager, comment.id, -1);
+      }
+    });
+  }
+
+  async report(commentId: string, input: ReportCommentDto, reporter: AuthenticatedUser): Promise<void> {
+    await this.comments.transaction(async (manager) => {
+      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reporter);
+      const recorded = await this.feedback.insertReport(manager, comment.id, reporter.id, input.reason, input.note ?? null);
+      if (!recorded) throw new AppError('ALREADY_REPORTED', 'You already reported this comment');
+      await this.feedback.incrementOpenReportCount(manager, comment.id);
+    });
+  }
+}

@@ -1,0 +1,254 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Role } from '../common/auth/role';
+import { visibleToViewerSql } from './comment-access';
+import { KeyedRow, SORTS, SortKey, ThreadSort } from './comment-sorts';
+import { CommentVersion } from './comment-version.entity';
+import { Comment, CommentStatus } from './comment.entity';
+
+/** Who is reading, as the list queries filter for them. */
+export interface ReaderScope {
+  viewerId: string | null;
+  staff: boolean;
+  ignoredIds: string[];
+}
+
+/** A comment joined with what its view needs (author, answered author, viewer's reaction). */
+export interface HydratedRow {
+  id: string;
+  articleId: string;
+  authorId: string | null;
+  parentId: string | null;
+  rootId: string | null;
+  depth: number;
+  body: string | null;
+  status: CommentStatus;
+  replyCount: number;
+  reactionCount: number;
+  featured: boolean;
+  createdAt: Date;
+  editedAt: Date | null;
+  authorDisplayName: string | null;
+  authorRole: Role | null;
+  authorErased: boolean;
+  parentAuthorDisplayName: string | null;
+  viewerReacted: boolean;
+}
+
+export interface NewComment {
+  articleId: string;
+  authorId: string;
+  parentId: string | null;
+  rootId: string | null;
+  depth: number;
+  body: string;
+  status: 'visible' | 'pending';
+}
+
+const KEYED_COLUMNS = `c.id,
+  to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey",
+  c.reaction_count AS "reactionCount", c.reply_count AS "replyCount"`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Any fixed number, distinct from other advisory lock namespaces in the app.
+const POSTING_LOCK_NAMESPACE = 4_242_003;
+
+@Injectable()
+export class CommentsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Comment | null> {
+    return manager.findOne(Comment, { where: { id } });
+  }
+
+  /** Like findById, but any id that is not a UUID simply finds nothing. */
+  async findByIdIfUuid(id: string, manager: EntityManager = this.dataSource.manager): Promise<Comment | null> {
+    return UUID.test(id) ? this.findById(id, manager) : null;
+  }
+
+  /** The row under FOR UPDATE, so status and counter changes on it take turns. */
+  lockById(manager: EntityManager, id: string): Promise<Comment | null> {
+    return manager.findOne(Comment, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Comments by id with author, answered author and the viewer's reaction, in one query (any order). */
+  hydrate(ids: string[], viewerId: string | null): Promise<HydratedRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.dataSource.query(
+      `SELECT c.id, c.article_id AS "articleId", c.author_id AS "authorId", c.parent_id AS "parentId",
+              c.root_id AS "rootId", c.depth, c.body, c.status, c.reply_count AS "replyCount",
+              c.reaction_count AS "reactionCount", c.featured, c.created_at AS "createdAt", c.edited_at AS "editedAt",
+              u.display_name AS "authorDisplayName", u.role AS "authorRole", (u.erased_at IS NOT NULL) AS "authorErased",
+              pu.display_name AS "parentAuthorDisplayName",
+              (r.user_id IS NOT NULL) AS "viewerReacted"
+         FROM comments c
+         LEFT JOIN users u ON u.id = c.author_id
+         LEFT JOIN comments p ON p.id = c.parent_id
+         LEFT JOIN users pu ON pu.id = p.author_id
+         LEFT JOIN comment_reactions r ON r.comment_id = c.id AND r.user_id = $2::uuid
+        WHERE c.id = ANY($1::uuid[])`,
+      [ids, viewerId],
+    );
+  }
+
+  /** One page of an article's top-level comments in `sort` order (limit + 1 rows). */
+  findTopLevelPage(articleId: string, sort: ThreadSort, after: SortKey | undefined, limit: number, scope: ReaderScope): Promise<KeyedRow[]> {
+    const spec = SORTS[sort];
+    const params: unknown[] = [articleId, scope.viewerId, scope.staff, scope.ignoredIds, limit + 1];
+    const keyset = after ? `AND ${spec.after('$6', '$7')}` : '';
+    if (after) params.push(after[0], after[1]);
+    return this.dataSource.query(
+      `SELECT ${KEYED_COLUMNS} FROM comments c
+        WHERE c.article_id = $1 AND c.parent_id IS NULL
+          AND ${visibleToViewerSql('c', '$2', '$3', '$4')} ${keyset}
+        ORDER BY ${spec.orderBy} LIMIT $5`,
+      params,
+    );
+  }
+
+  /** The first `perRoot` descendants (oldest first) of each top-level comment, in one query. */
+  findFirstReplies(rootIds: string[], perRoot: number, scope: ReaderScope): Promise<{ rootId: string; id: string }[]> {
+    if (rootIds.length === 0) return Promise.resolve([]);
+    return this.dataSource.query(
+      `SELECT root.id AS "rootId", first.id
+         FROM unnest($1::uuid[]) AS root(id)
+         CROSS JOIN LATERAL (
+           SELECT c.id, c.created_at FROM comments c
+            WHERE c.root_id = root.id AND ${visibleToViewerSql('c', '$2', '$3', '$4')}
+            ORDER BY c.created_at, c.id LIMIT $5
+         ) first
+        ORDER BY root.id, first.created_at, first.id`,
+      [rootIds, scope.viewerId, scope.staff, scope.ignoredIds, perRoot],
+    );
+  }
+
+  /** One page of all descendants of a top-level comment, oldest first (limit + 1 rows). */
+  findRepliesPage(rootId: string, after: SortKey | undefined, limit: number, scope: ReaderScope): Promise<KeyedRow[]> {
+    const params: unknown[] = [rootId, scope.viewerId, scope.staff, scope.ignoredIds, limit + 1];
+    const keyset = after ? `AND ${SORTS.oldest.after('$6', '$7')}` : '';
+    if (after) params.push(after[0], after[1]);
+    return this.dataSource.query(
+      `SELECT ${KEYED_COLUMNS} FROM comments c
+        WHERE c.root_id = $1 AND ${visibleToViewerSql('c', '$2', '$3', '$4')} ${keyset}
+        ORDER BY ${SORTS.oldest.orderBy} LIMIT $5`,
+      params,
+    );
+  }
+
+  /** One page of a reader's visible comments, newest first (limit + 1 rows). */
+  findVisibleByAuthorPage(authorId: string, after: SortKey | undefined, limit: number): Promise<KeyedRow[]> {
+    const params: unknown[] = [authorId, limit + 1];
+    const keyset = after ? `AND ${SORTS.newest.after('$3', '$4')}` : '';
+    if (after) params.push(after[0], after[1]);
+    return this.dataSource.query(
+      `SELECT ${KEYED_COLUMNS} FROM comments c
+        WHERE c.author_id = $1 AND c.status = 'visible' ${keyset}
+        ORDER BY ${SORTS.newest.orderBy} LIMIT $2`,
+      params,
+    );
+  }
+
+  /**
+   * The row just before a comment in oldest-first order of its list (its thread's
+   * replies, or its article's top-level comments): a cursor on it starts the page
+   * with the comment, whatever the viewer is allowed to see in between.
+   */
+  async findPrecedingRow(comment: Pick<Comment, 'id' | 'articleId' | 'rootId' | 'createdAt'>): Promise<KeyedRow | null> {
+    const list = comment.rootId ? 'c.root_id = $1' : 'c.article_id = $1 AND c.parent_id IS NULL';
+    const rows: KeyedRow[] = await this.dataSource.query(
+      `SELECT ${KEYED_COLUMNS} FROM comments c
+        WHERE ${list} AND (c.created_at, c.id) < ((SELECT created_at FROM comments WHERE id = $2), $2::uuid)
+        ORDER BY c.created_at DESC, c.id DESC LIMIT 1`,
+      [comment.rootId ?? comment.articleId, comment.id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Serializes one reader's posts, so the duplicate check holds under concurrency. */
+  async lockAuthorForPosting(manager: EntityManager, authorId: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [POSTING_LOCK_NAMESPACE, authorId]);
+  }
+
+  async hasRecentSameText(manager: EntityManager, authorId: string, trimmedBody: string, minutes: number): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM comments
+        WHERE author_id = $1 AND created_at > now() - make_interval(mins => $3)
+          AND status <> 'deleted' AND btrim(body) = $2
+        LIMIT 1`,
+      [authorId, trimmedBody, minutes],
+    );
+    return rows.length > 0;
+  }
+
+  async insertComment(manager: EntityManager, comment: NewComment): Promise<Comment> {
+    const inserted = await manager.insert(Comment, comment);
+    const id = (inserted.identifiers[0] as { id: string }).id;
+    return (await this.findById(id, manager)) as Comment;
+  }
+
+  async hasReplies(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM comments WHERE parent_id = $1 LIMIT 1', [id]);
+    return rows.length > 0;
+  }
+
+  /** Keeps the replaced body in comment_versions and stores the new one. */
+  async replaceBody(manager: EntityManager, comment: Comment, body: string): Promise<void> {
+    await manager.insert(CommentVersion, { commentId: comment.id, body: comment.body });
+    await manager.update(Comment, { id: comment.id }, { body, editedAt: () => 'now()' });
+  }
+
+  async updateStatus(manager: EntityManager, id: string, status: CommentStatus, hiddenReason: string | null): Promise<void> {
+    await manager.query(
+      `UPDATE comments SET status = $2, hidden_reason = $3,
+              deleted_at = CASE WHEN $2 = 'deleted' THEN COALESCE(deleted_at, now()) ELSE NULL END
+        WHERE id = $1`,
+      [id, status, hiddenReason],
+    );
+  }
+
+  async setFeatured(id: string, featured: boolean): Promise<Comment | null> {
+    await this.dataSource.manager.update(Comment, { id }, { featured });
+    return this.findById(id);
+  }
+
+  /** Marks every open report resolved and zeroes the counter; returns how many were open. */
+  async resolveOpenReports(manager: EntityManager, commentId: string): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `WITH resolved AS (
+         UPDATE comment_reports SET resolved_at = now() WHERE comment_id = $1 AND resolved_at IS NULL RETURNING id
+       ) SELECT id FROM resolved`,
+      [commentId],
+    );
+    await manager.query('UPDATE comments SET open_report_count = 0 WHERE id = $1', [commentId]);
+    return rows.length;
+  }
+
+  listVersions(commentId: string): Promise<CommentVersion[]> {
+    return this.dataSource.manager.find(CommentVersion, { where: { commentId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  findCountedByAuthor(manager: EntityManager, authorId: string): Promise<Comment[]> {
+    return manager.find(Comment, { where: { authorId, status: 'visible' } });
+  }
+
+  /** Leaves an erased reader's comments as authorless, bodiless tombstones; earlier bodies go too. */
+  async eraseAuthoredContent(manager: EntityManager, authorId: string): Promise<void> {
+    await manager.query(
+      `UPDATE comment_versions SET body = NULL WHERE comment_id IN (SELECT id FROM comments WHERE author_id = $1)`,
+      [authorId],
+    );
+    await manager.query(
+      `UPDATE comments SET author_id = NULL, body = NULL,
+              status = CASE WHEN status IN ('visible', 'pending') THEN 'deleted' ELSE status END,
+              deleted_at = CASE WHEN status IN ('visible', 'pending') THEN now() ELSE deleted_at END
+        WHERE author_id = $1`,
+      [authorId],
+    );
+  }
+}

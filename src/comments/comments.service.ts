@@ -1,0 +1,299 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ArticlesService } from '../articles/articles.service';
+import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { isStaff } from '../common/auth/role';
+import { AppError } from '../common/errors/app-error';
+import { AccountHooks } from '../common/hooks/account-hooks';
+import { CommentPolicy } from '../common/hooks/comment-policy';
+import { DomainEvents } from '../common/hooks/domain-events';
+import { Page, toPage } from '../common/pagination/cursor';
+import { PageQueryDto } from '../common/pagination/page-query.dto';
+import { UsersService } from '../users/users.service';
+import { assertCanDelete, assertCanEdit, assertCanSee, canSee, canSeeBody, isTombstone } from './comment-access';
+import { CommentCountersService, countsAsVisible } from './comment-counters.service';
+import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow } from './comment-sorts';
+import { CommentVersion } from './comment-version.entity';
+import { Comment, CommentStatus } from './comment.entity';
+import { CommentsRepository, HydratedRow, ReaderScope } from './comments.repository';
+import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
+import { CommentView, CommentWithContextView, ThreadCommentView } from './dto/comment.views';
+
+export const EDIT_WINDOW_MINUTES = 10;
+export const DUPLICATE_WINDOW_MINUTES = 10;
+export const REPLIES_PREVIEW_SIZE = 3;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface StatusChange {
+  before: Comment;
+  after: Comment;
+}
+
+@Injectable()
+export class CommentsService implements OnModuleInit {
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly articles: ArticlesService,
+    private readonly users: UsersService,
+    private readonly counters: CommentCountersService,
+    private readonly accountHooks: AccountHooks,
+    private readonly policy: CommentPolicy,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.accountHooks.onErase((manager, userId) => this.eraseAuthor(manager, userId));
+  }
+
+  // ── Reading ────────────────────────────────────────────────────────────
+
+  /**
+   * Views of many comments in a fixed number of queries, in the order of `ids`;
+   * those the viewer may not see are left out, tombstone bodies are withheld.
+   */
+  async viewsByIds(ids: string[], viewer?: AuthenticatedUser): Promise<CommentView[]> {
+    const unique = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const rows = await this.comments.hydrate(unique, viewer?.id ?? null);
+    const authorIds = rows.filter((row) => row.authorId && !row.authorErased).map((row) => row.authorId as string);
+    const supporters = await this.accountHooks.supporterStatuses(authorIds);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids
+      .map((id) => byId.get(id))
+      .filter((row): row is HydratedRow => row !== undefined && canSee(row, viewer))
+      .map((row) => toCommentView(row, viewer, supporters.get(row.authorId ?? '')?.active ?? false));
+  }
+
+  /** The `comment` view, or 404 COMMENT_NOT_FOUND when the viewer may not see it. */
+  async getComment(id: string, viewer?: AuthenticatedUser): Promise<CommentView> {
+    const [view] = await this.viewsByIds([id], viewer);
+    if (!view) throw notFound();
+    return view;
+  }
+
+  /** The comment plus the cursor of the oldest-first page that starts with it (deep links). */
+  async getCommentWithContext(id: string, viewer?: AuthenticatedUser): Promise<CommentWithContextView> {
+    const comment = assertCanSee(await this.comments.findByIdIfUuid(id), viewer);
+    const [view, preceding] = await Promise.all([this.getComment(id, viewer), this.comments.findPrecedingRow(comment)]);
+    return {
+      ...view,
+      context: { rootId: comment.rootId, sort: 'oldest', cursor: preceding ? encodeSortCursor('oldest', preceding) : null },
+    };
+  }
+
+  /** A page of top-level comments, each with its first descendants, in a fixed number of queries. */
+  async listThread(articleId: string, query: ThreadQueryDto, viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView>> {
+    const after = decodeSortCursor(query.sort, query.cursor);
+    await this.articles.findOrFail(articleId);
+    const scope = await this.scopeOf(viewer);
+    const rows = await this.comments.findTopLevelPage(articleId, query.sort, after, query.limit, scope);
+    const shownIds = rows.slice(0, query.limit).map((row) => row.id);
+    const firstReplies = await this.comments.findFirstReplies(shownIds, REPLIES_PREVIEW_SIZE, scope);
+    const views = await this.viewsByIds([...shownIds, ...firstReplies.map((reply) => reply.id)], viewer);
+    const viewById = new Map(views.map((view) => [view.id, view]));
+    const repliesByRoot = new Map<string, CommentView[]>();
+    for (const reply of firstReplies) {
+      const view = viewById.get(reply.id);
+      if (view) repliesByRoot.set(reply.rootId, [...(repliesByRoot.get(reply.rootId) ?? []), view]);
+    }
+    const page = toPage(rows, query.limit, cursorOf(query.sort), (row) => row.id);
+    return {
+      items: page.items
+        .filter((id) => viewById.has(id))
+        .map((id) => ({ ...(viewById.get(id) as CommentView), replies: repliesByRoot.get(id) ?? [] })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** All descendants of a top-level comment (or of the thread a reply belongs to), oldest first. */
+  async listReplies(id: string, query: PageQueryDto, viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
+    const after = decodeSortCursor('oldest', query.cursor);
+    const comment = assertCanSee(await this.comments.findByIdIfUuid(id), viewer);
+    const scope = await this.scopeOf(viewer);
+    const rows = await this.comments.findRepliesPage(comment.rootId ?? comment.id, after, query.limit, scope);
+    return this.hydratePage(rows, query.limit, 'oldest', viewer);
+  }
+
+  /** A reader's visible comments, newest first; empty when the viewer ignores that reader. */
+  async listByAuthor(userId: string, query: PageQueryDto, viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
+    const after = decodeSortCursor('newest', query.cursor);
+    await this.users.findActive(userId);
+    const scope = await this.scopeOf(viewer);
+    if (scope.ignoredIds.includes(userId)) return { items: [], nextCursor: null };
+    const rows = await this.comments.findVisibleByAuthorPage(userId, after, query.limit);
+    return this.hydratePage(rows, query.limit, 'newest', viewer);
+  }
+
+  // ── Writing ────────────────────────────────────────────────────────────
+
+  async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
+    const id = await this.comments.transaction(async (manager) => {
+      await this.comments.lockAuthorForPosting(manager, author.id);
+      const article = await this.articles.findOrFail(articleId, manager);
+      if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
+      const parent = input.parentId ? await this.findReplyableParent(manager, input.parentId, articleId, author) : null;
+      if (await this.comments.hasRecentSameText(manager, author.id, input.body.trim(), DUPLICATE_WINDOW_MINUTES)) {
+        throw new AppError('DUPLICATE_COMMENT', `You posted the same text in the last ${DUPLICATE_WINDOW_MINUTES} minutes`);
+      }
+      const status = await this.policy.initialStatus({ authorId: author.id, authorRole: author.role, articleId, body: input.body });
+      const comment = await this.comments.insertComment(manager, {
+        articleId,
+        authorId: author.id,
+        parentId: parent?.id ?? null,
+        rootId: parent ? (parent.rootId ?? parent.id) : null,
+        depth: parent ? parent.depth + 1 : 0,
+        body: input.body,
+        status,
+      });
+      if (countsAsVisible(status)) await this.counters.applyVisibilityChange(manager, comment, 1);
+      await this.events.publish(
+        'comment.created',
+        {
+          commentId: comment.id,
+          articleId,
+          authorId: author.id,
+          parentId: comment.parentId,
+          parentAuthorId: parent?.authorId ?? null,
+          rootId: comment.rootId,
+          status,
+        },
+        manager,
+      );
+      return comment.id;
+    });
+    return this.getComment(id, author);
+  }
+
+  async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
+    await this.comments.transaction(async (manager) => {
+      // FOR UPDATE also conflicts with the key-share lock a new reply takes on its parent, so "never once answered" holds.
+      const comment = assertCanSee(UUID.test(id) ? await this.comments.lockById(manager, id) : null, author);
+      assertCanEdit(comment, author);
+      if (isTombstone(comment.status)) throw new AppError('COMMENT_NOT_EDITABLE', 'A hidden or deleted comment cannot be edited');
+      const windowEnd = comment.createdAt.getTime() + EDIT_WINDOW_MINUTES * 60_000;
+      if (Date.now() > windowEnd) {
+        throw new AppError('COMMENT_EDIT_WINDOW_CLOSED', `Comments can be edited for ${EDIT_WINDOW_MINUTES} minutes`);
+      }
+      if (await this.comments.hasReplies(manager, comment.id)) {
+        throw new AppError('COMMENT_EDIT_WINDOW_CLOSED', 'A comment cannot be edited once it has been answered');
+      }
+      await this.comments.replaceBody(manager, comment, input.body);
+    });
+    return this.getComment(id, author);
+  }
+
+  /** The author or a moderator turns the comment into a `deleted` tombstone; deleting twice is a no-op. */
+  async delete(id: string, actor: AuthenticatedUser): Promise<void> {
+    await this.comments.transaction(async (manager) => {
+      const comment = assertCanSee(UUID.test(id) ? await this.comments.lockById(manager, id) : null, actor);
+      assertCanDelete(comment, actor);
+      if (comment.status !== 'deleted') await this.setStatus(manager, id, 'deleted');
+    });
+  }
+
+  // ── Moderation primitives (used by the moderation module) ──────────────
+
+  /** The stored comment whatever its status, or 404 COMMENT_NOT_FOUND. */
+  async findById(id: string, manager?: EntityManager): Promise<Comment> {
+    const comment = UUID.test(id) ? await this.comments.findById(id, manager) : null;
+    if (!comment) throw notFound();
+    return comment;
+  }
+
+  /**
+   * Changes a comment's status under a row lock and moves the visible counters
+   * when it starts or stops counting. Call inside a transaction.
+   */
+  async setStatus(
+    manager: EntityManager,
+    commentId: string,
+    status: CommentStatus,
+    options: { hiddenReason?: string | null } = {},
+  ): Promise<StatusChange> {
+    const before = UUID.test(commentId) ? await this.comments.lockById(manager, commentId) : null;
+    if (!before) throw notFound();
+    const hiddenReason = status === 'hidden' ? (options.hiddenReason ?? before.hiddenReason) : null;
+    await this.comments.updateStatus(manager, commentId, status, hiddenReason);
+    const wasCounted = countsAsVisible(before.status);
+    const isCounted = countsAsVisible(status);
+    if (wasCounted !== isCounted) await this.counters.applyVisibilityChange(manager, before, isCounted ? 1 : -1);
+    const after = (await this.comments.findById(commentId, manager)) as Comment;
+    return { before, after };
+  }
+
+  async setFeatured(commentId: string, featured: boolean): Promise<Comment> {
+    await this.findById(commentId);
+    return (await this.comments.setFeatured(commentId, featured)) as Comment;
+  }
+
+  /** Resolves every open report of the comment and zeroes its open report count; returns how many. */
+  resolveOpenReports(manager: EntityManager, commentId: string): Promise<number> {
+    return this.comments.resolveOpenReports(manager, commentId);
+  }
+
+  /** Earlier bodies, oldest first (bodies are null once the author's account is erased). */
+  listVersions(commentId: string): Promise<CommentVersion[]> {
+    return this.comments.listVersions(commentId);
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────
+
+  private async scopeOf(viewer: AuthenticatedUser | undefined): Promise<ReaderScope> {
+    return {
+      viewerId: viewer?.id ?? null,
+      staff: isStaff(viewer?.role),
+      ignoredIds: await this.accountHooks.ignoredUserIds(viewer?.id),
+    };
+  }
+
+  private async hydratePage(rows: KeyedRow[], limit: number, sort: 'oldest' | 'newest', viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
+    const page = toPage(rows, limit, cursorOf(sort), (row) => row.id);
+    return { items: await this.viewsByIds(page.items, viewer), nextCursor: page.nextCursor };
+  }
+
+  private async findReplyableParent(manager: EntityManager, parentId: string, articleId: string, author: AuthenticatedUser): Promise<Comment> {
+    const parent = await this.comments.findById(parentId, manager);
+    if (!parent || !canSee(parent, author) || parent.articleId !== articleId) {
+      throw new AppError('INVALID_PARENT', 'parentId must name a comment of this article', [
+        { field: 'parentId', message: 'parentId must name a comment of this article' },
+      ]);
+    }
+    if (parent.status !== 'visible') throw new AppError('PARENT_NOT_REPLYABLE', `A ${parent.status} comment cannot be answered`);
+    return parent;
+  }
+
+  /** Erasure: the reader's comments stop counting and stay as authorless, bodiless tombstones. */
+  private async eraseAuthor(manager: EntityManager, userId: string): Promise<void> {
+    for (const comment of await this.comments.findCountedByAuthor(manager, userId)) {
+      await this.counters.applyVisibilityChange(manager, comment, -1);
+    }
+    await this.comments.eraseAuthoredContent(manager, userId);
+  }
+}
+
+function notFound(): AppError {
+  return new AppError('COMMENT_NOT_FOUND', 'No comment has this id');
+}
+
+function toCommentView(row: HydratedRow, viewer: AuthenticatedUser | undefined, isSupporter: boolean): CommentView {
+  const hasAuthor = row.authorId !== null && !row.authorErased;
+  return {
+    id: row.id,
+    articleId: row.articleId,
+    parentId: row.parentId,
+    rootId: row.rootId,
+    depth: row.depth,
+    body: canSeeBody(row, viewer) ? row.body : null,
+    status: row.status,
+    author: hasAuthor
+      ? { id: row.authorId as string, displayName: row.authorDisplayName ?? '', role: row.authorRole ?? 'reader', isSupporter }
+      : null,
+    inReplyTo: row.parentId ? { commentId: row.parentId, authorDisplayName: row.parentAuthorDisplayName } : null,
+    createdAt: row.createdAt.toISOString(),
+    editedAt: row.editedAt ? row.editedAt.toISOString() : null,
+    replyCount: row.replyCount,
+    reactionCount: row.reactionCount,
+    viewerReacted: row.viewerReacted,
+    featured: row.featured,
+  };
+}

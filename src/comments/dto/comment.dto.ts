@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { REPORT_REASONS, ReportReason } from '../comment-report.entity';
+import { THREAD_SORTS, ThreadSort } from '../comment-sorts';
+
+export const BODY_MAX_CHARACTERS = 5000;
+
+/** 1–5000 characters once trimmed; the body itself is stored as written. */
+export function isCommentBody(value: unknown): boolean {
+  if (typeof value !== 'string' || value.includes('\u0000')) return false;
+  const length = [...value.trim()].length;
+  return length >= 1 && length <= BODY_MAX_CHARACTERS;
+}
+
+function IsCommentBody(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCommentBody',
+      validator: {
+        validate: isCommentBody,
+        defaultMessage: () => `body must be 1–${BODY_MAX_CHARACTERS} characters of plain text after trimming`,
+      },
+    },
+    options,
+  );
+}
+
+const BODY_DOC = {
+  description: `Plain text, 1–${BODY_MAX_CHARACTERS} characters after trimming; stored and returned exactly as written, never interpreted as HTML`,
+  minLength: 1,
+  maxLength: BODY_MAX_CHARACTERS,
+};
+
+export class CreateCommentDto {
+  @ApiProperty(BODY_DOC)
+  @IsCommentBody()
+  body: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The comment this one answers, at any depth, in the same article' })
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+}
+
+export class UpdateCommentDto {
+  @ApiProperty(BODY_DOC)
+  @IsCommentBody()
+  body: string;
+}
+
+export class ThreadQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: THREAD_SORTS, default: 'newest', description: 'top = most recommended, replies = most answered' })
+  @IsOptional()
+  @IsIn(THREAD_SORTS)
+  sort: ThreadSort = 'newest';
+}
+
+export class ReportCommentDto {
+  @ApiProperty({ enum: REPORT_REASONS })
+  @IsIn(REPORT_REASONS)
+  reason: ReportReason;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
