@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   ALREADY_REPORTED: { status: 409, title: 'You already reported this comment' },
   EMAIL_TAKEN: { status: 409, title: 'The email is already registered' },
   DISPLAY_NAME_TAKEN: { status: 409, title: 'The display name is already taken' },
+  COMMENT_DELETED: { status: 409, title: 'A deleted comment cannot be moderated' },
+  COMMENT_STATUS_CONFLICT: { status: 409, title: 'The action does not apply to the comment in its current status' },
   LAST_ADMIN: { status: 409, title: 'The last admin cannot be demoted' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
