@@ -205,8 +205,8 @@ export class CommentsRepository {
 
   async updateStatus(manager: EntityManager, id: string, status: CommentStatus, hiddenReason: string | null): Promise<void> {
     await manager.query(
-      `UPDATE comments SET status = $2, hidden_reason = $3,
-              deleted_at = CASE WHEN $2 = 'deleted' THEN COALESCE(deleted_at, now()) ELSE NULL END
+      `UPDATE comments SET status = $2::varchar, hidden_reason = $3,
+              deleted_at = CASE WHEN $2::varchar = 'deleted' THEN COALESCE(deleted_at, now()) ELSE NULL END
         WHERE id = $1`,
       [id, status, hiddenReason],
     );
