@@ -78,7 +78,7 @@ export async function createIsolatedTestApp(): Promise<TestApp> {
   await admin.end();
   const url = new URL(sharedUrl);
   url.pathname = `/${name}`;
-  const migrator = new DataSource(dataSourceOptions(url.toString(), 1));
+  const migrator = new DataSource(dataSourceOptions(url.toString(), 2));
   await migrator.initialize();
   await runMigrations(migrator);
   await migrator.destroy();
