@@ -35,21 +35,37 @@ export interface AuthorStandingRow {
 }
 
 /** Most reports first, then the oldest; pending oldest first (a queue); hidden newest first. */
-const QUEUE_ORDER: Record<QueueState, { where: string; orderBy: string; after: string }> = {
+interface QueueSpec {
+  where: string;
+  orderBy: string;
+  /** The keyset condition and its parameters, numbered from $2 ($1 is the limit). */
+  after: (position: QueuePosition) => { condition: string; parameters: unknown[] };
+}
+
+const QUEUE_ORDER: Record<QueueState, QueueSpec> = {
   reported: {
     where: `c.open_report_count > 0 AND c.status <> 'deleted'`,
     orderBy: 'c.open_report_count DESC, c.created_at ASC, c.id ASC',
-    after: `(c.open_report_count < $2 OR (c.open_report_count = $2 AND (c.created_at, c.id) > ($3::timestamptz, $4::uuid)))`,
+    after: (position) => ({
+      condition: `(c.open_report_count < $2 OR (c.open_report_count = $2 AND (c.created_at, c.id) > ($3::timestamptz, $4::uuid)))`,
+      parameters: [position.reportCount, position.createdKey, position.id],
+    }),
   },
   pending: {
     where: `c.status = 'pending'`,
     orderBy: 'c.created_at ASC, c.id ASC',
-    after: `(c.created_at, c.id) > ($3::timestamptz, $4::uuid)`,
+    after: (position) => ({
+      condition: `(c.created_at, c.id) > ($2::timestamptz, $3::uuid)`,
+      parameters: [position.createdKey, position.id],
+    }),
   },
   hidden: {
     where: `c.status = 'hidden'`,
     orderBy: 'c.created_at DESC, c.id DESC',
-    after: `(c.created_at, c.id) < ($3::timestamptz, $4::uuid)`,
+    after: (position) => ({
+      condition: `(c.created_at, c.id) < ($2::timestamptz, $3::uuid)`,
+      parameters: [position.createdKey, position.id],
+    }),
   },
 };
 
@@ -71,8 +87,9 @@ export class ModerationQueueRepository {
     const parameters: unknown[] = [limit + 1];
     let after = '';
     if (position) {
-      parameters.push(position.reportCount, position.createdKey, position.id);
-      after = `AND ${spec.after}`;
+      const { condition, parameters: keys } = spec.after(position);
+      parameters.push(...keys);
+      after = `AND ${condition}`;
     }
     return this.dataSource.query(
       `SELECT c.id, c.open_report_count AS "reportCount",
