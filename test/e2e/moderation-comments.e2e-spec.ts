@@ -135,7 +135,10 @@ describe('moderation of comments (e2e)', () => {
       ]);
       await act('hide', comment.id, { reason: 'off_topic' }).expect(200);
       expectProblem(await act('feature', comment.id), 409, 'COMMENT_STATUS_CONFLICT');
-      expectProblem(await act('unhide', (await postComment(t.http, author, article.id)).id).then(() => act('approve', comment.id)), 409, 'COMMENT_STATUS_CONFLICT');
+      const pending = await postComment(t.http, author, article.id);
+      await t.db.query(`UPDATE comments SET status = 'pending' WHERE id = $1`, [pending.id]);
+      expectProblem(await act('unhide', pending.id), 409, 'COMMENT_STATUS_CONFLICT');
+      expectProblem(await act('feature', pending.id), 409, 'COMMENT_STATUS_CONFLICT');
     });
   });
 
