@@ -3,6 +3,7 @@ import { Articles1795700737842 } from './1795700737842-Articles';
 import { Comments1795700798329 } from './1795700798329-Comments';
 import { FollowsNotifications1795701048606 } from './1795701048606-FollowsNotifications';
 import { Donations1795701089283 } from './1795701089283-Donations';
+import { Moderation1795701168438 } from './1795701168438-Moderation';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Comments1795700798329,
   FollowsNotifications1795701048606,
   Donations1795701089283,
+  Moderation1795701168438,
 ];

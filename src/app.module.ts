@@ -12,6 +12,7 @@ import { AccessGuard } from './common/auth/access.guard';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { loggerOptions } from './common/logging/logger-options';
+import { ModerationModule } from './moderation/moderation.module';
 import { ClientThrottlerGuard } from './common/rate-limit/client-throttler.guard';
 import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler.storage';
 import { OptionalRedis, REDIS, RedisModule } from './common/redis/redis.module';
@@ -53,6 +54,7 @@ export class AppModule {
         FollowsModule,
         NotificationsModule,
         DonationsModule,
+        ModerationModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

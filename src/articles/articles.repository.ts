@@ -47,9 +47,9 @@ export class ArticlesRepository {
     return { article: article as Article, created: rows[0].created };
   }
 
-  async setCommentsOpen(id: string, commentsOpen: boolean): Promise<Article | null> {
-    await this.dataSource.query(`UPDATE articles SET comments_open = $2, updated_at = now() WHERE id = $1`, [id, commentsOpen]);
-    return this.findById(id);
+  async setCommentsOpen(id: string, commentsOpen: boolean, manager: EntityManager = this.dataSource.manager): Promise<Article | null> {
+    await manager.query(`UPDATE articles SET comments_open = $2, updated_at = now() WHERE id = $1`, [id, commentsOpen]);
+    return this.findById(id, manager);
   }
 
   async countsFor(ids: string[]): Promise<Map<string, number>> {

@@ -39,9 +39,10 @@ export class ArticlesService {
     return Object.fromEntries(unique.map((id) => [id, found.get(id) ?? 0]));
   }
 
-  async setCommentsOpen(id: string, commentsOpen: boolean): Promise<ArticleView> {
-    await this.findOrFail(id);
-    const article = await this.articles.setCommentsOpen(id, commentsOpen);
+  /** Opens or closes an article's comments; pass `manager` to do it in the caller's transaction. */
+  async setCommentsOpen(id: string, commentsOpen: boolean, manager?: EntityManager): Promise<ArticleView> {
+    await this.findOrFail(id, manager);
+    const article = await this.articles.setCommentsOpen(id, commentsOpen, manager);
     return toArticleView(article as Article);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
@@ -61,9 +62,9 @@ export class AuthService {
     }
   }
 
-  /** Ends every session of a reader at once (bans, role changes by staff). */
-  endAllSessions(userId: string, reason: string): Promise<void> {
-    return this.sessions.revokeAllForUser(userId, reason);
+  /** Ends every session of a reader at once (bans, role changes by staff); pass `manager` to do it in the caller's transaction. */
+  endAllSessions(userId: string, reason: string, manager?: EntityManager): Promise<void> {
+    return this.sessions.revokeAllForUser(userId, reason, manager);
   }
 
   private async startSession(userId: string, role: Role): Promise<AuthResultView> {

@@ -20,6 +20,11 @@ export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 @Index('comments_root_idx', ['rootId', 'createdAt', 'id'], { where: '"root_id" IS NOT NULL' })
 @Index('comments_author_idx', ['authorId', 'createdAt', 'id'])
 @Index('comments_parent_idx', ['parentId'])
+// The moderation queues' partial indexes (DESC and partial: created in the Moderation migration).
+@Index('comments_reported_queue_idx', { synchronize: false })
+@Index('comments_pending_queue_idx', { synchronize: false })
+@Index('comments_hidden_queue_idx', { synchronize: false })
+@Index('comments_author_hidden_idx', { synchronize: false })
 export class Comment {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -13,6 +13,8 @@ import { StripeCustomer } from '../donations/stripe-customer.entity';
 import { StripeEvent } from '../donations/stripe-event.entity';
 import { StripeSubscription } from '../donations/stripe-subscription.entity';
 import { SupporterEntitlement } from '../donations/supporter-entitlement.entity';
+import { ModerationAction } from '../moderation/moderation-action.entity';
+import { ModerationSettings } from '../moderation/moderation-settings.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
@@ -20,4 +22,5 @@ export const ENTITIES = [
   User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport,
   Follow, Ignore, Notification,
   Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
+  ModerationAction, ModerationSettings,
 ];

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { ArticlesService, toArticleView } from '../articles/articles.service';
+import { ArticleView } from '../articles/dto/article.dto';
+import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { AuditLogService } from './audit-log.service';
+import { ModerationLocksRepository } from './moderation-locks.repository';
+
+/** Opening and closing an article's comments from the moderators' tools, on the record. */
+@Injectable()
+export class ArticleModerationService {
+  constructor(
+    private readonly articles: ArticlesService,
+    private readonly locks: ModerationLocksRepository,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  setCommentsOpen(actor: AuthenticatedUser, articleId: string, commentsOpen: boolean, reason: string | null): Promise<ArticleView> {
+    return this.locks.transaction(async (manager) => {
+      await this.articles.findOrFail(articleId, manager);
+      await this.locks.lockArticle(manager, articleId);
+      const locked = await this.articles.findOrFail(articleId, manager);
+      if (locked.commentsOpen === commentsOpen) return toArticleView(locked);
+      const updated = await this.articles.setCommentsOpen(articleId, commentsOpen, manager);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: commentsOpen ? 'article.open_comments' : 'article.close_comments',
+        targetType: 'article',
+        targetId: articleId,
+        reason,
+      });
+      return updated;
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditTargetType, ModerationAction, ModerationActionName } from './moderation-action.entity';
+
+export interface NewAuditEntry {
+  actorId: string;
+  action: ModerationActionName;
+  targetType: AuditTargetType;
+  targetId: string;
+  reason?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AuditPosition {
+  createdAt: string;
+  id: string;
+}
+
+@Injectable()
+export class AuditLogRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Appends one entry with the caller's transaction, so it commits or rolls back with the change. */
+  async append(manager: EntityManager, entry: NewAuditEntry): Promise<void> {
+    await manager.query(
+      `INSERT INTO moderation_actions (actor_id, action, target_type, target_id, reason, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [entry.actorId, entry.action, entry.targetType, entry.targetId, entry.reason ?? null, JSON.stringify(entry.metadata ?? {})],
+    );
+  }
+
+  /** Newest first; `limit + 1` rows so the caller knows whether another page exists. */
+  findNewestPage(limit: number, after?: AuditPosition): Promise<ModerationAction[]> {
+    const query = this.dataSource
+      .getRepository(ModerationAction)
+      .createQueryBuilder('entry')
+      .orderBy('entry.created_at', 'DESC')
+      .addOrderBy('entry.id', 'DESC')
+      .limit(limit + 1);
+    if (after) query.where('(entry.created_at, entry.id) < (:createdAt, :id)', after);
+    return query.getMany();
+  }
+
+  /** Every entry about one target, oldest first. */
+  findForTarget(targetType: AuditTargetType, targetId: string): Promise<ModerationAction[]> {
+    return this.dataSource
+      .getRepository(ModerationAction)
+      .createQueryBuilder('entry')
+      .where('entry.target_type = :targetType AND entry.target_id = :targetId', { targetType, targetId })
+      .orderBy('entry.created_at', 'ASC')
+      .addOrderBy('entry.id', 'ASC')
+      .getMany();
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { UsersService } from '../users/users.service';
+import { ProfileView } from '../users/dto/user.views';
+import { AuditLogRepository, NewAuditEntry } from './audit-log.repository';
+import { AuditEntryView } from './dto/audit-log.views';
+import { AuditTargetType, ModerationAction } from './moderation-action.entity';
+
+/** The record of every moderation action: written with the change, read by admins. */
+@Injectable()
+export class AuditLogService {
+  constructor(
+    private readonly entries: AuditLogRepository,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Call inside the transaction that makes the change. */
+  record(manager: EntityManager, entry: NewAuditEntry): Promise<void> {
+    return this.entries.append(manager, entry);
+  }
+
+  async page(limit: number, cursor?: string): Promise<Page<AuditEntryView>> {
+    const after = cursor ? toPosition(decodeCursor(cursor, ['timestamp', 'uuid'])) : undefined;
+    const rows = await this.entries.findNewestPage(limit, after);
+    const actors = await this.actorsOf(rows.slice(0, limit));
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.createdAt.toISOString(), row.id],
+      (row) => toAuditEntryView(row, actors),
+    );
+  }
+
+  async forTarget(targetType: AuditTargetType, targetId: string): Promise<AuditEntryView[]> {
+    const rows = await this.entries.findForTarget(targetType, targetId);
+    const actors = await this.actorsOf(rows);
+    return rows.map((row) => toAuditEntryView(row, actors));
+  }
+
+  /** The actors of a whole page in one query. */
+  private async actorsOf(rows: ModerationAction[]): Promise<Map<string, ProfileView>> {
+    const ids = [...new Set(rows.map((row) => row.actorId).filter((id): id is string => id !== null))];
+    const profiles = await this.users.getProfiles(ids);
+    return new Map(profiles.map((profile) => [profile.id, profile]));
+  }
+}
+
+function toPosition([createdAt, id]: (string | number)[]): { createdAt: string; id: string } {
+  return { createdAt: String(createdAt), id: String(id) };
+}
+
+function toAuditEntryView(row: ModerationAction, actors: Map<string, ProfileView>): AuditEntryView {
+  return {
+    id: row.id,
+    actor: (row.actorId && actors.get(row.actorId)) || null,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    reason: row.reason,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ReportReason } from '../comments/comment-report.entity';
+import { Comment } from '../comments/comment.entity';
+import { CommentsService } from '../comments/comments.service';
+import { CommentView } from '../comments/dto/comment.views';
+import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { AppError } from '../common/errors/app-error';
+import { DomainEvents } from '../common/hooks/domain-events';
+import { AuditLogService } from './audit-log.service';
+import { CommentHistoryView } from './dto/comment-moderation.dto';
+import { ModerationActionName } from './moderation-action.entity';
+import { ModerationQueueRepository } from './moderation-queue.repository';
+
+/**
+ * Hide, unhide, approve, feature and unfeature. Each locks the comment, changes
+ * its status or flag only (never the stored body), writes one audit entry in
+ * the same transaction, and is a 200 no-op when already in effect. A deleted
+ * comment belongs to its author's decision: no moderation action applies to it.
+ */
+@Injectable()
+export class CommentModerationService {
+  constructor(
+    private readonly comments: CommentsService,
+    private readonly queue: ModerationQueueRepository,
+    private readonly audit: AuditLogService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /** Hides a visible or pending comment (it stays in its thread as a tombstone) and resolves its open reports. */
+  hide(actor: AuthenticatedUser, id: string, reason: ReportReason): Promise<CommentView> {
+    return this.act(actor, id, async (manager, comment) => {
+      if (comment.status === 'hidden') return;
+      const resolvedReports = await this.comments.resolveOpenReports(manager, comment.id);
+      await this.comments.setStatus(manager, comment.id, 'hidden', { hiddenReason: reason });
+      await this.record(manager, actor, comment, 'comment.hide', reason, { from: comment.status, resolvedReports });
+      await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'hidden', actorId: actor.id }, manager);
+    });
+  }
+
+  unhide(actor: AuthenticatedUser, id: string): Promise<CommentView> {
+    return this.act(actor, id, async (manager, comment) => {
+      if (comment.status === 'visible') return;
+      if (comment.status !== 'hidden') throw statusConflict('Only a hidden comment can be unhidden; approve a pending one');
+      await this.comments.setStatus(manager, comment.id, 'visible');
+      await this.record(manager, actor, comment, 'comment.unhide', null, { hiddenReason: comment.hiddenReason });
+    });
+  }
+
+  /** Pending → visible; on a visible comment it dismisses the open reports. Either way the open reports are resolved. */
+  approve(actor: AuthenticatedUser, id: string): Promise<CommentView> {
+    return this.act(actor, id, async (manager, comment) => {
+      if (comment.status === 'hidden') throw statusConflict('A hidden comment is restored with unhide');
+      const resolvedReports = await this.comments.resolveOpenReports(manager, comment.id);
+      const wasPending = comment.status === 'pending';
+      if (!wasPending && resolvedReports === 0) return;
+      if (wasPending) await this.comments.setStatus(manager, comment.id, 'visible');
+      await this.record(manager, actor, comment, 'comment.approve', null, { from: comment.status, resolvedReports });
+      if (wasPending) {
+        await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'approved', actorId: actor.id }, manager);
+      }
+    });
+  }
+
+  /** Only a visible comment can be featured. */
+  feature(actor: AuthenticatedUser, id: string): Promise<CommentView> {
+    return this.act(actor, id, async (manager, comment) => {
+      if (comment.featured) return;
+      if (comment.status !== 'visible') throw statusConflict('Only a visible comment can be featured');
+      await this.queue.setFeatured(manager, comment.id, true);
+      await this.record(manager, actor, comment, 'comment.feature', null);
+    });
+  }
+
+  unfeature(actor: AuthenticatedUser, id: string): Promise<CommentView> {
+    return this.act(actor, id, async (manager, comment) => {
+      if (!comment.featured) return;
+      await this.queue.setFeatured(manager, comment.id, false);
+      await this.record(manager, actor, comment, 'comment.unfeature', null);
+    });
+  }
+
+  async history(actor: AuthenticatedUser, id: string): Promise<CommentHistoryView> {
+    const comment = await this.comments.findById(id);
+    const [view, versions, actions] = await Promise.all([
+      this.comments.getComment(comment.id, actor),
+      this.comments.listVersions(comment.id),
+      this.audit.forTarget('comment', comment.id),
+    ]);
+    return {
+      comment: view,
+      versions: versions.map((version) => ({ body: version.body, replacedAt: version.createdAt.toISOString() })),
+      actions,
+    };
+  }
+
+  /** Locks the comment, runs the action with its current state, and returns it as the moderator sees it. */
+  private async act(
+    actor: AuthenticatedUser,
+    id: string,
+    action: (manager: EntityManager, comment: Comment) => Promise<void>,
+  ): Promise<CommentView> {
+    const { id: commentId } = await this.comments.findById(id);
+    await this.queue.transaction(async (manager) => {
+      await this.queue.lockComment(manager, commentId);
+      const comment = await this.comments.findById(commentId, manager);
+      if (comment.status === 'deleted') throw new AppError('COMMENT_DELETED', 'A deleted comment cannot be moderated');
+      await action(manager, comment);
+    });
+    return this.comments.getComment(commentId, actor);
+  }
+
+  private record(
+    manager: EntityManager,
+    actor: AuthenticatedUser,
+    comment: Comment,
+    action: ModerationActionName,
+    reason: string | null,
+    metadata: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.audit.record(manager, {
+      actorId: actor.id,
+      action,
+      targetType: 'comment',
+      targetId: comment.id,
+      reason,
+      metadata: { articleId: comment.articleId, authorId: comment.authorId, ...metadata },
+    });
+  }
+}
+
+function statusConflict(detail: string): AppError {
+  return new AppError('COMMENT_STATUS_CONFLICT', detail);
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ReportReason } from '../comments/comment-report.entity';
+
+export const QUEUE_STATES = ['reported', 'pending', 'hidden'] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+
+/** Where the previous page ended; `reportCount` only matters for the reported queue. */
+export interface QueuePosition {
+  reportCount: number;
+  createdKey: string;
+  id: string;
+}
+
+export interface QueueRow extends QueuePosition {
+  articleId: string;
+  articleTitle: string | null;
+  authorId: string | null;
+  hiddenReason: string | null;
+}
+
+export interface OpenReportRow {
+  commentId: string;
+  reason: ReportReason;
+  note: string | null;
+  createdAt: Date;
+}
+
+export interface AuthorStandingRow {
+  userId: string;
+  suspendedUntil: Date | null;
+  bannedAt: Date | null;
+  hiddenCommentCount: number;
+}
+
+/** Most reports first, then the oldest; pending oldest first (a queue); hidden newest first. */
+interface QueueSpec {
+  where: string;
+  orderBy: string;
+  /** The keyset condition and its parameters, numbered from $2 ($1 is the limit). */
+  after: (position: QueuePosition) => { condition: string; parameters: unknown[] };
+}
+
+const QUEUE_ORDER: Record<QueueState, QueueSpec> = {
+  reported: {
+    where: `c.open_report_count > 0 AND c.status <> 'deleted'`,
+    orderBy: 'c.open_report_count DESC, c.created_at ASC, c.id ASC',
+    after: (position) => ({
+      condition: `(c.open_report_count < $2 OR (c.open_report_count = $2 AND (c.created_at, c.id) > ($3::timestamptz, $4::uuid)))`,
+      parameters: [position.reportCount, position.createdKey, position.id],
+    }),
+  },
+  pending: {
+    where: `c.status = 'pending'`,
+    orderBy: 'c.created_at ASC, c.id ASC',
+    after: (position) => ({
+      condition: `(c.created_at, c.id) > ($2::timestamptz, $3::uuid)`,
+      parameters: [position.createdKey, position.id],
+    }),
+  },
+  hidden: {
+    where: `c.status = 'hidden'`,
+    orderBy: 'c.created_at DESC, c.id DESC',
+    after: (position) => ({
+      condition: `(c.created_at, c.id) < ($2::timestamptz, $3::uuid)`,
+      parameters: [position.createdKey, position.id],
+    }),
+  },
+};
+
+/**
+ * The moderators' queue: read-only queries over comments, their reports,
+ * articles and authors, each fetching what a whole page needs at once.
+ */
+@Injectable()
+export class ModerationQueueRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** `limit + 1` rows of one queue, after `position` when given. */
+  findQueuePage(state: QueueState, limit: number, position?: QueuePosition): Promise<QueueRow[]> {
+    const spec = QUEUE_ORDER[state];
+    const parameters: unknown[] = [limit + 1];
+    let after = '';
+    if (position) {
+      const { condition, parameters: keys } = spec.after(position);
+      parameters.push(...keys);
+      after = `AND ${condition}`;
+    }
+    return this.dataSource.query(
+      `SELECT c.id, c.open_report_count AS "reportCount",
+              to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey",
+              c.article_id AS "articleId", a.title AS "articleTitle", c.author_id AS "authorId", c.hidden_reason AS "hiddenReason"
+         FROM comments c
+         LEFT JOIN articles a ON a.id = c.article_id
+        WHERE ${spec.where} ${after}
+        ORDER BY ${spec.orderBy}
+        LIMIT $1`,
+      parameters,
+    );
+  }
+
+  /** Open reports of many comments, oldest first, at most `perComment` each. */
+  findOpenReports(commentIds: string[], perComment: number): Promise<OpenReportRow[]> {
+    if (commentIds.length === 0) return Promise.resolve([]);
+    return this.dataSource.query(
+      `SELECT r."commentId", r.reason, r.note, r."createdAt"
+         FROM unnest($1::uuid[]) AS wanted(id)
+         CROSS JOIN LATERAL (
+           SELECT comment_id AS "commentId", reason, note, created_at AS "createdAt"
+             FROM comment_reports
+            WHERE comment_id = wanted.id AND resolved_at IS NULL
+            ORDER BY created_at, id
+            LIMIT $2
+         ) r`,
+      [commentIds, perComment],
+    );
+  }
+
+  /** Suspension, ban and how many of their comments moderators have hidden, for many authors at once. */
+  findAuthorStandings(userIds: string[]): Promise<AuthorStandingRow[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    return this.dataSource.query(
+      `SELECT u.id AS "userId", u.suspended_until AS "suspendedUntil", u.banned_at AS "bannedAt",
+              (SELECT count(*)::int FROM comments h WHERE h.author_id = u.id AND h.status = 'hidden') AS "hiddenCommentCount"
+         FROM users u
+        WHERE u.id = ANY($1::uuid[])`,
+      [userIds],
+    );
+  }
+
+  /** Row lock on a comment, so two moderators acting on it at once apply one after the other. */
+  async lockComment(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM comments WHERE id = $1 FOR UPDATE`, [id]);
+    return rows.length > 0;
+  }
+
+  /** CommentsService.setFeatured works outside a transaction; this writes with the audit entry's. */
+  async setFeatured(manager: EntityManager, id: string, featured: boolean): Promise<void> {
+    await manager.query(`UPDATE comments SET featured = $2 WHERE id = $1`, [id, featured]);
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { ArticlesModule } from '../articles/articles.module';
+import { CommentsModule } from '../comments/comments.module';
+import { AuthModule } from '../auth/auth.module';
+import { UsersModule } from '../users/users.module';
+import { AdminArticlesController } from './admin-articles.controller';
+import { AdminCommentsController } from './admin-comments.controller';
+import { AdminUsersController } from './admin-users.controller';
+import { ArticleModerationService } from './article-moderation.service';
+import { AuditLogController } from './audit-log.controller';
+import { AuditLogRepository } from './audit-log.repository';
+import { AuditLogService } from './audit-log.service';
+import { CommentModerationService } from './comment-moderation.service';
+import { ModerationLocksRepository } from './moderation-locks.repository';
+import { ModerationQueueRepository } from './moderation-queue.repository';
+import { ModerationQueueService } from './moderation-queue.service';
+import { ModerationSettingsController } from './moderation-settings.controller';
+import { ModerationSettingsRepository } from './moderation-settings.repository';
+import { ModerationSettingsService } from './moderation-settings.service';
+import { SanctionsService } from './sanctions.service';
+
+@Module({
+  imports: [UsersModule, AuthModule, ArticlesModule, CommentsModule],
+  controllers: [AdminCommentsController, AdminUsersController, AdminArticlesController, ModerationSettingsController, AuditLogController],
+  providers: [
+    AuditLogRepository,
+    AuditLogService,
+    ModerationLocksRepository,
+    ModerationSettingsRepository,
+    ModerationSettingsService,
+    SanctionsService,
+    ArticleModerationService,
+    ModerationQueueRepository,
+    ModerationQueueService,
+    CommentModerationService,
+  ],
+})
+export class ModerationModule {}

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuthService } from '../auth/auth.service';
+import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { Role } from '../common/auth/role';
+import { AppError } from '../common/errors/app-error';
+import { AccountHooks } from '../common/hooks/account-hooks';
+import { toProfile, UsersService } from '../users/users.service';
+import { AuditLogService } from './audit-log.service';
+import { AccountStandingView } from './dto/sanctions.dto';
+import { LockedAccount, ModerationLocksRepository } from './moderation-locks.repository';
+
+/**
+ * Suspensions, bans and roles. The rules, beyond the contract:
+ * - nobody sanctions their own account;
+ * - admins cannot be suspended or banned (demote them first);
+ * - only an admin may suspend or lift the suspension of a moderator;
+ * - repeating an action that is already in effect is a 200 no-op with no audit entry.
+ * Each change locks the account row and writes its audit entry in the same transaction.
+ */
+@Injectable()
+export class SanctionsService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+    private readonly locks: ModerationLocksRepository,
+    private readonly audit: AuditLogService,
+    private readonly hooks: AccountHooks,
+  ) {}
+
+  async suspend(actor: AuthenticatedUser, userId: string, until: Date, reason: string): Promise<AccountStandingView> {
+    if (until.getTime() <= Date.now()) {
+      throw new AppError('VALIDATION_FAILED', 'until must be in the future', [{ field: 'until', message: 'until must be in the future' }]);
+    }
+    await this.users.transaction(async (manager) => {
+      const target = await this.lockTarget(manager, actor, userId);
+      if (target.suspendedUntil?.getTime() === until.getTime()) return;
+      await this.users.setSanctions(target.id, { suspendedUntil: until }, manager);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'user.suspend',
+        targetType: 'user',
+        targetId: target.id,
+        reason,
+        metadata: { until: until.toISOString(), previousUntil: target.suspendedUntil?.toISOString() ?? null },
+      });
+    });
+    return this.standing(userId);
+  }
+
+  async unsuspend(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
+    await this.users.transaction(async (manager) => {
+      const target = await this.lockTarget(manager, actor, userId);
+      if (!isSuspended(target)) return;
+      await this.users.setSanctions(target.id, { suspendedUntil: null }, manager);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'user.unsuspend',
+        targetType: 'user',
+        targetId: target.id,
+        reason,
+        metadata: { previousUntil: target.suspendedUntil?.toISOString() ?? null },
+      });
+    });
+    return this.standing(userId);
+  }
+
+  /** Bans the account and ends every session in the same transaction: refresh tokens and access tokens stop working at once. */
+  async ban(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
+    await this.users.transaction(async (manager) => {
+      const target = await this.lockTarget(manager, actor, userId);
+      if (target.bannedAt) return;
+      await this.users.setSanctions(target.id, { bannedAt: new Date() }, manager);
+      await this.auth.endAllSessions(target.id, 'banned', manager);
+      await this.audit.record(manager, { actorId: actor.id, action: 'user.ban', targetType: 'user', targetId: target.id, reason });
+    });
+    return this.standing(userId);
+  }
+
+  async unban(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
+    await this.users.transaction(async (manager) => {
+      const target = await this.lockTarget(manager, actor, userId);
+      if (!target.bannedAt) return;
+      await this.users.setSanctions(target.id, { bannedAt: null }, manager);
+      await this.audit.record(manager, { actorId: actor.id, action: 'user.unban', targetType: 'user', targetId: target.id, reason });
+    });
+    return this.standing(userId);
+  }
+
+  /**
+   * Changes a role. Every admin row is locked first, so two admins demoting
+   * each other at the same moment cannot leave the site without one.
+   */
+  async setRole(actor: AuthenticatedUser, userId: string, role: Role, reason: string | null): Promise<AccountStandingView> {
+    await this.users.transaction(async (manager) => {
+      const admins = await this.locks.lockAdmins(manager);
+      const target = await this.findTarget(manager, userId);
+      if (target.role === role) return;
+      if (target.role === 'admin' && admins.length <= 1) {
+        throw new AppError('LAST_ADMIN', 'This is the last admin; promote another account first');
+      }
+      await this.users.setRole(target.id, role, manager);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'user.role',
+        targetType: 'user',
+        targetId: target.id,
+        reason,
+        metadata: { from: target.role, to: role },
+      });
+    });
+    return this.standing(userId);
+  }
+
+  private async findTarget(manager: EntityManager, userId: string): Promise<LockedAccount> {
+    await this.users.findActive(userId); // 404 USER_NOT_FOUND for a malformed or unknown id
+    const target = await this.locks.lockAccount(manager, userId);
+    if (!target) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
+    return target;
+  }
+
+  private async lockTarget(manager: EntityManager, actor: AuthenticatedUser, userId: string): Promise<LockedAccount> {
+    const target = await this.findTarget(manager, userId);
+    assertMaySanction(actor, target);
+    return target;
+  }
+
+  private async standing(userId: string): Promise<AccountStandingView> {
+    const user = await this.users.findActive(userId);
+    const supporter = await this.hooks.supporterStatus(user.id);
+    const now = new Date();
+    return {
+      ...toProfile(user, supporter.active),
+      suspendedUntil: user.suspendedUntil && user.suspendedUntil > now ? user.suspendedUntil.toISOString() : null,
+      banned: user.bannedAt !== null,
+      bannedAt: user.bannedAt?.toISOString() ?? null,
+    };
+  }
+}
+
+function isSuspended(account: LockedAccount): boolean {
+  return account.suspendedUntil !== null && account.suspendedUntil.getTime() > Date.now();
+}
+
+function assertMaySanction(actor: AuthenticatedUser, target: LockedAccount): void {
+  if (target.id === actor.id) throw new AppError('FORBIDDEN', 'You cannot sanction your own account');
+  if (target.role === 'admin') throw new AppError('FORBIDDEN', 'An admin cannot be suspended or banned; change the role first');
+  if (target.role === 'moderator' && actor.role !== 'admin') {
+    throw new AppError('FORBIDDEN', 'Only an admin can sanction a moderator');
+  }
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { createArticle } from '../factories/articles.factory';
+import { postComment } from '../factories/moderation.factory';
+import { registerReader, registerStaff, RegisteredReader } from '../factories/users.factory';
+import { expectProblem } from '../support/problem';
+import { createTestApp, TestApp } from '../support/test-app';
+
+type Role = 'moderator' | 'admin';
+
+interface AdminEndpoint {
+  method: 'get' | 'post' | 'put' | 'patch';
+  path: (ids: { commentId: string; userId: string; articleId: string }) => string;
+  /** The least role the contract allows. */
+  minimum: Role;
+  body?: (ids: { futureIso: string }) => Record<string, unknown>;
+}
+
+/**
+ * Every admin endpoint of the contract. A new admin route must be added here;
+ * the last test fails when the app serves an /admin route this table lacks.
+ */
+const ADMIN_ENDPOINTS: AdminEndpoint[] = [
+  { method: 'get', path: () => '/api/v1/admin/queue?state=reported', minimum: 'moderator' },
+  { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/hide`, minimum: 'moderator', body: () => ({ reason: 'spam' }) },
+  { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/unhide`, minimum: 'moderator' },
+  { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/approve`, minimum: 'moderator' },
+  { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/feature`, minimum: 'moderator' },
+  { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/unfeature`, minimum: 'moderator' },
+  { method: 'get', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/history`, minimum: 'moderator' },
+  {
+    method: 'post',
+    path: ({ userId }) => `/api/v1/admin/users/${userId}/suspend`,
+    minimum: 'moderator',
+    body: ({ futureIso }) => ({ until: futureIso, reason: 'cooling off' }),
+  },
+  { method: 'post', path: ({ userId }) => `/api/v1/admin/users/${userId}/unsuspend`, minimum: 'moderator', body: () => ({ reason: 'appeal' }) },
+  { method: 'post', path: ({ userId }) => `/api/v1/admin/users/${userId}/ban`, minimum: 'admin', body: () => ({ reason: 'spam ring' }) },
+  { method: 'post', path: ({ userId }) => `/api/v1/admin/users/${userId}/unban`, minimum: 'admin', body: () => ({ reason: 'appeal' }) },
+  { method: 'put', path: ({ userId }) => `/api/v1/admin/users/${userId}/role`, minimum: 'admin', body: () => ({ role: 'reader' }) },
+  { method: 'patch', path: ({ articleId }) => `/api/v1/admin/articles/${articleId}`, minimum: 'moderator', body: () => ({ commentsOpen: true }) },
+  { method: 'get', path: () => '/api/v1/admin/audit-log', minimum: 'admin' },
+  { method: 'get', path: () => '/api/v1/admin/settings/moderation', minimum: 'admin' },
+  { method: 'put', path: () => '/api/v1/admin/settings/moderation', minimum: 'admin', body: () => ({ bannedWords: [], premoderateNewReaders: false }) },
+];
+
+const describeEndpoint = (endpoint: AdminEndpoint) =>
+  `${endpoint.method.toUpperCase()} ${endpoint.path({ commentId: ':id', userId: ':id', articleId: ':articleId' })}`;
+
+describe('moderation authorization (e2e)', () => {
+  let t: TestApp;
+  let reader: RegisteredReader;
+  let moderator: RegisteredReader;
+  let admin: RegisteredReader;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    [reader, moderator, admin] = await Promise.all([
+      registerReader(t.http),
+      registerStaff(t.http, t.db, 'moderator'),
+      registerStaff(t.http, t.db, 'admin'),
+    ]);
+  });
+  afterAll(() => t.close());
+
+  /** Fresh targets for each call, so one caller's action never changes what the next one sees. */
+  async function targets() {
+    const article = await createArticle(t.http);
+    const author = await registerReader(t.http);
+    const comment = await postComment(t.http, author, article.id);
+    return { commentId: comment.id, userId: author.id, articleId: article.id, futureIso: new Date(Date.now() + 3_600_000).toISOString() };
+  }
+
+  function call(endpoint: AdminEndpoint, ids: Awaited<ReturnType<typeof targets>>, headers: Record<string, string>) {
+    const request = t.http[endpoint.method](endpoint.path(ids)).set(headers);
+    return endpoint.body ? request.send(endpoint.body(ids)) : request;
+  }
+
+  describe.each(ADMIN_ENDPOINTS.map((endpoint) => [describeEndpoint(endpoint), endpoint] as const))('%s', (_, endpoint) => {
+    it('refuses anonymous callers with 401', async () => {
+      expectProblem(await call(endpoint, await targets(), {}), 401, 'UNAUTHENTICATED');
+    });
+
+    it('refuses readers with 403', async () => {
+      expectProblem(await call(endpoint, await targets(), reader.auth), 403, 'FORBIDDEN');
+    });
+
+    it('refuses the CMS API key (it is not an admin token)', async () => {
+      expectProblem(await call(endpoint, await targets(), { 'X-Api-Key': t.config.cmsApiKey as string }), 401, 'UNAUTHENTICATED');
+    });
+
+    it(`${endpoint.minimum === 'admin' ? 'refuses' : 'allows'} moderators`, async () => {
+      const response = await call(endpoint, await targets(), moderator.auth);
+      if (endpoint.minimum === 'admin') expectProblem(response, 403, 'FORBIDDEN');
+      else expect(response.status).toBe(200);
+    });
+
+    it('allows admins', async () => {
+      expect((await call(endpoint, await targets(), admin.auth)).status).toBe(200);
+    });
+  });
+
+  it('lists every /admin route the application serves', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const served = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/api/v1/admin'))
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    const placeholder = randomUUID();
+    const listed = ADMIN_ENDPOINTS.map(
+      (endpoint) =>
+        `${endpoint.method.toUpperCase()} ${endpoint
+          .path({ commentId: placeholder, userId: placeholder, articleId: placeholder })
+          .split('?')[0]
+          .replace(placeholder, endpoint.path({ commentId: '', userId: '', articleId: '' }).includes('/articles/') ? '{articleId}' : '{id}')}`,
+    ).sort();
+    expect(served).toEqual(listed);
+  });
+});
