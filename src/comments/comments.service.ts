@@ -192,7 +192,13 @@ export class CommentsService implements OnModuleInit {
     await this.comments.transaction(async (manager) => {
       const comment = assertCanSee(await this.comments.findByIdIfUuid(id, manager), actor);
       assertCanDelete(comment, actor);
-      if (comment.status !== 'deleted') await this.setStatus(manager, id, 'deleted');
+      if (comment.status === 'deleted') return;
+      await this.setStatus(manager, id, 'deleted');
+      await this.events.publish(
+        'comment.deleted',
+        { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId, actorId: actor.id, byAuthor: comment.authorId === actor.id },
+        manager,
+      );
     });
   }
 

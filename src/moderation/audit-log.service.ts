@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DomainEvents } from '../common/hooks/domain-events';
 import { EntityManager } from 'typeorm';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { UsersService } from '../users/users.service';
@@ -9,11 +10,20 @@ import { AuditTargetType, ModerationAction } from './moderation-action.entity';
 
 /** The record of every moderation action: written with the change, read by admins. */
 @Injectable()
-export class AuditLogService {
+export class AuditLogService implements OnModuleInit {
   constructor(
     private readonly entries: AuditLogRepository,
     private readonly users: UsersService,
+    private readonly events: DomainEvents,
   ) {}
+
+  /** A moderator deleting someone else's comment goes through the comments module; it is on the record all the same. */
+  onModuleInit(): void {
+    this.events.on('comment.deleted', async (deletion, manager) => {
+      if (deletion.byAuthor) return;
+      await this.record(manager, { actorId: deletion.actorId, action: 'comment.delete', targetType: 'comment', targetId: deletion.commentId });
+    });
+  }
 
   /** Call inside the transaction that makes the change. */
   record(manager: EntityManager, entry: NewAuditEntry): Promise<void> {

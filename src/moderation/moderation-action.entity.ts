@@ -10,6 +10,7 @@ export const MODERATION_ACTIONS = [
   'comment.approve',
   'comment.feature',
   'comment.unfeature',
+  'comment.delete',
   'user.suspend',
   'user.unsuspend',
   'user.ban',

@@ -88,6 +88,36 @@ describe('moderation of comments (e2e)', () => {
     });
   });
 
+  describe('deleting as a moderator', () => {
+    it('turns the comment into a deleted tombstone and puts it on the record; an author deleting their own is not audited', async () => {
+      const { article, author } = await setup();
+      const byModerator = await postComment(t.http, author, article.id);
+      const byAuthor = await postComment(t.http, author, article.id, { body: 'a second thought' });
+      await t.http.delete(`/api/v1/comments/${byModerator.id}`).set(moderator.auth).expect(204);
+      await t.http.delete(`/api/v1/comments/${byAuthor.id}`).set(author.auth).expect(204);
+
+      const entries = await auditEntriesFor(t.db, byModerator.id);
+      expect(entries.map((entry) => entry.action)).toEqual(['comment.delete']);
+      expect(await auditEntriesFor(t.db, byAuthor.id)).toEqual([]);
+      const log = await t.http.get('/api/v1/admin/audit-log').set(admin.auth).expect(200);
+      expect(log.body.items).toContainEqual(
+        expect.objectContaining({ action: 'comment.delete', targetType: 'comment', targetId: byModerator.id, actor: expect.objectContaining({ id: moderator.id }) }),
+      );
+    });
+  });
+
+  describe('the author hears of it', () => {
+    it('a hidden comment gives its author a moderation notification, with the moderator unnamed', async () => {
+      const { article, author } = await setup();
+      const comment = await postComment(t.http, author, article.id);
+      await act('hide', comment.id, { reason: 'abuse' }).expect(200);
+      const inbox = await t.http.get('/api/v1/me/notifications').set(author.auth).expect(200);
+      expect(inbox.body.items).toContainEqual(expect.objectContaining({ type: 'moderation', comment: expect.objectContaining({ id: comment.id }) }));
+      const me = await t.http.get('/api/v1/me').set(author.auth).expect(200);
+      expect(me.body.unreadNotifications).toBeGreaterThanOrEqual(1);
+    });
+  });
+
   describe('approve', () => {
     it('publishes a pending comment, resolves its reports and notifies the author; repeating is a no-op', async () => {
       const { article, author, stranger } = await setup();

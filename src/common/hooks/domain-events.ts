@@ -20,6 +20,8 @@ export interface DomainEventMap {
     action: 'hidden' | 'approved';
     actorId: string;
   };
+  /** A comment became a `deleted` tombstone, by its author or by a moderator. */
+  'comment.deleted': { commentId: string; articleId: string; authorId: string | null; actorId: string; byAuthor: boolean };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
 }
