@@ -23,6 +23,21 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const APP_PORT = 3900;
 const BASELINE_PORT = 3901;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+/** BENCH_PG_STATS=1 prints each workload's costliest statements (pg_stat_statements; embedded database only). */
+const PG_STATS = process.env.BENCH_PG_STATS === '1';
+
+async function printStatementStats(url: string, workload: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query(
+    `SELECT calls, round(mean_exec_time::numeric, 3) AS mean_ms, round(total_exec_time::numeric, 1) AS total_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 30`,
+  );
+  log(`-- ${workload}: costliest statements`);
+  for (const row of rows) log(`${String(row.calls).padStart(7)} × ${String(row.mean_ms).padStart(8)} ms = ${String(row.total_ms).padStart(8)} ms  ${row.query}`);
+  await client.query('SELECT pg_stat_statements_reset()');
+  await client.end();
+}
 
 type Request = autocannon.Request;
 
@@ -71,7 +86,11 @@ async function prepareDatabase(): Promise<{ url: string; cleanup: () => Promise<
     dataDir: join(dir, 'postgres'),
     database: 'margin_bench',
     log,
-    settings: { shared_buffers: '256MB', max_connections: '100' },
+    settings: {
+      shared_buffers: '256MB',
+      max_connections: '100',
+      ...(PG_STATS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
+    },
   });
   return { url: embedded.url, cleanup: async () => { await embedded.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
@@ -89,9 +108,10 @@ async function signInReaders(db: DataSource, readerIds: string[]): Promise<Map<s
 
 function startApp(databaseUrl: string): ChildProcess {
   if (!existsSync(join(ROOT, 'dist/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  return spawn(process.execPath, ['dist/src/main.js'], {
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  return spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -224,6 +244,7 @@ async function main() {
     const db = new DataSource(dataSourceOptions(url, 4));
     await db.initialize();
     await runMigrations(db);
+    if (PG_STATS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     log('seeding…');
     const started = Date.now();
     const data = await seed(db, await argon2.hash('bench password', { type: argon2.argon2id }));
@@ -239,15 +260,19 @@ async function main() {
     const rows: Row[] = [];
     const baselineRates: { read?: number; post?: number } = {};
     let maxRss = 0;
-    for (const workload of workloads(data, tokens)) {
+    const only = process.env.BENCH_ONLY?.split(',');
+    const selected = workloads(data, tokens).filter((workload) => !only || only.includes(workload.name) || workload.target === 'baseline');
+    for (const workload of selected) {
       const base = workload.target === 'app' ? `http://127.0.0.1:${APP_PORT}` : `http://127.0.0.1:${BASELINE_PORT}`;
       log(`${workload.name}: ${WARMUP} s warm-up, ${DURATION} s measured`);
       await fire(base, workload.requests, WARMUP);
       const sampler = setInterval(() => {
         if (app?.pid && workload.target === 'app') maxRss = Math.max(maxRss, rssOf(app.pid));
       }, 250);
+      if (PG_STATS) await printStatementStats(url, `${workload.name} (warm-up)`);
       const result = await fire(base, workload.requests, DURATION);
       clearInterval(sampler);
+      if (PG_STATS) await printStatementStats(url, workload.name);
       const reqPerSec = result.requests.average;
       if (workload.baselineOf) baselineRates[workload.baselineOf] = reqPerSec;
       rows.push({

@@ -129,6 +129,9 @@ export class CommentsService implements OnModuleInit {
   // ── Writing ────────────────────────────────────────────────────────────
 
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
+    // Decided before the transaction: the policy reads through its own connection, and a
+    // transaction waiting on a second pool connection deadlocks the pool under load.
+    const status = await this.policy.initialStatus({ authorId: author.id, authorRole: author.role, articleId, body: input.body });
     const id = await this.comments.transaction(async (manager) => {
       await this.comments.lockAuthorForPosting(manager, author.id);
       await this.articles.lockForCommentWrite(manager, articleId);
@@ -138,7 +141,6 @@ export class CommentsService implements OnModuleInit {
       if (await this.comments.hasRecentSameText(manager, author.id, input.body.trim(), DUPLICATE_WINDOW_MINUTES)) {
         throw new AppError('DUPLICATE_COMMENT', `You posted the same text in the last ${DUPLICATE_WINDOW_MINUTES} minutes`);
       }
-      const status = await this.policy.initialStatus({ authorId: author.id, authorRole: author.role, articleId, body: input.body });
       const comment = await this.comments.insertComment(manager, {
         articleId,
         authorId: author.id,
