@@ -14,7 +14,7 @@ export function testEnvironment(extra: Record<string, string> = {}): NodeJS.Proc
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: process.env.TEST_DATABASE_URL,
-    DATABASE_POOL_SIZE: '10',
+    DATABASE_POOL_SIZE: process.env.TEST_POOL_SIZE ?? '10',
     JWT_SECRET: TEST_JWT_SECRET,
     RATE_LIMIT_MAX: '100000',
     AUTH_RATE_LIMIT_MAX: '100000',
