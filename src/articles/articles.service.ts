@@ -29,7 +29,7 @@ export class ArticlesService {
   /** The article, or 404 ARTICLE_NOT_FOUND; other modules call this before writing under an article. */
   async findOrFail(id: string, manager?: EntityManager): Promise<Article> {
     const article = ARTICLE_ID_PATTERN.test(id) ? await this.articles.findById(id, manager) : null;
-    if (!article) throw new AppError('ARTICLE_NOT_FOUND', 'No article has this id');
+    if (!article) throw articleNotFound();
     return article;
   }
 
@@ -52,7 +52,7 @@ export class ArticlesService {
    */
   async lockForCommentWrite(manager: EntityManager, id: string): Promise<void> {
     if (!ARTICLE_ID_PATTERN.test(id) || !(await this.articles.lockForCommentWrite(manager, id))) {
-      throw new AppError('ARTICLE_NOT_FOUND', 'No article has this id');
+      throw articleNotFound();
     }
   }
 
@@ -60,6 +60,11 @@ export class ArticlesService {
   adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
     return this.articles.adjustCommentCount(manager, id, delta);
   }
+}
+
+/** 404 ARTICLE_NOT_FOUND, for every module that looks an article up. */
+export function articleNotFound(): AppError {
+  return new AppError('ARTICLE_NOT_FOUND', 'No article has this id');
 }
 
 function assertArticleId(id: string): void {

@@ -36,14 +36,37 @@ export interface HydratedRow {
   viewerReacted: boolean;
 }
 
+/** A comment to post; its place in the tree (root, depth) comes from the parent. */
 export interface NewComment {
   articleId: string;
   authorId: string;
   parentId: string | null;
-  rootId: string | null;
-  depth: number;
   body: string;
   status: 'visible' | 'pending';
+}
+
+/** The parent a new reply names, as the posting checks need it. */
+export interface PostedParent {
+  articleId: string;
+  authorId: string | null;
+  status: CommentStatus;
+}
+
+/** What the posting statement found, and the new comment when it passed the checks. */
+export interface PostAttempt {
+  duplicate: boolean;
+  parent: PostedParent | null;
+  comment: HydratedRow | null;
+}
+
+/** One row whatever happened: the checks, and the comment's columns (null when it was not inserted). */
+interface PostAttemptRow extends Omit<HydratedRow, 'id' | 'viewerReacted'> {
+  id: string | null;
+  duplicate: boolean;
+  parentFound: boolean;
+  parentArticleId: string;
+  parentAuthorId: string | null;
+  parentStatus: CommentStatus;
 }
 
 const KEYED_COLUMNS = `c.id,
@@ -170,26 +193,81 @@ export class CommentsRepository {
     return rows[0] ?? null;
   }
 
-  /** Serializes one reader's posts, so the duplicate check holds under concurrency. */
-  async lockAuthorForPosting(manager: EntityManager, authorId: string): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [POSTING_LOCK_NAMESPACE, authorId]);
-  }
-
-  async hasRecentSameText(manager: EntityManager, authorId: string, trimmedBody: string, minutes: number): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM comments
-        WHERE author_id = $1 AND created_at > now() - make_interval(mins => $3)
-          AND status <> 'deleted' AND btrim(body) = $2
-        LIMIT 1`,
-      [authorId, trimmedBody, minutes],
+  /**
+   * First statement of a post: serializes the reader's posts (so the duplicate
+   * check that follows holds under concurrency), then locks the article row the
+   * way every comment status change does (article first). Null for an unknown article.
+   */
+  async lockArticleForPosting(manager: EntityManager, authorId: string, articleId: string): Promise<{ commentsOpen: boolean } | null> {
+    const rows: { commentsOpen: boolean }[] = await manager.query(
+      `SELECT a.comments_open AS "commentsOpen"
+         FROM (SELECT pg_advisory_xact_lock($1, hashtext($2))) AS posting_lock, articles a
+        WHERE a.id = $3
+          FOR NO KEY UPDATE OF a`,
+      [POSTING_LOCK_NAMESPACE, authorId, articleId],
     );
-    return rows.length > 0;
+    return rows[0] ?? null;
   }
 
-  async insertComment(manager: EntityManager, comment: NewComment): Promise<Comment> {
-    const inserted = await manager.insert(Comment, comment);
-    const id = (inserted.identifiers[0] as { id: string }).id;
-    return (await this.findById(id, manager)) as Comment;
+  /**
+   * Second statement of a post, run under the locks `lockArticleForPosting` took
+   * (so it sees every earlier post of the reader): reads the parent and looks for
+   * the same text in the last `duplicateWindowMinutes`; when the parent is a visible
+   * comment of the article (or there is none) and there is no duplicate, inserts the
+   * comment and, when it starts visible, moves the counters `CommentCountersService`
+   * moves for a comment becoming visible. Returns the checks and the hydrated comment
+   * (null when not inserted), so the caller can name the rule that refused it.
+   */
+  async insertUnlessRefused(manager: EntityManager, comment: NewComment, duplicateWindowMinutes: number): Promise<PostAttempt> {
+    const rows: PostAttemptRow[] = await manager.query(
+      `WITH RECURSIVE parent AS (
+         SELECT p.id, p.article_id, p.author_id, p.status, p.root_id, p.depth, pu.display_name
+           FROM comments p LEFT JOIN users pu ON pu.id = p.author_id
+          WHERE p.id = $3::uuid
+       ), duplicate AS (
+         SELECT 1 FROM comments
+          WHERE author_id = $2::uuid AND created_at > now() - make_interval(mins => $7::int)
+            AND status <> 'deleted' AND btrim(body) = $5::text
+          LIMIT 1
+       ), inserted AS (
+         INSERT INTO comments (article_id, author_id, parent_id, root_id, depth, body, status)
+         SELECT $1::varchar, $2::uuid, parent.id, COALESCE(parent.root_id, parent.id), COALESCE(parent.depth + 1, 0), $4::text, $6::varchar
+           FROM (VALUES (1)) AS one LEFT JOIN parent ON true
+          WHERE NOT EXISTS (SELECT 1 FROM duplicate)
+            AND ($3::uuid IS NULL OR (parent.article_id = $1::varchar AND parent.status = 'visible'))
+         RETURNING *
+       ), counted AS (
+         SELECT article_id, author_id, parent_id FROM inserted WHERE status = 'visible'
+       ), article_count AS (
+         UPDATE articles SET comment_count = comment_count + 1 WHERE id IN (SELECT article_id FROM counted)
+       ), author_count AS (
+         UPDATE users SET comment_count = comment_count + 1 WHERE id IN (SELECT author_id FROM counted)
+       ), ancestors(id, parent_id) AS (
+         SELECT id, parent_id FROM comments WHERE id IN (SELECT parent_id FROM counted)
+         UNION ALL
+         SELECT c.id, c.parent_id FROM comments c JOIN ancestors a ON c.id = a.parent_id
+       ), ancestor_reply_counts AS (
+         UPDATE comments SET reply_count = reply_count + 1 WHERE id IN (SELECT id FROM ancestors)
+       )
+       SELECT EXISTS (SELECT 1 FROM duplicate) AS "duplicate", (parent.id IS NOT NULL) AS "parentFound",
+              parent.article_id AS "parentArticleId", parent.author_id AS "parentAuthorId", parent.status AS "parentStatus",
+              i.id, i.article_id AS "articleId", i.author_id AS "authorId", i.parent_id AS "parentId",
+              i.root_id AS "rootId", i.depth, i.body, i.status, i.reply_count AS "replyCount",
+              i.reaction_count AS "reactionCount", i.featured, i.created_at AS "createdAt", i.edited_at AS "editedAt",
+              u.display_name AS "authorDisplayName", u.role AS "authorRole", (u.erased_at IS NOT NULL) AS "authorErased",
+              parent.display_name AS "parentAuthorDisplayName"
+         FROM (VALUES (1)) AS one
+         LEFT JOIN parent ON true
+         LEFT JOIN inserted i ON true
+         LEFT JOIN users u ON u.id = i.author_id`,
+      [comment.articleId, comment.authorId, comment.parentId, comment.body, comment.body.trim(), comment.status, duplicateWindowMinutes],
+    );
+    const { duplicate, parentFound, parentArticleId, parentAuthorId, parentStatus, id, ...inserted } = rows[0];
+    return {
+      duplicate,
+      parent: parentFound ? { articleId: parentArticleId, authorId: parentAuthorId, status: parentStatus } : null,
+      comment: id ? { ...inserted, id, viewerReacted: false } : null,
+    };
   }
 
   async hasReplies(manager: EntityManager, id: string): Promise<boolean> {

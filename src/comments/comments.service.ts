@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ArticlesService } from '../articles/articles.service';
+import { articleNotFound, ArticlesService } from '../articles/articles.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { isStaff } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
@@ -16,7 +16,7 @@ import { CommentCountersService, countsAsVisible } from './comment-counters.serv
 import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
-import { CommentsRepository, HydratedRow, ReaderScope } from './comments.repository';
+import { CommentsRepository, HydratedRow, PostedParent, ReaderScope } from './comments.repository';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 import { CommentView, CommentWithContextView, ThreadCommentView } from './dto/comment.views';
 
@@ -132,42 +132,38 @@ export class CommentsService implements OnModuleInit {
     // Decided before the transaction: the policy reads through its own connection, and a
     // transaction waiting on a second pool connection deadlocks the pool under load.
     const status = await this.policy.initialStatus({ authorId: author.id, authorRole: author.role, articleId, body: input.body });
-    const id = await this.comments.transaction(async (manager) => {
-      await this.comments.lockAuthorForPosting(manager, author.id);
-      await this.articles.lockForCommentWrite(manager, articleId);
-      const article = await this.articles.findOrFail(articleId, manager);
+    const comment = await this.comments.transaction(async (manager) => {
+      const article = await this.comments.lockArticleForPosting(manager, author.id, articleId);
+      if (!article) throw articleNotFound();
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
-      const parent = input.parentId ? await this.findReplyableParent(manager, input.parentId, articleId, author) : null;
-      if (await this.comments.hasRecentSameText(manager, author.id, input.body.trim(), DUPLICATE_WINDOW_MINUTES)) {
+      const attempt = await this.comments.insertUnlessRefused(
+        manager,
+        { articleId, authorId: author.id, parentId: input.parentId ?? null, body: input.body, status },
+        DUPLICATE_WINDOW_MINUTES,
+      );
+      if (input.parentId) assertReplyableParent(attempt.parent, articleId, author);
+      if (attempt.duplicate) {
         throw new AppError('DUPLICATE_COMMENT', `You posted the same text in the last ${DUPLICATE_WINDOW_MINUTES} minutes`);
       }
-      const comment = await this.comments.insertComment(manager, {
-        articleId,
-        authorId: author.id,
-        parentId: parent?.id ?? null,
-        rootId: parent ? (parent.rootId ?? parent.id) : null,
-        depth: parent ? parent.depth + 1 : 0,
-        body: input.body,
-        status,
-      });
-      if (countsAsVisible(status)) await this.counters.applyVisibilityChange(manager, comment, 1);
+      const created = attempt.comment as HydratedRow;
       await this.threadCache.invalidateAfterCommit(manager, articleId);
       await this.events.publish(
         'comment.created',
         {
-          commentId: comment.id,
+          commentId: created.id,
           articleId,
           authorId: author.id,
-          parentId: comment.parentId,
-          parentAuthorId: parent?.authorId ?? null,
-          rootId: comment.rootId,
+          parentId: created.parentId,
+          parentAuthorId: attempt.parent?.authorId ?? null,
+          rootId: created.rootId,
           status,
         },
         manager,
       );
-      return comment.id;
+      return created;
     });
-    return this.getComment(id, author);
+    const supporter = await this.accountHooks.supporterStatus(author.id);
+    return toCommentView(comment, author, supporter.active);
   }
 
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
@@ -271,17 +267,6 @@ export class CommentsService implements OnModuleInit {
     return { items: await this.viewsByIds(page.items, viewer), nextCursor: page.nextCursor };
   }
 
-  private async findReplyableParent(manager: EntityManager, parentId: string, articleId: string, author: AuthenticatedUser): Promise<Comment> {
-    const parent = await this.comments.findById(parentId, manager);
-    if (!parent || !canSee(parent, author) || parent.articleId !== articleId) {
-      throw new AppError('INVALID_PARENT', 'parentId must name a comment of this article', [
-        { field: 'parentId', message: 'parentId must name a comment of this article' },
-      ]);
-    }
-    if (parent.status !== 'visible') throw new AppError('PARENT_NOT_REPLYABLE', `A ${parent.status} comment cannot be answered`);
-    return parent;
-  }
-
   /** Erasure: the reader's comments stop counting and stay as authorless, bodiless tombstones. */
   private async eraseAuthor(manager: EntityManager, userId: string): Promise<void> {
     for (const comment of await this.comments.findCountedByAuthor(manager, userId)) {
@@ -292,6 +277,16 @@ export class CommentsService implements OnModuleInit {
     }
     await this.comments.eraseAuthoredContent(manager, userId);
   }
+}
+
+/** The parent a reply names must be a comment of the same article the author can see, and visible. */
+function assertReplyableParent(parent: PostedParent | null, articleId: string, author: AuthenticatedUser): void {
+  if (!parent || !canSee(parent, author) || parent.articleId !== articleId) {
+    throw new AppError('INVALID_PARENT', 'parentId must name a comment of this article', [
+      { field: 'parentId', message: 'parentId must name a comment of this article' },
+    ]);
+  }
+  if (parent.status !== 'visible') throw new AppError('PARENT_NOT_REPLYABLE', `A ${parent.status} comment cannot be answered`);
 }
 
 function notFound(): AppError {
