@@ -196,11 +196,18 @@ export class CommentsRepository {
   /**
    * First statement of a post: serializes the reader's posts (so the duplicate
    * check that follows holds under concurrency), then locks the article row the
-   * way every comment status change does (article first). Null for an unknown article.
+   * way every comment status change does (article first). Also selects
+   * `policyContextSql` (the initial-status rule's reading, see CommentPolicy).
+   * Null for an unknown article.
    */
-  async lockArticleForPosting(manager: EntityManager, authorId: string, articleId: string): Promise<{ commentsOpen: boolean } | null> {
-    const rows: { commentsOpen: boolean }[] = await manager.query(
-      `SELECT a.comments_open AS "commentsOpen"
+  async lockArticleForPosting(
+    manager: EntityManager,
+    authorId: string,
+    articleId: string,
+    policyContextSql: string,
+  ): Promise<{ commentsOpen: boolean; policyContext: unknown } | null> {
+    const rows: { commentsOpen: boolean; policyContext: unknown }[] = await manager.query(
+      `SELECT a.comments_open AS "commentsOpen", ${policyContextSql} AS "policyContext"
          FROM (SELECT pg_advisory_xact_lock($1, hashtext($2))) AS posting_lock, articles a
         WHERE a.id = $3
           FOR NO KEY UPDATE OF a`,

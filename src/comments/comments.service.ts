@@ -129,13 +129,14 @@ export class CommentsService implements OnModuleInit {
   // ── Writing ────────────────────────────────────────────────────────────
 
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
-    // Decided before the transaction: the policy reads through its own connection, and a
-    // transaction waiting on a second pool connection deadlocks the pool under load.
-    const status = await this.policy.initialStatus({ authorId: author.id, authorRole: author.role, articleId, body: input.body });
     const comment = await this.comments.transaction(async (manager) => {
-      const article = await this.comments.lockArticleForPosting(manager, author.id, articleId);
+      const article = await this.comments.lockArticleForPosting(manager, author.id, articleId, this.policy.contextSql);
       if (!article) throw articleNotFound();
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
+      const status = await this.policy.initialStatus(
+        { authorId: author.id, authorRole: author.role, articleId, body: input.body },
+        { manager, context: article.policyContext },
+      );
       const attempt = await this.comments.insertUnlessRefused(
         manager,
         { articleId, authorId: author.id, parentId: input.parentId ?? null, body: input.body, status },

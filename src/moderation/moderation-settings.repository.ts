@@ -8,18 +8,23 @@ export interface SettingsStamp {
   premoderateNewReaders: boolean;
 }
 
+/**
+ * The small part read on every new comment (which version is current, and the
+ * flag), as a parameterless SQL expression: the posting statement selects it, so
+ * each post sees the settings as they are now without a round trip of its own.
+ */
+export const SETTINGS_STAMP_SQL = `(SELECT json_build_object('version', version, 'premoderateNewReaders', premoderate_new_readers)
+    FROM moderation_settings WHERE id = ${Number(MODERATION_SETTINGS_ID)})`;
+
+/** The stamp from what SETTINGS_STAMP_SQL selected (null before the settings row exists). */
+export function toSettingsStamp(selected: unknown): SettingsStamp {
+  const stamp = selected as Partial<SettingsStamp> | null;
+  return { version: stamp?.version ?? 0, premoderateNewReaders: stamp?.premoderateNewReaders ?? false };
+}
+
 @Injectable()
 export class ModerationSettingsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** The small part read on every new comment: which version is current, and the flag. */
-  async findStamp(): Promise<SettingsStamp> {
-    const rows: { version: number; premoderate_new_readers: boolean }[] = await this.dataSource.query(
-      `SELECT version, premoderate_new_readers FROM moderation_settings WHERE id = $1`,
-      [MODERATION_SETTINGS_ID],
-    );
-    return { version: rows[0]?.version ?? 0, premoderateNewReaders: rows[0]?.premoderate_new_readers ?? false };
-  }
 
   async find(manager: EntityManager = this.dataSource.manager): Promise<ModerationSettings> {
     return manager.findOneOrFail(ModerationSettings, { where: { id: MODERATION_SETTINGS_ID } });

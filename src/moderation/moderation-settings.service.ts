@@ -1,12 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { isStaff } from '../common/auth/role';
-import { CommentPolicy, NewCommentFacts } from '../common/hooks/comment-policy';
+import { CommentPolicy, NewCommentFacts, PostingContext } from '../common/hooks/comment-policy';
 import { UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { BannedWordsMatcher, foldForMatching } from './banned-words.matcher';
 import { ModerationSettingsDto, ModerationSettingsView } from './dto/moderation-settings.dto';
 import { ModerationSettings } from './moderation-settings.entity';
-import { ModerationSettingsRepository } from './moderation-settings.repository';
+import { ModerationSettingsRepository, SETTINGS_STAMP_SQL, toSettingsStamp } from './moderation-settings.repository';
 
 /** A reader needs this many approved (visible) comments before premoderation stops holding theirs. */
 export const APPROVED_COMMENTS_BEFORE_TRUST = 3;
@@ -19,8 +20,9 @@ interface CompiledSettings {
 /**
  * Banned words and premoderation, and the rule that decides whether a new
  * comment starts `pending`. The matcher is compiled once per settings version
- * and cached; each new comment reads only the version and the flag, so every
- * app instance picks up a change on its next comment.
+ * and cached; each new comment reads only the version and the flag (in the
+ * posting transaction's first statement), so every app instance picks up a
+ * change on its next comment.
  */
 @Injectable()
 export class ModerationSettingsService implements OnModuleInit {
@@ -34,7 +36,7 @@ export class ModerationSettingsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.policy.provideInitialStatusRule((facts) => this.initialStatus(facts));
+    this.policy.provideInitialStatusRule((facts, posting) => this.initialStatus(facts, posting), SETTINGS_STAMP_SQL);
   }
 
   async get(): Promise<ModerationSettingsView> {
@@ -66,22 +68,22 @@ export class ModerationSettingsService implements OnModuleInit {
   }
 
   /** Staff post straight away; a banned word, or a new reader under premoderation, waits for a moderator. */
-  async initialStatus(facts: NewCommentFacts): Promise<'visible' | 'pending'> {
+  async initialStatus(facts: NewCommentFacts, posting: PostingContext): Promise<'visible' | 'pending'> {
     if (isStaff(facts.authorRole)) return 'visible';
-    const stamp = await this.settings.findStamp();
-    const { matcher } = await this.compiledFor(stamp.version);
+    const stamp = toSettingsStamp(posting.context);
+    const { matcher } = await this.compiledFor(stamp.version, posting.manager);
     if (matcher.matches(facts.body)) return 'pending';
     if (stamp.premoderateNewReaders) {
-      const author = await this.users.findActive(facts.authorId);
+      const author = await this.users.findActive(facts.authorId, posting.manager);
       if (author.commentCount < APPROVED_COMMENTS_BEFORE_TRUST) return 'pending';
     }
     return 'visible';
   }
 
-  private async compiledFor(version: number): Promise<CompiledSettings> {
+  private async compiledFor(version: number, manager: EntityManager): Promise<CompiledSettings> {
     const cached = this.compiled ? await this.compiled : null;
     if (cached && cached.version >= version) return cached;
-    const loading = this.settings.find().then((row) => ({ version: row.version, matcher: BannedWordsMatcher.compile(row.bannedWords) }));
+    const loading = this.settings.find(manager).then((row) => ({ version: row.version, matcher: BannedWordsMatcher.compile(row.bannedWords) }));
     this.compiled = loading;
     try {
       return await loading;

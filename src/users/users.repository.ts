@@ -46,8 +46,8 @@ export class UsersRepository {
     return this.users.findOne({ where: { email, erasedAt: IsNull() } });
   }
 
-  findActiveById(id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id, erasedAt: IsNull() } });
+  findActiveById(id: string, manager?: EntityManager): Promise<User | null> {
+    return (manager?.getRepository(User) ?? this.users).findOne({ where: { id, erasedAt: IsNull() } });
   }
 
   findActiveByIds(ids: string[]): Promise<User[]> {

@@ -37,8 +37,9 @@ export class UsersService implements OnApplicationBootstrap {
     return user && matches ? user : null;
   }
 
-  async findActive(id: string): Promise<User> {
-    const user = isUuid(id) ? await this.users.findActiveById(id) : null;
+  /** The reader unless erased, or 404 USER_NOT_FOUND; pass `manager` to read in the caller's transaction. */
+  async findActive(id: string, manager?: EntityManager): Promise<User> {
+    const user = isUuid(id) ? await this.users.findActiveById(id, manager) : null;
     if (!user) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
     return user;
   }

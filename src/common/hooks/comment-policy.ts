@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Role } from '../auth/role';
 
 export interface NewCommentFacts {
@@ -8,7 +9,15 @@ export interface NewCommentFacts {
   body: string;
 }
 
-type InitialStatusRule = (facts: NewCommentFacts) => Promise<'visible' | 'pending'>;
+/** Where the rule runs: inside the posting transaction. */
+export interface PostingContext {
+  /** The posting transaction; any further read goes through it, never through another pool connection. */
+  manager: EntityManager;
+  /** What the rule's `contextSql` selected in the transaction's first statement (null without one). */
+  context: unknown;
+}
+
+type InitialStatusRule = (facts: NewCommentFacts, posting: PostingContext) => Promise<'visible' | 'pending'>;
 
 /**
  * How a new comment starts out. Moderation provides the rule (banned words,
@@ -17,12 +26,23 @@ type InitialStatusRule = (facts: NewCommentFacts) => Promise<'visible' | 'pendin
 @Injectable()
 export class CommentPolicy {
   private rule: InitialStatusRule = async () => 'visible';
+  private ruleContextSql = 'NULL';
 
-  provideInitialStatusRule(rule: InitialStatusRule): void {
+  /**
+   * `contextSql` is a parameterless SQL expression the first statement of every
+   * posting transaction selects and hands to the rule as `posting.context`: what
+   * the rule reads on each post (current settings) costs no round trip of its own.
+   */
+  provideInitialStatusRule(rule: InitialStatusRule, contextSql = 'NULL'): void {
     this.rule = rule;
+    this.ruleContextSql = contextSql;
   }
 
-  initialStatus(facts: NewCommentFacts): Promise<'visible' | 'pending'> {
-    return this.rule(facts);
+  get contextSql(): string {
+    return this.ruleContextSql;
+  }
+
+  initialStatus(facts: NewCommentFacts, posting: PostingContext): Promise<'visible' | 'pending'> {
+    return this.rule(facts, posting);
   }
 }
