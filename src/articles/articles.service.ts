@@ -62,6 +62,11 @@ export class ArticlesService {
   }
 }
 
+/** Whether `id` has the shape of an article id; any other id names no article. */
+export function isArticleId(id: string): boolean {
+  return ARTICLE_ID_PATTERN.test(id);
+}
+
 /** 404 ARTICLE_NOT_FOUND, for every module that looks an article up. */
 export function articleNotFound(): AppError {
   return new AppError('ARTICLE_NOT_FOUND', 'No article has this id');

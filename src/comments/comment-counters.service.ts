@@ -11,6 +11,8 @@ type CountedComment = Pick<Comment, 'id' | 'articleId' | 'authorId' | 'parentId'
  * the article's `commentCount`, the author's `commentCount` and `replyCount`
  * of every ancestor. Call it inside the transaction that changes the status,
  * with +1 when a comment becomes visible and -1 when it stops being visible.
+ * The one exception is posting: `CommentsRepository.insertUnlessRefused` makes
+ * the same +1 moves in its insert statement (one round trip); keep them in step.
  */
 @Injectable()
 export class CommentCountersService {

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { articleNotFound, ArticlesService } from '../articles/articles.service';
+import { articleNotFound, ArticlesService, isArticleId } from '../articles/articles.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { isStaff } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
@@ -16,7 +16,7 @@ import { CommentCountersService, countsAsVisible } from './comment-counters.serv
 import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
-import { CommentsRepository, HydratedRow, PostedParent, ReaderScope } from './comments.repository';
+import { CommentsRepository, HydratedRow, PostAttempt, PostedParent, ReaderScope } from './comments.repository';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 import { CommentView, CommentWithContextView, ThreadCommentView } from './dto/comment.views';
 
@@ -129,6 +129,7 @@ export class CommentsService implements OnModuleInit {
   // ── Writing ────────────────────────────────────────────────────────────
 
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
+    if (!isArticleId(articleId)) throw articleNotFound();
     const comment = await this.comments.transaction(async (manager) => {
       const article = await this.comments.lockArticleForPosting(manager, author.id, articleId, this.policy.contextSql);
       if (!article) throw articleNotFound();
@@ -142,11 +143,7 @@ export class CommentsService implements OnModuleInit {
         { articleId, authorId: author.id, parentId: input.parentId ?? null, body: input.body, status },
         DUPLICATE_WINDOW_MINUTES,
       );
-      if (input.parentId) assertReplyableParent(attempt.parent, articleId, author);
-      if (attempt.duplicate) {
-        throw new AppError('DUPLICATE_COMMENT', `You posted the same text in the last ${DUPLICATE_WINDOW_MINUTES} minutes`);
-      }
-      const created = attempt.comment as HydratedRow;
+      const created = acceptedComment(attempt, input, articleId, author);
       await this.threadCache.invalidateAfterCommit(manager, articleId);
       await this.events.publish(
         'comment.created',
@@ -278,6 +275,15 @@ export class CommentsService implements OnModuleInit {
     }
     await this.comments.eraseAuthoredContent(manager, userId);
   }
+}
+
+/** The posted comment, or the error of the first posting rule it broke (parent, then duplicate text). */
+function acceptedComment(attempt: PostAttempt, input: CreateCommentDto, articleId: string, author: AuthenticatedUser): HydratedRow {
+  if (input.parentId) assertReplyableParent(attempt.parent, articleId, author);
+  if (attempt.duplicate) {
+    throw new AppError('DUPLICATE_COMMENT', `You posted the same text in the last ${DUPLICATE_WINDOW_MINUTES} minutes`);
+  }
+  return attempt.comment as HydratedRow;
 }
 
 /** The parent a reply names must be a comment of the same article the author can see, and visible. */
