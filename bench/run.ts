@@ -295,7 +295,8 @@ async function main() {
     app?.kill('SIGTERM');
     baseline?.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await cleanup();
+    if (process.env.BENCH_KEEP === '1') log(`kept the bench database: ${url.replace(/:[^:@]*@/, ':***@')}`);
+    else await cleanup();
   }
 }
 

@@ -4,6 +4,7 @@ import { Comments1795700798329 } from './1795700798329-Comments';
 import { FollowsNotifications1795701048606 } from './1795701048606-FollowsNotifications';
 import { Donations1795701089283 } from './1795701089283-Donations';
 import { Moderation1795701168438 } from './1795701168438-Moderation';
+import { FeedIndex1795704685169 } from './1795704685169-FeedIndex';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   FollowsNotifications1795701048606,
   Donations1795701089283,
   Moderation1795701168438,
+  FeedIndex1795704685169,
 ];

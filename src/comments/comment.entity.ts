@@ -19,6 +19,7 @@ export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 @Index('comments_top_replies_idx', ['articleId', 'replyCount', 'id'], { where: '"parent_id" IS NULL' })
 @Index('comments_root_idx', ['rootId', 'createdAt', 'id'], { where: '"root_id" IS NOT NULL' })
 @Index('comments_author_idx', ['authorId', 'createdAt', 'id'])
+@Index('comments_author_visible_idx', ['authorId', 'createdAt', 'id'], { where: `"status" = 'visible'` })
 @Index('comments_parent_idx', ['parentId'])
 // The moderation queues' partial indexes (DESC and partial: created in the Moderation migration).
 @Index('comments_reported_queue_idx', { synchronize: false })

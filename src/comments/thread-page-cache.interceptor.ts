@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, map, Observable, of, switchMap } from 'rxjs';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { ThreadCache } from '../common/cache/thread-cache';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto';
 
 type ThreadRequest = FastifyRequest<{ Params: { articleId: string }; Querystring: Record<string, string | undefined> }> & {
   user?: AuthenticatedUser;
@@ -12,8 +13,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Serves anonymous first pages of a thread (any sort and limit, no cursor)
- * from the ThreadCache, already serialized; signed-in readers always get a
- * fresh page (their reactions, ignores and pending comments differ).
+ * from the ThreadCache, already serialized. Signed-in readers go through the
+ * service, which reuses the same cached page when nothing in it is theirs.
  */
 @Injectable()
 export class ThreadPageCacheInterceptor implements NestInterceptor {
@@ -25,7 +26,7 @@ export class ThreadPageCacheInterceptor implements NestInterceptor {
     const { cursor, sort, limit, ...rest } = request.query;
     if (request.user || cursor !== undefined || Object.keys(rest).length > 0) return next.handle();
     const articleId = request.params.articleId;
-    const key = `${sort ?? 'newest'}:${limit ?? ''}`;
+    const key = threadPageKey(sort ?? 'newest', limit ?? DEFAULT_PAGE_SIZE);
     return from(this.cache.lookup(articleId, key)).pipe(
       switchMap(({ version, hit }) => {
         void reply.header('content-type', JSON_TYPE);
@@ -40,4 +41,9 @@ export class ThreadPageCacheInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+/** The cache key of a thread's first page; shared by the anonymous and signed-in paths. */
+export function threadPageKey(sort: string, limit: string | number): string {
+  return `${sort}:${limit}`;
 }

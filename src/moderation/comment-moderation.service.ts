@@ -1,3 +1,5 @@
+import { ArticlesService } from '../articles/articles.service';
+import { ThreadCache } from '../common/cache/thread-cache';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ReportReason } from '../comments/comment-report.entity';
@@ -25,6 +27,8 @@ export class CommentModerationService {
     private readonly queue: ModerationQueueRepository,
     private readonly audit: AuditLogService,
     private readonly events: DomainEvents,
+    private readonly articles: ArticlesService,
+    private readonly threadCache: ThreadCache,
   ) {}
 
   /** Hides a visible or pending comment (it stays in its thread as a tombstone) and resolves its open reports. */
@@ -68,6 +72,7 @@ export class CommentModerationService {
       if (comment.featured) return;
       if (comment.status !== 'visible') throw statusConflict('Only a visible comment can be featured');
       await this.queue.setFeatured(manager, comment.id, true);
+      await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
       await this.record(manager, actor, comment, 'comment.feature', null);
     });
   }
@@ -76,6 +81,7 @@ export class CommentModerationService {
     return this.act(actor, id, async (manager, comment) => {
       if (!comment.featured) return;
       await this.queue.setFeatured(manager, comment.id, false);
+      await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
       await this.record(manager, actor, comment, 'comment.unfeature', null);
     });
   }
@@ -100,8 +106,10 @@ export class CommentModerationService {
     id: string,
     action: (manager: EntityManager, comment: Comment) => Promise<void>,
   ): Promise<CommentView> {
-    const { id: commentId } = await this.comments.findById(id);
+    const { id: commentId, articleId } = await this.comments.findById(id);
     await this.queue.transaction(async (manager) => {
+      // Article row first, then the comment: the order posting and setStatus use, so they cannot deadlock.
+      await this.articles.lockForCommentWrite(manager, articleId);
       await this.queue.lockComment(manager, commentId);
       const comment = await this.comments.findById(commentId, manager);
       if (comment.status === 'deleted') throw new AppError('COMMENT_DELETED', 'A deleted comment cannot be moderated');

@@ -5,7 +5,7 @@ import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
-import { toProfile, UsersService } from '../users/users.service';
+import { isUuid, toProfile, UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { AccountStandingView } from './dto/sanctions.dto';
 import { LockedAccount, ModerationLocksRepository } from './moderation-locks.repository';
@@ -112,9 +112,9 @@ export class SanctionsService {
     return this.standing(userId);
   }
 
+  /** Locks the account with the transaction's own connection (a second pool connection here could deadlock the pool). */
   private async findTarget(manager: EntityManager, userId: string): Promise<LockedAccount> {
-    await this.users.findActive(userId); // 404 USER_NOT_FOUND for a malformed or unknown id
-    const target = await this.locks.lockAccount(manager, userId);
+    const target = isUuid(userId) ? await this.locks.lockAccount(manager, userId) : null;
     if (!target) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
     return target;
   }

@@ -109,8 +109,9 @@ export class UsersService implements OnApplicationBootstrap {
     return this.users.transaction(work);
   }
 
+  /** With `manager` the caller has already found (and locked) the account in its transaction. */
   async setRole(userId: string, role: Role, manager?: EntityManager): Promise<void> {
-    await this.findActive(userId);
+    if (!manager) await this.findActive(userId);
     await this.users.setRole(userId, role, manager);
   }
 

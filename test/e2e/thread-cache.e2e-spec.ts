@@ -44,6 +44,9 @@ describe('cached first pages of threads (e2e)', () => {
     await t.http.patch(`/api/v1/comments/${comment.id}`).set(author.auth).send({ body: 'better words' }).expect(200);
     expect((await firstPage(t, article.id)).body.items[0].body).toBe('better words');
 
+    await t.http.post(`/api/v1/admin/comments/${comment.id}/feature`).set(moderator.auth).expect(200);
+    expect((await firstPage(t, article.id)).body.items[0].featured).toBe(true);
+
     await t.http.post(`/api/v1/admin/comments/${comment.id}/hide`).set(moderator.auth).send({ reason: 'spam' }).expect(200);
     expect((await firstPage(t, article.id)).body.items[0]).toEqual(expect.objectContaining({ status: 'hidden', body: null }));
 
@@ -61,6 +64,34 @@ describe('cached first pages of threads (e2e)', () => {
     const signedIn = await t.http.get(`/api/v1/articles/${article.id}/comments`).set(fan.auth).expect(200);
     expect(signedIn.body.items[0].viewerReacted).toBe(true);
     expect((await firstPage(t, article.id)).body.items[0].viewerReacted).toBe(false);
+  });
+
+  it('gives signed-in readers the shared page with their own reactions, and a fresh one when something on it is theirs', async () => {
+    const article = await createArticle(t.http);
+    const [author, fan, other] = [await registerReader(t.http), await registerReader(t.http), await registerReader(t.http)];
+    const moderator = await registerStaff(t.http, t.db, 'moderator');
+    const liked = (await post(t, article.id, author.auth, 'liked one')).body;
+    const hidden = (await post(t, article.id, author.auth, 'soon hidden')).body;
+    await t.http.put(`/api/v1/comments/${liked.id}/reaction`).set(fan.auth).expect(204);
+    await t.http.post(`/api/v1/admin/comments/${hidden.id}/hide`).set(moderator.auth).send({ reason: 'spam' }).expect(200);
+
+    const stored = jest.spyOn(t.app.get(ThreadCache), 'store');
+    const pageFor = async (auth: Record<string, string>) =>
+      (await t.http.get(`/api/v1/articles/${article.id}/comments?sort=oldest`).set(auth).expect(200)).body.items as {
+        id: string;
+        body: string | null;
+        viewerReacted: boolean;
+      }[];
+    const fanView = await pageFor(fan.auth);
+    const otherView = await pageFor(other.auth);
+    expect(stored).toHaveBeenCalledTimes(1);
+    stored.mockRestore();
+    expect(fanView.map((item) => [item.id, item.viewerReacted])).toEqual([[liked.id, true], [hidden.id, false]]);
+    expect(otherView.map((item) => item.viewerReacted)).toEqual([false, false]);
+    expect(otherView[1].body).toBeNull();
+
+    expect((await pageFor(author.auth))[1].body).toBe('soon hidden');
+    expect((await pageFor(moderator.auth))[1].body).toBe('soon hidden');
   });
 
   it('does not cache errors or bad queries', async () => {

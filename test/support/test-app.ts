@@ -39,6 +39,15 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
   const config = loadConfig(testEnvironment(extraEnv));
   const app = await createApp(config);
   await app.init();
+  if (process.env.TEST_POOL_SIZE === '1') {
+    const driver = app.get(DataSource).driver as unknown as { obtainMasterConnection: () => Promise<unknown> };
+    const original = driver.obtainMasterConnection.bind(driver);
+    driver.obtainMasterConnection = () => {
+      const stack = new Error('waiting for a pool connection').stack;
+      const timer = setTimeout(() => process.stderr.write(`POOLWAIT ${stack}\n`), 3000);
+      return original().finally(() => clearTimeout(timer));
+    };
+  }
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,

@@ -4,6 +4,7 @@ import { InjectRedis, OptionalRedis } from '../redis/redis.module';
 
 interface Entry {
   value: string;
+  parsed?: unknown;
   expiresAt: number;
 }
 
@@ -11,6 +12,8 @@ export interface CacheLookup {
   /** The article's version when the lookup was made; store what you compute under it. */
   version: string;
   hit?: string;
+  /** The hit as an object, parsed once per entry. */
+  parsed?: () => unknown;
 }
 
 const MAX_ENTRIES = 2_000;
@@ -36,7 +39,7 @@ export class ThreadCache {
     const entryKey = `${articleId}\u0000${version}\u0000${key}`;
     const entry = this.entries.get(entryKey);
     if (!entry || entry.expiresAt <= now) return { version };
-    return { version, hit: entry.value };
+    return { version, hit: entry.value, parsed: () => (entry.parsed ??= JSON.parse(entry.value)) };
   }
 
   store(articleId: string, version: string, key: string, value: string, now = Date.now()): void {
