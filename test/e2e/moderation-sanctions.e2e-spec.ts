@@ -1,7 +1,8 @@
 import { createArticle } from '../factories/articles.factory';
-import { auditEntriesFor, createIsolatedTestApp, minutesFromNow, postComment } from '../factories/moderation.factory';
+import { auditEntriesFor, minutesFromNow, postComment } from '../factories/moderation.factory';
 import { registerReader, registerStaff, RegisteredReader } from '../factories/users.factory';
 import { expectProblem } from '../support/problem';
+import { createIsolatedTestApp } from '../support/isolated-test-app';
 import { createTestApp, TestApp } from '../support/test-app';
 
 describe('moderation sanctions (e2e)', () => {

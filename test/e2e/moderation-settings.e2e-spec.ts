@@ -1,5 +1,6 @@
+import { createIsolatedTestApp } from '../support/isolated-test-app';
 import { createArticle } from '../factories/articles.factory';
-import { auditEntriesFor, createIsolatedTestApp, postComment } from '../factories/moderation.factory';
+import { auditEntriesFor, postComment } from '../factories/moderation.factory';
 import { registerReader, registerStaff, RegisteredReader } from '../factories/users.factory';
 import { expectProblem } from '../support/problem';
 import { TestApp } from '../support/test-app';

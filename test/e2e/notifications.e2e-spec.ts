@@ -1,3 +1,4 @@
+import { createIsolatedTestApp } from '../support/isolated-test-app';
 import { JobQueue } from '../../src/notifications/jobs/job-queue';
 import { FAN_OUT_BATCH_SIZE, FAN_OUT_JOB, PURGE_JOB } from '../../src/notifications/notification-producer';
 import { createArticle, TestArticle } from '../factories/articles.factory';
@@ -294,7 +295,9 @@ describe('notifications (e2e)', () => {
 
   describe('background worker', () => {
     it('delivers the fan-out without anyone draining the queue, and stops when the app closes', async () => {
-      const worker = await createTestApp();
+      // A database of its own: other test files drain the shared queue and could take this job.
+      const worker = await createIsolatedTestApp();
+      const article = await createArticle(worker.http);
       try {
         const [writer, fan] = [await registerReader(worker.http), await registerReader(worker.http)];
         await follow(worker.http, fan, writer);
