@@ -14,6 +14,7 @@ import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { loggerOptions } from './common/logging/logger-options';
 import { ModerationModule } from './moderation/moderation.module';
 import { ClientThrottlerGuard } from './common/rate-limit/client-throttler.guard';
+import { MemoryThrottlerStorage } from './common/rate-limit/memory-throttler.storage';
 import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler.storage';
 import { OptionalRedis, REDIS, RedisModule } from './common/redis/redis.module';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -41,7 +42,7 @@ export class AppModule {
           inject: [REDIS],
           useFactory: (redis: OptionalRedis) => ({
             throttlers: [{ name: 'default', ttl: config.rateLimit.windowSeconds * 1000, limit: config.rateLimit.max }],
-            storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+            storage: redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),
           }),
         }),
         HooksModule,
