@@ -9,6 +9,7 @@ import { Comment, CommentStatus } from './comment.entity';
 
 /** Who is reading, as the list queries filter for them. */
 export interface ViewerStance {
+  ignoresSomeone: boolean;
   hasUnlistedOwnComments: boolean;
   reactedIds: string[];
 }
@@ -329,17 +330,19 @@ export class CommentsRepository {
 
   /**
    * What makes a reader's view of a thread's first page differ from the public
-   * one (besides ignores), in one round trip: whether they have comments in the
+   * one, in one round trip: whether they ignore anyone (`ignoresAnyoneSql`, from
+   * the module that owns ignores), whether they have comments in the
    * article the public does not see as they do (pending, or tombstones whose body
    * they still see), and which of `commentIds` they recommended.
    */
-  async findViewerStance(articleId: string, viewerId: string, commentIds: string[]): Promise<ViewerStance> {
-    const [row]: { has_unlisted: boolean; reacted_ids: string[] }[] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM comments WHERE author_id = $1 AND article_id = $2 AND status <> 'visible') AS has_unlisted,
+  async findViewerStance(articleId: string, viewerId: string, commentIds: string[], ignoresAnyoneSql: string): Promise<ViewerStance> {
+    const [row]: { ignores_someone: boolean; has_unlisted: boolean; reacted_ids: string[] }[] = await this.dataSource.query(
+      `SELECT ${ignoresAnyoneSql} AS ignores_someone,
+              EXISTS (SELECT 1 FROM comments WHERE author_id = $1 AND article_id = $2 AND status <> 'visible') AS has_unlisted,
               ARRAY(SELECT comment_id FROM comment_reactions WHERE user_id = $1 AND comment_id = ANY($3::uuid[]))::text[] AS reacted_ids`,
       [viewerId, articleId, commentIds],
     );
-    return { hasUnlistedOwnComments: row.has_unlisted, reactedIds: row.reacted_ids };
+    return { ignoresSomeone: row.ignores_someone, hasUnlistedOwnComments: row.has_unlisted, reactedIds: row.reacted_ids };
   }
 
   async findArticleIdsByAuthor(manager: EntityManager, authorId: string): Promise<string[]> {

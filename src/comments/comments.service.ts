@@ -111,11 +111,8 @@ export class CommentsService implements OnModuleInit {
       this.threadCache.store(articleId, cached.version, key, JSON.stringify(publicPage));
     }
     const ids = publicPage.items.flatMap((item) => [item.id, ...item.replies.map((reply) => reply.id)]);
-    const [ignored, stance] = await Promise.all([
-      this.accountHooks.ignoredUserIds(viewer.id),
-      this.comments.findViewerStance(articleId, viewer.id, ids),
-    ]);
-    if (ignored.length > 0 || stance.hasUnlistedOwnComments) return null;
+    const stance = await this.comments.findViewerStance(articleId, viewer.id, ids, this.accountHooks.ignoresAnyoneSql('$1'));
+    if (stance.ignoresSomeone || stance.hasUnlistedOwnComments) return null;
     const reacted = new Set(stance.reactedIds);
     const mark = <T extends CommentView>(view: T): T => (reacted.has(view.id) ? { ...view, viewerReacted: true } : view);
     return {

@@ -126,3 +126,8 @@ export class FollowsRepository {
     return rows.map((row) => ({ userId: row.user_id, linkedAt: row.linked_at }));
   }
 }
+
+/** SQL for "does the reader in `viewerPlaceholder` ignore anyone?", embedded in other modules' reads. */
+export function ignoresAnyoneSql(viewerPlaceholder: string): string {
+  return `EXISTS (SELECT 1 FROM ignores WHERE user_id = ${viewerPlaceholder})`;
+}

@@ -5,7 +5,7 @@ import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ProfileView } from '../users/dto/user.views';
 import { UsersService } from '../users/users.service';
-import { FollowsRepository } from './follows.repository';
+import { FollowsRepository, ignoresAnyoneSql } from './follows.repository';
 import { linkKeyset, toProfilePage } from './profile-page';
 
 /**
@@ -19,7 +19,7 @@ export class IgnoresService {
     private readonly users: UsersService,
     hooks: AccountHooks,
   ) {
-    hooks.provideIgnoredUsers((viewerId) => this.follows.findIgnoredUserIds(viewerId));
+    hooks.provideIgnoredUsers((viewerId) => this.follows.findIgnoredUserIds(viewerId), ignoresAnyoneSql);
   }
 
   async ignore(userId: string, ignoredUserId: string): Promise<void> {

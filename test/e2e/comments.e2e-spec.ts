@@ -1,5 +1,5 @@
+import { ignore } from '../factories/follows.factory';
 import { CommentsService } from '../../src/comments/comments.service';
-import { AccountHooks } from '../../src/common/hooks/account-hooks';
 import { CommentPolicy } from '../../src/common/hooks/comment-policy';
 import { DomainEventMap, DomainEvents } from '../../src/common/hooks/domain-events';
 import { createArticle } from '../factories/articles.factory';
@@ -14,12 +14,10 @@ const FAIL_EVENT = '[fail-the-event]';
 describe('comments (e2e)', () => {
   let t: TestApp;
   const created: DomainEventMap['comment.created'][] = [];
-  const ignores = new Map<string, string[]>();
 
   beforeAll(async () => {
     t = await createTestApp();
     t.app.get(CommentPolicy).provideInitialStatusRule(async ({ body }) => (body.includes(PREMODERATED) ? 'pending' : 'visible'));
-    t.app.get(AccountHooks).provideIgnoredUsers(async (viewerId) => ignores.get(viewerId) ?? []);
     t.app.get(DomainEvents).on('comment.created', async (payload, manager) => {
       await manager.query('SELECT 1');
       if (payload.commentId && (await manager.query('SELECT body FROM comments WHERE id = $1', [payload.commentId]))[0].body.includes(FAIL_EVENT)) {
@@ -204,7 +202,7 @@ describe('comments (e2e)', () => {
       const pestTop = await postComment(t.http, pest, article.id);
       const friendTop = await postComment(t.http, friend, article.id);
       const pestReply = await postComment(t.http, pest, article.id, { parentId: friendTop.id });
-      ignores.set(viewer.id, [pest.id]);
+      await ignore(t.http, viewer, pest);
       const seen = await t.http.get(url(article.id)).set(viewer.auth).expect(200);
       expect(seen.body.items.map((c: { id: string }) => c.id)).toEqual([friendTop.id]);
       expect(seen.body.items[0].replies).toEqual([]);

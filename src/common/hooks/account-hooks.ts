@@ -14,6 +14,8 @@ type Eraser = (manager: EntityManager, userId: string) => Promise<void>;
 type SupporterReader = (userIds: string[]) => Promise<Map<string, SupporterStatus>>;
 type UnreadCounter = (userId: string) => Promise<number>;
 type IgnoreReader = (viewerId: string) => Promise<string[]>;
+/** A SQL boolean expression: does the viewer (given as a placeholder such as `$1`) ignore anyone? */
+type IgnoresAnyoneSql = (viewerPlaceholder: string) => string;
 
 /**
  * Lets feature modules take part in account-wide concerns without the users
@@ -26,6 +28,7 @@ export class AccountHooks {
   private supporterReader: SupporterReader = async () => new Map();
   private unreadCounter: UnreadCounter = async () => 0;
   private ignoreReader: IgnoreReader = async () => [];
+  private ignoresAnyone: IgnoresAnyoneSql = () => 'false';
 
   onErase(eraser: Eraser): void {
     this.erasers.push(eraser);
@@ -39,8 +42,17 @@ export class AccountHooks {
     this.unreadCounter = counter;
   }
 
-  provideIgnoredUsers(reader: IgnoreReader): void {
+  /**
+   * `ignoresAnyoneSql` lets a hot read ask "does this viewer ignore anyone?" inside
+   * a statement it makes anyway, instead of a round trip of its own.
+   */
+  provideIgnoredUsers(reader: IgnoreReader, ignoresAnyoneSql: IgnoresAnyoneSql): void {
     this.ignoreReader = reader;
+    this.ignoresAnyone = ignoresAnyoneSql;
+  }
+
+  ignoresAnyoneSql(viewerPlaceholder: string): string {
+    return this.ignoresAnyone(viewerPlaceholder);
   }
 
   async runErasers(manager: EntityManager, userId: string): Promise<void> {
