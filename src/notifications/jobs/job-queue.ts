@@ -1,7 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+
+// Any fixed number, distinct from the migrations' lock.
+const JOB_QUEUE_START_LOCK_KEY = 4_242_002;
 
 export type JobHandler = (data: object) => Promise<void>;
 
@@ -30,7 +34,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly boss: PgBoss;
   private readonly pollsInBackground: boolean;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
     this.pollsInBackground = config.nodeEnv !== 'test';
     this.boss = new PgBoss({
       connectionString: config.databaseUrl,
@@ -48,6 +55,13 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // pg-boss installs its schema and creates one table per queue on first use; instances (and test
+    // workers) starting together on a fresh database would deadlock doing it at the same time.
+    await this.whileHoldingStartLock(() => this.startQueues());
+    if (this.pollsInBackground) await this.startWorkers();
+  }
+
+  private async startQueues(): Promise<void> {
     await this.boss.start();
     for (const definition of this.definitions.values()) {
       await this.boss.createQueue(definition.name, {
@@ -58,7 +72,18 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       });
       if (definition.cron) await this.boss.schedule(definition.name, definition.cron, {}, { tz: 'UTC' });
     }
-    if (this.pollsInBackground) await this.startWorkers();
+  }
+
+  private async whileHoldingStartLock(work: () => Promise<void>): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [JOB_QUEUE_START_LOCK_KEY]);
+      await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [JOB_QUEUE_START_LOCK_KEY]).catch(() => undefined);
+      await runner.release();
+    }
   }
 
   /** Polls every queue in the background; each job runs its handler and completes or fails. */
