@@ -34,3 +34,25 @@ describe('ThreadCache (in process)', () => {
     expect((await cache.lookup('a1', 'newest', 1_000 + 60_000)).hit).toBeUndefined();
   });
 });
+
+describe('ThreadCache memory', () => {
+  it('keeps one entry per article and key, whatever the number of invalidations', async () => {
+    const cache = new ThreadCache(null);
+    for (let write = 0; write < 50; write += 1) {
+      const { version } = await cache.lookup('a1', 'newest');
+      cache.store('a1', version, 'newest', `page ${write}`);
+      await cache.invalidate('a1');
+    }
+    expect(cache.size).toBe(1);
+  });
+
+  it('does not let a page from an older version replace a newer one', async () => {
+    const cache = new ThreadCache(null);
+    const old = await cache.lookup('a1', 'newest');
+    await cache.invalidate('a1');
+    const fresh = await cache.lookup('a1', 'newest');
+    cache.store('a1', fresh.version, 'newest', 'fresh page');
+    cache.store('a1', old.version, 'newest', 'stale page');
+    expect((await cache.lookup('a1', 'newest')).hit).toBe('fresh page');
+  });
+});

@@ -3,6 +3,7 @@ import { EntityManager, QueryRunner } from 'typeorm';
 import { InjectRedis, OptionalRedis } from '../redis/redis.module';
 
 interface Entry {
+  version: string;
   value: string;
   parsed?: unknown;
   expiresAt: number;
@@ -24,8 +25,8 @@ const TTL_MS = 10_000;
  * Serialized hot pages (anonymous first pages of a thread), kept in process.
  * Every write to an article bumps its version, so the next read misses at once;
  * with REDIS_URL the version lives in Redis and all instances see the bump
- * before the writer's response leaves. A reader that computed a page from an
- * older version stores it under that version, where nobody will look again.
+ * before the writer's response leaves. A page computed from an older version is
+ * stored under that version, which no later lookup matches.
  */
 @Injectable()
 export class ThreadCache {
@@ -36,20 +37,26 @@ export class ThreadCache {
 
   async lookup(articleId: string, key: string, now = Date.now()): Promise<CacheLookup> {
     const version = await this.version(articleId);
-    const entryKey = `${articleId}\u0000${version}\u0000${key}`;
-    const entry = this.entries.get(entryKey);
-    if (!entry || entry.expiresAt <= now) return { version };
+    const entry = this.entries.get(`${articleId}\u0000${key}`);
+    if (!entry || entry.version !== version || entry.expiresAt <= now) return { version };
     return { version, hit: entry.value, parsed: () => (entry.parsed ??= JSON.parse(entry.value)) };
   }
 
+  /** One entry per article and key: a newer version replaces the older page, which nobody would read again. */
   store(articleId: string, version: string, key: string, value: string, now = Date.now()): void {
-    const entryKey = `${articleId}\u0000${version}\u0000${key}`;
+    const entryKey = `${articleId}\u0000${key}`;
+    const existing = this.entries.get(entryKey);
+    if (existing && Number(existing.version) > Number(version)) return;
     this.entries.delete(entryKey);
-    this.entries.set(entryKey, { value, expiresAt: now + TTL_MS });
+    this.entries.set(entryKey, { version, value, expiresAt: now + TTL_MS });
     while (this.entries.size > MAX_ENTRIES) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
     }
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   /**
