@@ -106,10 +106,17 @@ async function signInReaders(db: DataSource, readerIds: string[]): Promise<Map<s
   return tokens;
 }
 
+/** The node flags `npm start` uses (package.json), so the bench measures the app as it is run. */
+function productionNodeFlags(): string {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.replace(/^node\s+/, '').replace(/\s*dist\/src\/main\.js.*$/, '');
+}
+
 function startApp(databaseUrl: string): ChildProcess {
   if (!existsSync(join(ROOT, 'dist/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  return spawn(process.execPath, [...profile, 'dist/src/main.js'], {
+  const nodeFlags = (process.env.BENCH_APP_NODE_FLAGS ?? productionNodeFlags()).split(' ').filter(Boolean);
+  return spawn(process.execPath, [...nodeFlags, ...profile, 'dist/src/main.js'], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
