@@ -39,15 +39,7 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
   const config = loadConfig(testEnvironment(extraEnv));
   const app = await createApp(config);
   await app.init();
-  if (process.env.TEST_POOL_SIZE === '1') {
-    const driver = app.get(DataSource).driver as unknown as { obtainMasterConnection: () => Promise<unknown> };
-    const original = driver.obtainMasterConnection.bind(driver);
-    driver.obtainMasterConnection = () => {
-      const stack = new Error('waiting for a pool connection').stack;
-      const timer = setTimeout(() => process.stderr.write(`POOLWAIT ${stack}\n`), 3000);
-      return original().finally(() => clearTimeout(timer));
-    };
-  }
+  if (process.env.TEST_POOL_SIZE === '1') reportLongPoolWaits(app.get(DataSource));
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
@@ -55,5 +47,19 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
     config,
     db: app.get(DataSource),
     close: () => app.close(),
+  };
+}
+
+/**
+ * With a pool of one, a query made outside a transaction's own connection waits
+ * forever; print where it was made, so the hung test points at the culprit.
+ */
+function reportLongPoolWaits(dataSource: DataSource): void {
+  const driver = dataSource.driver as unknown as { obtainMasterConnection: () => Promise<unknown> };
+  const original = driver.obtainMasterConnection.bind(driver);
+  driver.obtainMasterConnection = () => {
+    const stack = new Error('still waiting for a pool connection after 3 s').stack;
+    const timer = setTimeout(() => process.stderr.write(`${stack}\n`), 3000);
+    return original().finally(() => clearTimeout(timer));
   };
 }
