@@ -6,6 +6,7 @@ import { visibleToViewerSql } from './comment-access';
 import { KeyedRow, SORTS, SortKey, ThreadSort } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
+import { isUuid } from '../common/validation/uuid';
 
 /** Who is reading, as the list queries filter for them. */
 export interface ViewerStance {
@@ -79,7 +80,6 @@ const KEYED_COLUMNS = `c.id,
   to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey",
   c.reaction_count AS "reactionCount", c.reply_count AS "replyCount"`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Any fixed number, distinct from other advisory lock namespaces in the app.
 const POSTING_LOCK_NAMESPACE = 4_242_003;
@@ -98,7 +98,7 @@ export class CommentsRepository {
 
   /** Like findById, but any id that is not a UUID simply finds nothing. */
   async findByIdIfUuid(id: string, manager: EntityManager = this.dataSource.manager): Promise<Comment | null> {
-    return UUID.test(id) ? this.findById(id, manager) : null;
+    return isUuid(id) ? this.findById(id, manager) : null;
   }
 
   /** The row under FOR UPDATE, so status and counter changes on it take turns. */
@@ -303,9 +303,8 @@ export class CommentsRepository {
     );
   }
 
-  async setFeatured(id: string, featured: boolean): Promise<Comment | null> {
-    await this.dataSource.manager.update(Comment, { id }, { featured });
-    return this.findById(id);
+  async setFeatured(manager: EntityManager, id: string, featured: boolean): Promise<void> {
+    await manager.query(`UPDATE comments SET featured = $2 WHERE id = $1`, [id, featured]);
   }
 
   /** Marks every open report resolved and zeroes the counter; returns how many were open. */

@@ -20,12 +20,12 @@ import { Comment, CommentStatus } from './comment.entity';
 import { CommentsRepository, HydratedRow, PostAttempt, PostedParent, ReaderScope } from './comments.repository';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 import { CommentView, CommentWithContextView, ThreadCommentView } from './dto/comment.views';
+import { isUuid } from '../common/validation/uuid';
 
 export const EDIT_WINDOW_MINUTES = 10;
 export const DUPLICATE_WINDOW_MINUTES = 10;
 export const REPLIES_PREVIEW_SIZE = 3;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface StatusChange {
   before: Comment;
@@ -56,7 +56,7 @@ export class CommentsService implements OnModuleInit {
    * those the viewer may not see are left out, tombstone bodies are withheld.
    */
   async viewsByIds(ids: string[], viewer?: AuthenticatedUser): Promise<CommentView[]> {
-    const unique = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const unique = [...new Set(ids.filter((id) => isUuid(id)))];
     const rows = await this.comments.hydrate(unique, viewer?.id ?? null);
     const authorIds = rows.filter((row) => row.authorId && !row.authorErased).map((row) => row.authorId as string);
     const supporters = await this.accountHooks.supporterStatuses(authorIds);
@@ -204,7 +204,7 @@ export class CommentsService implements OnModuleInit {
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     await this.comments.transaction(async (manager) => {
       // FOR UPDATE also conflicts with the key-share lock a new reply takes on its parent, so "never once answered" holds.
-      const comment = assertCanSee(UUID.test(id) ? await this.comments.lockById(manager, id) : null, author);
+      const comment = assertCanSee(isUuid(id) ? await this.comments.lockById(manager, id) : null, author);
       assertCanEdit(comment, author);
       if (isTombstone(comment.status)) throw new AppError('COMMENT_NOT_EDITABLE', 'A hidden or deleted comment cannot be edited');
       const windowEnd = comment.createdAt.getTime() + EDIT_WINDOW_MINUTES * 60_000;
@@ -239,7 +239,7 @@ export class CommentsService implements OnModuleInit {
 
   /** The stored comment whatever its status, or 404 COMMENT_NOT_FOUND. */
   async findById(id: string, manager?: EntityManager): Promise<Comment> {
-    const comment = UUID.test(id) ? await this.comments.findById(id, manager) : null;
+    const comment = isUuid(id) ? await this.comments.findById(id, manager) : null;
     if (!comment) throw notFound();
     return comment;
   }
@@ -270,11 +270,12 @@ export class CommentsService implements OnModuleInit {
     return { before, after };
   }
 
-  async setFeatured(commentId: string, featured: boolean): Promise<Comment> {
-    const comment = await this.findById(commentId);
-    const updated = (await this.comments.setFeatured(commentId, featured)) as Comment;
-    await this.threadCache.invalidate(comment.articleId);
-    return updated;
+  /** Sets the featured flag inside the caller's transaction; the thread's cached pages go when it commits. */
+  async setFeatured(manager: EntityManager, commentId: string, featured: boolean): Promise<Comment> {
+    const comment = await this.findById(commentId, manager);
+    await this.comments.setFeatured(manager, commentId, featured);
+    await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
+    return { ...comment, featured };
   }
 
   /** Resolves every open report of the comment and zeroes its open report count; returns how many. */

@@ -15,8 +15,8 @@ import { BillingPortalView, CheckoutView, DonationView, StartCheckoutDto } from 
 import { describeStripeError, toProviderError } from './stripe-errors';
 import { StripeConnection } from './stripe-connection';
 import { StripeRecordsRepository } from './stripe-records.repository';
+import { isUuid } from '../common/validation/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class DonationsService {
@@ -81,7 +81,7 @@ export class DonationsService {
   }
 
   async get(id: string): Promise<DonationView> {
-    const donation = UUID.test(id) ? await this.donations.findById(id) : null;
+    const donation = isUuid(id) ? await this.donations.findById(id) : null;
     if (!donation) throw new AppError('DONATION_NOT_FOUND', 'No donation has this id');
     return toDonationView(donation);
   }

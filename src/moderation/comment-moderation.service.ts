@@ -1,5 +1,4 @@
 import { ArticlesService } from '../articles/articles.service';
-import { ThreadCache } from '../common/cache/thread-cache';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ReportReason } from '../comments/comment-report.entity';
@@ -28,7 +27,6 @@ export class CommentModerationService {
     private readonly audit: AuditLogService,
     private readonly events: DomainEvents,
     private readonly articles: ArticlesService,
-    private readonly threadCache: ThreadCache,
   ) {}
 
   /** Hides a visible or pending comment (it stays in its thread as a tombstone) and resolves its open reports. */
@@ -71,8 +69,7 @@ export class CommentModerationService {
     return this.act(actor, id, async (manager, comment) => {
       if (comment.featured) return;
       if (comment.status !== 'visible') throw statusConflict('Only a visible comment can be featured');
-      await this.queue.setFeatured(manager, comment.id, true);
-      await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
+      await this.comments.setFeatured(manager, comment.id, true);
       await this.record(manager, actor, comment, 'comment.feature', null);
     });
   }
@@ -80,8 +77,7 @@ export class CommentModerationService {
   unfeature(actor: AuthenticatedUser, id: string): Promise<CommentView> {
     return this.act(actor, id, async (manager, comment) => {
       if (!comment.featured) return;
-      await this.queue.setFeatured(manager, comment.id, false);
-      await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
+      await this.comments.setFeatured(manager, comment.id, false);
       await this.record(manager, actor, comment, 'comment.unfeature', null);
     });
   }

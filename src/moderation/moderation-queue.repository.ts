@@ -138,9 +138,4 @@ export class ModerationQueueRepository {
     const rows: unknown[] = await manager.query(`SELECT 1 FROM comments WHERE id = $1 FOR UPDATE`, [id]);
     return rows.length > 0;
   }
-
-  /** CommentsService.setFeatured works outside a transaction; this writes with the audit entry's. */
-  async setFeatured(manager: EntityManager, id: string, featured: boolean): Promise<void> {
-    await manager.query(`UPDATE comments SET featured = $2 WHERE id = $1`, [id, featured]);
-  }
 }

@@ -5,10 +5,11 @@ import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
-import { isUuid, toProfile, UsersService } from '../users/users.service';
+import { toProfile, UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { AccountStandingView } from './dto/sanctions.dto';
 import { LockedAccount, ModerationLocksRepository } from './moderation-locks.repository';
+import { isUuid } from '../common/validation/uuid';
 
 /**
  * Suspensions, bans and roles. The rules, beyond the contract:

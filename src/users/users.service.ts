@@ -8,6 +8,7 @@ import { ProfileView, UserView } from './dto/user.views';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { NewUser, ProfileChanges, UsersRepository } from './users.repository';
+import { isUuid } from '../common/validation/uuid';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -132,10 +133,6 @@ export class UsersService implements OnApplicationBootstrap {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 export function toProfile(user: User, isSupporter: boolean): ProfileView {
   return {

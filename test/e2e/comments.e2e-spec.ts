@@ -521,7 +521,7 @@ describe('comments (e2e)', () => {
       const [article, author, reporter] = [await createArticle(t.http), await registerReader(t.http), await registerReader(t.http)];
       const comment = await postComment(t.http, author, article.id);
       const service = t.app.get(CommentsService);
-      expect((await service.setFeatured(comment.id, true)).featured).toBe(true);
+      expect((await t.db.transaction((manager) => service.setFeatured(manager, comment.id, true))).featured).toBe(true);
       expect((await t.http.get(`/api/v1/comments/${comment.id}`)).body.featured).toBe(true);
       await t.http.post(`/api/v1/comments/${comment.id}/reports`).set(reporter.auth).send({ reason: 'spam' }).expect(202);
       const resolved = await t.db.transaction((manager) => service.resolveOpenReports(manager, comment.id));

@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error';
+import { isUuid } from '../validation/uuid';
 
 /** Opaque keyset cursors: base64url of a JSON array holding the sort key and id. */
 export function encodeCursor(parts: readonly (string | number | null)[]): string {
@@ -19,14 +20,13 @@ export function decodeCursor(cursor: string, shape: readonly ('string' | 'number
   return parsed as (string | number)[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function fits(value: unknown, kind: 'string' | 'number' | 'uuid' | 'timestamp'): boolean {
   switch (kind) {
     case 'number':
       return typeof value === 'number' && Number.isSafeInteger(value);
     case 'uuid':
-      return typeof value === 'string' && UUID.test(value);
+      return isUuid(value);
     case 'timestamp':
       return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
     case 'string':
