@@ -16,12 +16,3 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const driver = driverError(error);
   return driver?.code === '23505' && (constraint === undefined || driver.constraint === constraint);
 }
-
-export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
-  const driver = driverError(error);
-  return driver?.code === '23503' && (constraint === undefined || driver.constraint === constraint);
-}
-
-export function violatedConstraint(error: unknown): string | undefined {
-  return driverError(error)?.constraint;
-}

@@ -1,4 +1,2 @@
 /** class-transformer helper: trims strings, leaves other values for the validators to refuse. */
 export const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
-export const lowercased = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
