@@ -50,6 +50,20 @@ async function insertRows(db: DataSource, table: string, columns: string[], rows
   }
 }
 
+/** One comment by a random reader, top-level or answering `parent`. */
+function commentRow(random: SeededRandom, articleId: string, readerIds: string[], parent: CommentRow | null, clock: number): CommentRow {
+  return {
+    id: random.uuid(),
+    article_id: articleId,
+    author_id: random.pick(readerIds),
+    parent_id: parent?.id ?? null,
+    root_id: parent ? (parent.root_id ?? parent.id) : null,
+    depth: parent ? parent.depth + 1 : 0,
+    body: sentence(random, 100, 600),
+    created_at: new Date(clock),
+  };
+}
+
 /** Builds one article's thread: `topShare` of comments top-level, the rest replies down to depth 4. */
 function thread(random: SeededRandom, articleId: string, count: number, readerIds: string[], start: Date, topShare = 0.3): CommentRow[] {
   const rows: CommentRow[] = [];
@@ -59,16 +73,7 @@ function thread(random: SeededRandom, articleId: string, count: number, readerId
     const candidates = rows.filter((row) => row.depth < 4);
     const isTop = rows.length === 0 || random.next() < topShare || candidates.length === 0;
     const parent = isTop ? null : candidates[Math.max(0, candidates.length - 1 - random.int(0, Math.min(40, candidates.length - 1)))];
-    rows.push({
-      id: random.uuid(),
-      article_id: articleId,
-      author_id: random.pick(readerIds),
-      parent_id: parent?.id ?? null,
-      root_id: parent ? (parent.root_id ?? parent.id) : null,
-      depth: parent ? parent.depth + 1 : 0,
-      body: sentence(random, 100, 600),
-      created_at: new Date(clock),
-    });
+    rows.push(commentRow(random, articleId, readerIds, parent, clock));
   }
   return rows;
 }
@@ -81,16 +86,7 @@ function bigThread(random: SeededRandom, articleId: string, count: number, reade
   for (let index = 0; index < count; index += 1) {
     clock += random.int(200, 5_000);
     const parent = window.length > 0 && random.next() >= 0.3 ? random.pick(window) : null;
-    const row: CommentRow = {
-      id: random.uuid(),
-      article_id: articleId,
-      author_id: random.pick(readerIds),
-      parent_id: parent?.id ?? null,
-      root_id: parent ? (parent.root_id ?? parent.id) : null,
-      depth: parent ? parent.depth + 1 : 0,
-      body: sentence(random, 100, 600),
-      created_at: new Date(clock),
-    };
+    const row = commentRow(random, articleId, readerIds, parent, clock);
     rows.push(row);
     if (row.depth < 4) {
       window.push(row);
