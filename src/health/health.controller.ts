@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/auth.decorators';
-import { AppError } from '../common/errors/app-error';
+import { serviceUnavailable } from '../common/errors/database-unavailable';
 import { SkipThrottle } from '@nestjs/throttler';
 
 class HealthView {
@@ -36,7 +36,7 @@ export class HealthController {
       ]);
       return { status: 'ok' };
     } catch {
-      throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer');
+      throw serviceUnavailable('The database does not answer');
     }
   }
 }
