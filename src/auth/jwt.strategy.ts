@@ -3,11 +3,16 @@ import { createSecretKey } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { isDatabaseUnavailable, serviceUnavailable } from '../common/errors/database-unavailable';
 import { AppConfig } from '../config/app-config';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims } from './access-token';
 import { SessionsRepository } from './sessions.repository';
 
-/** Every authenticated request re-checks its session, so logout and bans act at once. */
+/**
+ * Every authenticated request re-checks its session, so logout and bans act at once.
+ * When the session cannot be checked because the database is down, the answer is
+ * a 503, never "not signed in": a client that hears 401 throws its tokens away.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -27,6 +32,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: AccessTokenClaims): Promise<AuthenticatedUser | false> {
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
-    return (await this.sessions.findLiveSessionUser(claims.sid, claims.sub)) ?? false;
+    try {
+      return (await this.sessions.findLiveSessionUser(claims.sid, claims.sub)) ?? false;
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+      throw error;
+    }
   }
 }

@@ -21,7 +21,8 @@ describe('loadConfig', () => {
   it('parses numbers, booleans and lists', () => {
     const config = loadConfig({ ...base, PORT: '8080', TRUST_PROXY: 'true', CORS_ORIGINS: 'https://a.example, https://b.example' });
     expect(config.port).toBe(8080);
-    expect(config.trustProxy).toBe(true);
+    // `true` is one trusted hop, not every hop (see trust-proxy.ts).
+    expect(config.trustProxy).toBe(1);
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
@@ -33,6 +34,7 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
   ])('refuses %p with one line naming the variable', (env, name) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigurationError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^Invalid configuration: .*${name}`));

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { EnvironmentVariables } from './environment';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 export class ConfigurationError extends Error {}
 
@@ -17,7 +18,7 @@ export class AppConfig {
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlDays: number;
   readonly corsOrigins: string[];
-  readonly trustProxy: boolean;
+  readonly trustProxy: TrustProxy;
   readonly bodyLimitBytes: number;
   readonly rateLimit: { windowSeconds: number; max: number; authMax: number; checkoutMax: number };
   readonly commentRateLimit: { max: number; windowSeconds: number };
@@ -78,7 +79,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimit: {
       windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,

@@ -1,6 +1,5 @@
 import { Transform } from 'class-transformer';
 import {
-  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -13,10 +12,12 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { IsTrustProxy } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-const toBoolean = ({ value }: { value: unknown }) => {
+/** For boolean variables (`true`/`1`/`yes`, `false`/`0`/`no`/empty). */
+export const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
   const normalized = value.trim().toLowerCase();
   if (['true', '1', 'yes'].includes(normalized)) return true;
@@ -65,8 +66,8 @@ export class EnvironmentVariables {
   @IsString()
   CORS_ORIGINS = '';
 
-  @Transform(toBoolean) @IsBoolean()
-  TRUST_PROXY = false;
+  @IsTrustProxy()
+  TRUST_PROXY = 'false';
 
   @Transform(toInt) @IsInt() @Min(1024) @Max(10 * 1024 * 1024)
   BODY_LIMIT_BYTES = 100 * 1024;

@@ -3,6 +3,8 @@ import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { MIGRATIONS } from '../../migrations';
 
+const CONNECTION_TIMEOUT_MS = 5_000;
+
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
@@ -16,7 +18,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     installExtensions: false,
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, application_name: 'margin' },
+    // Bounded waits: with the database unreachable a request fails (503) instead of hanging on the pool.
+    extra: { max: poolSize, application_name: 'margin', connectionTimeoutMillis: CONNECTION_TIMEOUT_MS },
     logging: false,
   };
 }

@@ -1,13 +1,25 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/auth.decorators';
-import { AppError } from '../common/errors/app-error';
+import { serviceUnavailable } from '../common/errors/database-unavailable';
+import { InjectRedis, OptionalRedis } from '../common/redis/redis.module';
 import { SkipThrottle } from '@nestjs/throttler';
 
+const CHECK_TIMEOUT_MS = 2_000;
+
 class HealthView {
-  @ApiProperty({ example: 'ok' }) status: string;
+  @ApiProperty({ example: 'ok', enum: ['ok', 'degraded'] }) status: 'ok' | 'degraded';
+  @ApiPropertyOptional({ enum: ['up', 'down'], description: 'Only with REDIS_URL: down means this instance runs on per-instance limits and cache' })
+  redis?: 'up' | 'down';
+}
+
+function withinTimeout<T>(work: Promise<T>): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref()),
+  ]);
 }
 
 @ApiTags('health')
@@ -15,7 +27,10 @@ class HealthView {
 @Public()
 @SkipThrottle()
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRedis() private readonly redis: OptionalRedis,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Liveness: 200 while the process lives' })
@@ -24,19 +39,31 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /**
+   * Without the database nothing works: 503. Without Redis this instance still
+   * serves everything from its own memory, so it stays in the load balancer
+   * (200 "degraded"): a shared Redis outage must not take every instance out at once.
+   */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 when the database answers, else 503' })
+  @ApiOperation({ summary: 'Readiness: 200 when the database answers (status "degraded" while Redis is down), else 503' })
   @ApiOkResponse({ type: HealthView })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async ready(): Promise<HealthView> {
     try {
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref()),
-      ]);
-      return { status: 'ok' };
+      await withinTimeout(this.dataSource.query('SELECT 1'));
     } catch {
-      throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer');
+      throw serviceUnavailable('The database does not answer');
+    }
+    if (!this.redis) return { status: 'ok' };
+    return (await this.redisAnswers()) ? { status: 'ok', redis: 'up' } : { status: 'degraded', redis: 'down' };
+  }
+
+  private async redisAnswers(): Promise<boolean> {
+    if (!this.redis || this.redis.status !== 'ready') return false;
+    try {
+      return (await withinTimeout(this.redis.ping())) === 'PONG';
+    } catch {
+      return false;
     }
   }
 }

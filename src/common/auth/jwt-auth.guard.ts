@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../errors/app-error';
+import { isDatabaseUnavailable, serviceUnavailable } from '../errors/database-unavailable';
 import { CMS_KEY, PUBLIC_KEY } from './auth.decorators';
 
 export const CMS_CLIENT_MARK = 'cmsClient';
@@ -13,6 +14,11 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The session check failed on our side (503), which says nothing about the token. */
+function isOurOutage(error: unknown): boolean {
+  return (error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE') || isDatabaseUnavailable(error);
 }
 
 /**
@@ -48,8 +54,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       if (!hasToken) return true;
       try {
         await super.canActivate(context);
-      } catch {
-        // A stale token on a public read should not block reading.
+      } catch (error) {
+        // A stale token on a public read should not block reading; our own outage should
+        // not quietly turn a signed-in reader into an anonymous one either.
+        if (isOurOutage(error)) throw error;
       }
       return true;
     }
@@ -57,6 +65,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (isOurOutage(error)) throw error instanceof AppError ? error : serviceUnavailable();
     if (error || !user) throw new AppError('UNAUTHENTICATED', 'A valid access token is required');
     return user;
   }

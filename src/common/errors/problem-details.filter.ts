@@ -2,12 +2,31 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './app-error';
+import { isDatabaseUnavailable, serviceUnavailable } from './database-unavailable';
 import { genericCodeForStatus, PROBLEM_CONTENT_TYPE, ProblemDetails, problemFor } from './problem-details';
 
 /**
  * Turns anything thrown into RFC 9457 problem+json. Only AppError details and
  * framework messages we chose reach the client; driver text, SQL and stacks are logged.
  */
+const OUTAGE_LOG_EVERY_MS = 10_000;
+
+/** At most one outage warning per interval, however many requests fail during it. */
+const outageLog = {
+  lastAt: -Infinity,
+  shouldLog(now: number): boolean {
+    if (now - this.lastAt < OUTAGE_LOG_EVERY_MS) return false;
+    this.lastAt = now;
+    return true;
+  },
+};
+
+// The driver's code only: its message may carry the host and port.
+function outageReason(exception: unknown): string {
+  const { code, driverError } = exception as { code?: unknown; driverError?: { code?: unknown } };
+  return String(code ?? driverError?.code ?? 'connection failure');
+}
+
 function toProblem(exception: unknown, logger: Logger): { problem: ProblemDetails; headers: Record<string, string> } {
   if (exception instanceof AppError) {
     return { problem: problemFor(exception.code, exception.detail, exception.errors), headers: exception.headers ?? {} };
@@ -22,6 +41,12 @@ function toProblem(exception: unknown, logger: Logger): { problem: ProblemDetail
     const detail = status === 404 ? 'No such resource' : undefined;
     if (status >= 500) logger.error(exception);
     return { problem: problemFor(code, detail), headers: {} };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    // An outage, not a bug: the client retries after Retry-After; one line per burst is enough in the logs.
+    if (outageLog.shouldLog(Date.now())) logger.warn(`Database unavailable: ${outageReason(exception)}`);
+    const unavailable = serviceUnavailable();
+    return { problem: problemFor(unavailable.code, unavailable.detail), headers: unavailable.headers ?? {} };
   }
   logger.error(exception instanceof Error ? { err: exception } : { exception }, 'Unhandled error');
   return { problem: problemFor('INTERNAL_ERROR', 'Something went wrong on our side'), headers: {} };

@@ -8,7 +8,8 @@ import { RATE_LIMIT_KIND_KEY, RateLimitKind } from './rate-limit.decorators';
 
 /**
  * Counts requests per signed-in reader, or per client address for anonymous
- * ones (the `X-Forwarded-For` address when TRUST_PROXY is on). Routes marked
+ * ones: `request.ip` as Fastify computes it, which behind TRUST_PROXY is the
+ * address the last trusted proxy saw, never an entry the client wrote. Routes marked
  * with `@RateLimit(kind)` use that kind's configured limit and window.
  */
 @Injectable()

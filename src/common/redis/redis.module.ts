@@ -1,10 +1,15 @@
-import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
+import { closeRedis, connectRedis } from './redis-client';
 
 export const REDIS = Symbol('REDIS');
 
-/** `Redis` when REDIS_URL is set, else null: callers fall back to in-process state. */
+/**
+ * `Redis` when REDIS_URL is set, else null: callers fall back to in-process state.
+ * A set client may be disconnected at any moment (commands then fail at once):
+ * callers check `status === 'ready'` or catch, and fall back the same way.
+ */
 export type OptionalRedis = Redis | null;
 
 export const InjectRedis = () => Inject(REDIS);
@@ -13,7 +18,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   constructor(@InjectRedis() private readonly redis: OptionalRedis) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => undefined);
+    if (this.redis) await closeRedis(this.redis);
   }
 }
 
@@ -23,13 +28,7 @@ class RedisLifecycle implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): OptionalRedis => {
-        if (!config.redisUrl) return null;
-        const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
-        const logger = new Logger('Redis');
-        redis.on('error', (error) => logger.warn(`Redis error: ${error.message}`));
-        return redis;
-      },
+      useFactory: async (config: AppConfig): Promise<OptionalRedis> => (config.redisUrl ? connectRedis(config.redisUrl) : null),
     },
     RedisLifecycle,
   ],
