@@ -1,14 +1,18 @@
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { securityHeaders } from './common/http/security-headers';
+import { NestPinoLogger } from './common/logging/nest-logger';
+import { logRequest, routeTemplateOf } from './common/logging/request-log';
+import { rootLogger } from './common/logging/root-logger';
 import { setUpOpenApi } from './common/openapi/openapi';
+import { AppMetrics } from './metrics/app-metrics';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 
@@ -32,15 +36,40 @@ function acceptOnlyJson(fastify: FastifyInstance, bodyLimit: number): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
     (request.raw as IncomingMessage & { rawBody?: Buffer }).rawBody = body as Buffer;
-    parseJson(request, body.toString('utf8'), done);
+    // The default parser answers through `done`; nothing to await.
+    void parseJson(request, body.toString('utf8'), done);
   });
+}
+
+/**
+ * Every request passes two hooks of ours: one before routing (request id and security headers,
+ * computed once here) and one after the response (metrics and the request log line).
+ */
+function addRequestHooks(fastify: FastifyInstance, logger: NestPinoLogger, metrics: AppMetrics): void {
+  const headers = securityHeaders();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(headers).header('x-request-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = routeTemplateOf(request);
+    metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    logRequest(logger.pino, request, reply, route);
+    done();
+  });
+}
+
+export interface CreateAppOptions {
+  /** Where log lines go; stdout unless a test captures them. */
+  logDestination?: DestinationStream;
 }
 
 /**
  * Builds the whole application exactly as production runs it: main.ts and
  * the e2e tests both start here, so tests see the same pipes, filters and guards.
  */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = new NestPinoLogger(rootLogger(config, options.logDestination));
   const adapter = new FastifyAdapter({
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
@@ -51,31 +80,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     routerOptions: { maxParamLength: 1000 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
+    logger,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics'] });
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
+  addRequestHooks(fastify, logger, app.get(AppMetrics));
   acceptOnlyJson(fastify, config.bodyLimitBytes);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
   await app.register(cors, {
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -85,6 +98,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   setUpOpenApi(app);
 
-  await runMigrations(app.get(DataSource));
+  const applied = await runMigrations(app.get(DataSource));
+  logger.log(
+    { applied },
+    applied.length > 0 ? `Applied ${applied.length} migration(s)` : 'Database schema is up to date: no pending migrations',
+    'Migrations',
+  );
   return app;
 }

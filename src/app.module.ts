@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
 import { CommentsModule } from './comments/comments.module';
@@ -11,7 +10,6 @@ import { CacheModule } from './common/cache/cache.module';
 import { AccessGuard } from './common/auth/access.guard';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
-import { loggerOptions } from './common/logging/logger-options';
 import { ModerationModule } from './moderation/moderation.module';
 import { ClientThrottlerGuard } from './common/rate-limit/client-throttler.guard';
 import { MemoryThrottlerStorage } from './common/rate-limit/memory-throttler.storage';
@@ -24,6 +22,7 @@ import { DonationsModule } from './donations/donations.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { FollowsModule } from './follows/follows.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { UsersModule } from './users/users.module';
 
@@ -35,7 +34,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
         RedisModule,
         ThrottlerModule.forRootAsync({
@@ -48,6 +46,7 @@ export class AppModule {
         HooksModule,
         CacheModule,
         HealthModule,
+        MetricsModule,
         UsersModule,
         AuthModule,
         ArticlesModule,

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { AppConfig, ConfigurationError, loadConfig } from './config/app-config';
-import { ensureDevelopmentSecret } from './config/development-secret';
+import { installProcessLogger } from './common/logging/nest-logger';
+import { AppConfig, ConfigurationError } from './config/app-config';
+import { loadStartupConfig } from './config/startup-config';
 import { createApp } from './app.factory';
 import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { join } from 'node:path';
@@ -19,7 +20,9 @@ async function startDatabase(config: AppConfig): Promise<{ config: AppConfig; em
 }
 
 async function bootstrap() {
-  const config = loadConfig(ensureDevelopmentSecret(process.env));
+  const { config, notices } = loadStartupConfig();
+  installProcessLogger(config);
+  for (const notice of notices) bootLogger.warn(notice);
   const { config: runConfig, embedded } = await startDatabase(config);
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   const shutdown = async (signal: string) => {

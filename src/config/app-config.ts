@@ -25,6 +25,7 @@ export class AppConfig {
   readonly admin?: { email: string; password: string };
   readonly cmsApiKey?: string;
   readonly redisUrl?: string;
+  readonly metricsToken?: string;
   readonly stripe: {
     secretKey?: string;
     webhookSecret?: string;
@@ -91,6 +92,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     cmsApiKey: env.CMS_API_KEY,
     redisUrl: env.REDIS_URL,
+    metricsToken: env.METRICS_TOKEN,
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,

@@ -101,6 +101,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
   CMS_API_KEY?: string;
 
+  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL?: string;
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { noteProblemCode } from '../logging/request-log';
 import { AppError } from './app-error';
 import { isDatabaseUnavailable, serviceUnavailable } from './database-unavailable';
 import { genericCodeForStatus, PROBLEM_CONTENT_TYPE, ProblemDetails, problemFor } from './problem-details';
@@ -59,6 +60,7 @@ function sendProblem(
   headers: Record<string, string>,
 ) {
   if (request) problem.instance = request.url.split('?')[0];
+  noteProblemCode(reply, problem.code);
   for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
 }
