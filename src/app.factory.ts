@@ -36,11 +36,19 @@ function acceptOnlyJson(fastify: FastifyInstance, bodyLimit: number): void {
   });
 }
 
+export interface CreateAppOptions {
+  /**
+   * Builds the module graph without creating providers or touching the database,
+   * so the OpenAPI document can be written from the code alone (`npm run openapi:generate`).
+   */
+  preview?: boolean;
+}
+
 /**
  * Builds the whole application exactly as production runs it: main.ts and
  * the e2e tests both start here, so tests see the same pipes, filters and guards.
  */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
@@ -53,8 +61,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     bodyParser: false,
+    preview: options.preview,
+    ...(options.preview ? { logger: false as const } : {}),
   });
-  app.useLogger(app.get(Logger));
+  if (!options.preview) app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -85,6 +95,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   setUpOpenApi(app);
 
-  await runMigrations(app.get(DataSource));
+  if (!options.preview) await runMigrations(app.get(DataSource));
   return app;
 }
