@@ -34,7 +34,7 @@ export function makeNumbersIntegers(node: unknown): void {
 }
 
 interface ValidationRule {
-  property: string;
+  propertyName: string;
   name?: string;
   each?: boolean;
   constraints?: unknown[];
@@ -51,7 +51,7 @@ function validationRulesOf(dto: Type): ValidationRule[] {
  */
 export function applyValidationRules(dto: Type, propertySchema: (property: string) => SchemaObject | undefined): void {
   for (const rule of validationRulesOf(dto)) {
-    const schema = propertySchema(rule.property);
+    const schema = propertySchema(rule.propertyName);
     if (!schema) continue;
     const target = rule.each && schema.items ? (schema.items as SchemaObject) : schema;
     if (rule.name === 'matches' && rule.constraints?.[0] instanceof RegExp && !target.pattern) {
