@@ -62,6 +62,11 @@ function addRequestHooks(fastify: FastifyInstance, logger: NestPinoLogger, metri
 export interface CreateAppOptions {
   /** Where log lines go; stdout unless a test captures them. */
   logDestination?: DestinationStream;
+  /**
+   * Builds the module graph without creating providers or touching the database,
+   * so the OpenAPI document can be written from the code alone (`npm run openapi:generate`).
+   */
+  preview?: boolean;
 }
 
 /**
@@ -80,13 +85,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     routerOptions: { maxParamLength: 1000 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger,
+    logger: options.preview ? false : logger,
     bodyParser: false,
+    preview: options.preview,
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics'] });
 
   const fastify = app.getHttpAdapter().getInstance();
-  addRequestHooks(fastify, logger, app.get(AppMetrics));
+  // In preview no provider exists (there is no AppMetrics to count with, and nothing is served).
+  if (!options.preview) addRequestHooks(fastify, logger, app.get(AppMetrics));
   acceptOnlyJson(fastify, config.bodyLimitBytes);
 
   await app.register(cors, {
@@ -98,6 +105,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   setUpOpenApi(app);
 
+  if (options.preview) return app;
   const applied = await runMigrations(app.get(DataSource));
   logger.log(
     { applied },
