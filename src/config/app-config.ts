@@ -24,6 +24,8 @@ export class AppConfig {
   readonly admin?: { email: string; password: string };
   readonly cmsApiKey?: string;
   readonly redisUrl?: string;
+  /** Byte budget of the in-process thread cache (least recently used pages go first). */
+  readonly threadCacheMaxBytes: number;
   readonly stripe: {
     secretKey?: string;
     webhookSecret?: string;
@@ -90,6 +92,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     cmsApiKey: env.CMS_API_KEY,
     redisUrl: env.REDIS_URL,
+    threadCacheMaxBytes: env.THREAD_CACHE_MAX_BYTES,
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,
