@@ -1,5 +1,6 @@
 import { createServer, Server, Socket } from 'node:net';
 import Redis from 'ioredis';
+import { register } from 'prom-client';
 import { loadConfig } from '../../config/app-config';
 import { SerializedPage } from './serialized-page';
 import { FRESH_MS, STALE_MS, ThreadCache } from './thread-cache';
@@ -226,5 +227,27 @@ describe('SerializedPage', () => {
     expect(new SerializedPage('{"a":1}').etag).toBe(SerializedPage.of({ a: 1 }).etag);
     expect(new SerializedPage('{"a":1}').etag).not.toBe(new SerializedPage('{"a":2}').etag);
     expect(new SerializedPage('{"a":1}').etag).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
+  });
+});
+
+describe('thread cache metrics', () => {
+  const value = async (name: string) => (await register.getSingleMetric(name)!.get()).values.reduce((sum, sample) => sum + sample.value, 0);
+
+  it('counts hits, misses, single-flight waits and the bytes and entries held, on the default registry', async () => {
+    const cache = new ThreadCache(null, configWith());
+    const before = { hits: await value('margin_thread_cache_hits_total'), misses: await value('margin_thread_cache_misses_total'), waits: await value('margin_thread_cache_single_flight_waits_total'), entries: await value('margin_thread_cache_entries') };
+    const slow = held();
+    const readers = [cache.page('m1', 'newest:20', slow.build), cache.page('m1', 'newest:20', slow.build)];
+    await Promise.resolve();
+    slow.release('page');
+    await Promise.all(readers);
+    await cache.page('m1', 'newest:20', counted());
+    expect(await value('margin_thread_cache_misses_total')).toBe(before.misses + 2);
+    expect(await value('margin_thread_cache_single_flight_waits_total')).toBe(before.waits + 1);
+    expect(await value('margin_thread_cache_hits_total')).toBe(before.hits + 1);
+    expect(await value('margin_thread_cache_entries')).toBe(before.entries + 1);
+    expect(await value('margin_thread_cache_bytes')).toBeGreaterThanOrEqual(cache.bytes);
+    cache.onModuleDestroy();
+    expect(await value('margin_thread_cache_entries')).toBe(before.entries);
   });
 });
