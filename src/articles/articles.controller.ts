@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SharedWhenAnonymous } from '../common/cache/shared-http-cache.interceptor';
 import { Auth, Public } from '../common/auth/auth.decorators';
 import { Upserted, UpsertStatus } from '../common/http/upserted';
 import { ArticlesService } from './articles.service';
@@ -24,6 +25,7 @@ export class ArticlesController {
   @Public()
   @ApiOperation({ summary: 'An article with its comment count and whether comments are open' })
   @ApiOkResponse({ type: ArticleView })
+  @SharedWhenAnonymous()
   get(@Param('articleId') articleId: string): Promise<ArticleView> {
     return this.articles.get(articleId);
   }

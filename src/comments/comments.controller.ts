@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser, Public, Viewer } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { SerializedPage } from '../common/cache/serialized-page';
+import { SharedWhenAnonymous } from '../common/cache/shared-http-cache.interceptor';
 import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { PageOf } from '../common/pagination/page.dto';
@@ -25,7 +27,7 @@ export class CommentsController {
   @ApiOperation({ summary: 'A page of top-level comments, each with its first 3 descendants (oldest first); ignored readers left out' })
   @ApiOkResponse({ type: PageOf(ThreadCommentView) })
   @UseInterceptors(ThreadPageCacheInterceptor)
-  listThread(@Param('articleId') articleId: string, @Query() query: ThreadQueryDto, @Viewer() viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView>> {
+  listThread(@Param('articleId') articleId: string, @Query() query: ThreadQueryDto, @Viewer() viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView> | SerializedPage> {
     return this.comments.listThread(articleId, query, viewer);
   }
 
@@ -50,6 +52,7 @@ export class CommentsController {
   @Public()
   @ApiOperation({ summary: 'All descendants of a top-level comment, oldest first, each naming what it answers' })
   @ApiOkResponse({ type: PageOf(CommentView) })
+  @SharedWhenAnonymous()
   listReplies(@Param('id') id: string, @Query() query: PageQueryDto, @Viewer() viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
     return this.comments.listReplies(id, query, viewer);
   }

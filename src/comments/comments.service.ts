@@ -7,14 +7,14 @@ import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
 import { CommentPolicy } from '../common/hooks/comment-policy';
 import { DomainEvents } from '../common/hooks/domain-events';
+import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
-import { threadPageKey } from './thread-page-cache.interceptor';
 import { Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { UsersService } from '../users/users.service';
 import { assertCanDelete, assertCanEdit, assertCanSee, canSee, canSeeBody, isTombstone } from './comment-access';
 import { CommentCountersService, countsAsVisible } from './comment-counters.service';
-import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow } from './comment-sorts';
+import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow, ThreadSort } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
 import { CommentsRepository, HydratedRow, PostAttempt, PostedParent, ReaderScope } from './comments.repository';
@@ -26,6 +26,12 @@ export const EDIT_WINDOW_MINUTES = 10;
 export const DUPLICATE_WINDOW_MINUTES = 10;
 export const REPLIES_PREVIEW_SIZE = 3;
 
+
+/** What keys a cached first page: validated, so every spelling of one query is one key. */
+export interface PublicFirstPageQuery {
+  sort: ThreadSort;
+  limit: number;
+}
 
 export interface StatusChange {
   before: Comment;
@@ -85,12 +91,14 @@ export class CommentsService implements OnModuleInit {
   }
 
   /**
-   * A page of top-level comments, each with its first descendants. A signed-in
-   * reader's first page is the cached public page plus their reactions when
-   * nothing else on it depends on who they are (one query); otherwise, and for
-   * staff, it is read fresh in a fixed number of queries.
+   * A page of top-level comments, each with its first descendants. The first
+   * page is shared: anonymous readers get it serialized as it is cached; a
+   * signed-in reader gets it plus their reactions when nothing else on it
+   * depends on who they are (one query); otherwise, and for staff, it is read
+   * fresh in a fixed number of queries.
    */
-  async listThread(articleId: string, query: ThreadQueryDto, viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView>> {
+  async listThread(articleId: string, query: ThreadQueryDto, viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView> | SerializedPage> {
+    if (!query.cursor && !viewer) return this.publicFirstPage(articleId, query);
     if (viewer && !isStaff(viewer.role) && !query.cursor) {
       const personalised = await this.personalisedFirstPage(articleId, query, viewer);
       if (personalised) return personalised;
@@ -98,18 +106,18 @@ export class CommentsService implements OnModuleInit {
     return this.readThread(articleId, query, viewer);
   }
 
+  /** The first page as an anonymous reader sees it, built once per article version for everyone asking. */
+  publicFirstPage(articleId: string, query: PublicFirstPageQuery): Promise<SerializedPage> {
+    const { sort, limit } = query;
+    return this.threadCache.page(articleId, `${sort}:${limit}`, () => this.readThread(articleId, { sort, limit }));
+  }
+
   private async personalisedFirstPage(
     articleId: string,
     query: ThreadQueryDto,
     viewer: AuthenticatedUser,
   ): Promise<Page<ThreadCommentView> | null> {
-    const key = threadPageKey(query.sort, query.limit);
-    const cached = await this.threadCache.lookup(articleId, key);
-    let publicPage = cached.parsed?.() as Page<ThreadCommentView> | undefined;
-    if (!publicPage) {
-      publicPage = await this.readThread(articleId, query);
-      this.threadCache.store(articleId, cached.version, key, JSON.stringify(publicPage));
-    }
+    const publicPage = (await this.publicFirstPage(articleId, query)).parsed<Page<ThreadCommentView>>();
     const ids = publicPage.items.flatMap((item) => [item.id, ...item.replies.map((reply) => reply.id)]);
     const stance = await this.comments.findViewerStance(articleId, viewer.id, ids, this.accountHooks.ignoresAnyoneSql('$1'));
     if (stance.ignoresSomeone || stance.hasUnlistedOwnComments) return null;
@@ -121,7 +129,7 @@ export class CommentsService implements OnModuleInit {
     };
   }
 
-  private async readThread(articleId: string, query: ThreadQueryDto, viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView>> {
+  private async readThread(articleId: string, query: PublicFirstPageQuery & { cursor?: string }, viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView>> {
     const after = decodeSortCursor(query.sort, query.cursor);
     await this.articles.findOrFail(articleId);
     const scope = await this.scopeOf(viewer);

@@ -1,49 +1,53 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, map, Observable, of, switchMap } from 'rxjs';
-import { AuthenticatedUser } from '../common/auth/authenticated-user';
-import { ThreadCache } from '../common/cache/thread-cache';
+import { from, map, Observable } from 'rxjs';
+import { carriesCredentials, markPrivate, sendShared } from '../common/cache/http-caching';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto';
+import { THREAD_SORTS, ThreadSort } from './comment-sorts';
+import { CommentsService, PublicFirstPageQuery } from './comments.service';
 
-type ThreadRequest = FastifyRequest<{ Params: { articleId: string }; Querystring: Record<string, string | undefined> }> & {
-  user?: AuthenticatedUser;
-};
+type ThreadRequest = FastifyRequest<{ Params: { articleId: string }; Querystring: Record<string, unknown> }>;
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+// The spellings ThreadQueryDto would read back unchanged: 1–100 in plain decimal.
+const CANONICAL_LIMIT = /^(?:[1-9]\d?|100)$/;
 
 /**
- * Serves anonymous first pages of a thread (any sort and limit, no cursor)
- * from the ThreadCache, already serialized. Signed-in readers go through the
- * service, which reuses the same cached page when nothing in it is theirs.
+ * Anonymous thread reads are shareable (entity tag, public Cache-Control);
+ * signed-in ones are private. A first page asked for in its canonical spelling
+ * is served straight from the ThreadCache, before validation and the
+ * controller; any other spelling (`limit=0100`, `limit=1e2`) goes through
+ * validation, which normalises it to the same cache key in the service, or
+ * rejects it. So the key space per article is the 4 sorts × 100 limits, whatever is sent.
  */
 @Injectable()
 export class ThreadPageCacheInterceptor implements NestInterceptor {
-  constructor(private readonly cache: ThreadCache) {}
+  constructor(private readonly comments: CommentsService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<ThreadRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const { cursor, sort, limit, ...rest } = request.query;
-    if (request.user || cursor !== undefined || Object.keys(rest).length > 0) return next.handle();
-    const articleId = request.params.articleId;
-    const key = threadPageKey(sort ?? 'newest', limit ?? DEFAULT_PAGE_SIZE);
-    return from(this.cache.lookup(articleId, key)).pipe(
-      switchMap(({ version, hit }) => {
-        void reply.header('content-type', JSON_TYPE);
-        if (hit !== undefined) return of(hit);
-        return next.handle().pipe(
-          map((page: unknown) => {
-            const body = JSON.stringify(page);
-            this.cache.store(articleId, version, key, body);
-            return body;
-          }),
-        );
-      }),
-    );
+    if (carriesCredentials(request)) {
+      markPrivate(reply);
+      return next.handle();
+    }
+    const canonical = canonicalFirstPageQuery(request.query);
+    const result = canonical ? from(this.comments.publicFirstPage(request.params.articleId, canonical)) : next.handle();
+    return result.pipe(map((page: unknown) => sendShared(reply, page)));
   }
 }
 
-/** The cache key of a thread's first page; shared by the anonymous and signed-in paths. */
-export function threadPageKey(sort: string, limit: string | number): string {
-  return `${sort}:${limit}`;
+/** The first-page query when every parameter is spelled as validation would leave it, else null. */
+export function canonicalFirstPageQuery(query: Record<string, unknown>): PublicFirstPageQuery | null {
+  let sort: ThreadSort = 'newest';
+  let limit = DEFAULT_PAGE_SIZE;
+  for (const [name, value] of Object.entries(query)) {
+    if (name === 'sort' && isThreadSort(value)) sort = value;
+    else if (name === 'limit' && typeof value === 'string' && CANONICAL_LIMIT.test(value)) limit = Number(value);
+    else return null;
+  }
+  return { sort, limit };
+}
+
+function isThreadSort(value: unknown): value is ThreadSort {
+  return (THREAD_SORTS as readonly unknown[]).includes(value);
 }

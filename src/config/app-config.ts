@@ -26,6 +26,8 @@ export class AppConfig {
   readonly cmsApiKey?: string;
   readonly redisUrl?: string;
   readonly metricsToken?: string;
+  /** Byte budget of the in-process thread cache (least recently used pages go first). */
+  readonly threadCacheMaxBytes: number;
   readonly stripe: {
     secretKey?: string;
     webhookSecret?: string;
@@ -93,6 +95,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     cmsApiKey: env.CMS_API_KEY,
     redisUrl: env.REDIS_URL,
     metricsToken: env.METRICS_TOKEN,
+    threadCacheMaxBytes: env.THREAD_CACHE_MAX_BYTES,
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,

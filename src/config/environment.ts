@@ -107,6 +107,10 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL?: string;
 
+  // 0 turns the thread cache off; the ceiling keeps a typo from promising more memory than a process has.
+  @Transform(toInt) @IsInt() @Min(0) @Max(4 * 1024 * 1024 * 1024)
+  THREAD_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
   @IsOptional() @Matches(/^(sk|rk)_(test|live)_\w+$/, { message: 'must be a Stripe secret key (sk_test_… or sk_live_…)' })
   STRIPE_SECRET_KEY?: string;
 

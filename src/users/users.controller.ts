@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SharedWhenAnonymous } from '../common/cache/shared-http-cache.interceptor';
 import { AllowSanctioned, Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { DeleteMeDto, UpdateMeDto } from './dto/update-me.dto';
@@ -41,6 +42,7 @@ export class UsersController {
   @Public()
   @ApiOperation({ summary: 'A reader\'s public profile' })
   @ApiOkResponse({ type: ProfileView })
+  @SharedWhenAnonymous()
   getProfile(@Param('id') id: string): Promise<ProfileView> {
     return this.users.getProfile(id);
   }
