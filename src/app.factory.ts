@@ -8,7 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { AppError } from './common/errors/app-error';
 import { setUpOpenApi } from './common/openapi/openapi';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './common/validation/json-depth';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 
@@ -25,13 +27,19 @@ function requestIdFor(request: IncomingMessage): string {
 
 /**
  * JSON is the only body the API takes (anything else is a 415). The raw bytes
- * are kept on the request for Stripe's webhook signature check.
+ * are kept on the request for Stripe's webhook signature check. A body nested
+ * deeper than the contract allows is refused before it is parsed, so neither
+ * the parser nor the recursive validators behind it ever walk it.
  */
 function acceptOnlyJson(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
     (request.raw as IncomingMessage & { rawBody?: Buffer }).rawBody = body as Buffer;
+    if (exceedsJsonDepth(body as Buffer)) {
+      done(new AppError('VALIDATION_FAILED', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
     parseJson(request, body.toString('utf8'), done);
   });
 }
