@@ -4,11 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppError } from './common/errors/app-error';
+import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem-details';
 import { setUpOpenApi } from './common/openapi/openapi';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './common/validation/json-depth';
 import { AppConfig } from './config/app-config';
@@ -45,6 +46,15 @@ function acceptOnlyJson(fastify: FastifyInstance, bodyLimit: number): void {
 }
 
 /**
+ * Fastify answers a path that is not valid percent-encoded UTF-8 (`%FF`, `%ED%A0%80`, a lone `%`) before any
+ * route, filter or hook runs; without this its answer would be its own JSON, not problem+json.
+ */
+function answerBadUrl(_error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const problem = { ...problemFor('VALIDATION_FAILED', 'The request path is not valid percent-encoded UTF-8'), instance: request.url.split('?')[0] };
+  void reply.status(400).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/**
  * Builds the whole application exactly as production runs it: main.ts and
  * the e2e tests both start here, so tests see the same pipes, filters and guards.
  */
@@ -57,6 +67,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 1000 },
+    frameworkErrors: answerBadUrl,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
