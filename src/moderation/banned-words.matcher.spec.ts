@@ -44,7 +44,7 @@ describe('BannedWordsMatcher', () => {
       ['a zero-width joiner and a word joiner', 'so b\u200Da\u2060d'],
       ['a Cyrillic а', 'so bаd'],
       ['Cyrillic capitals', 'so ВАD'],
-      ['a Greek ο in a phrase', 'shut uр now'],
+      ['a Cyrillic р in a phrase', 'shut uр now'],
       ['a combining acute accent', 'so ba\u0301d'],
       ['a combining mark between letters', 'so b\u0336a\u0336d\u0336'],
       ['full-width letters with a soft hyphen', 'ｂ\u00ADａｄ'],

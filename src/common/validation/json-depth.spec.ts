@@ -17,7 +17,7 @@ describe('exceedsJsonDepth', () => {
   });
 
   it('ignores brackets inside strings, escaped quotes included', () => {
-    const body = Buffer.from(JSON.stringify({ text: '['.repeat(100) + '\\"' + '{'.repeat(100), other: 'say \"[[[[\"' }));
+    const body = Buffer.from(JSON.stringify({ text: '['.repeat(100) + '\\"' + '{'.repeat(100), other: 'say "[[[["' }));
     expect(exceedsJsonDepth(body)).toBe(false);
     expect(exceedsJsonDepth(Buffer.from(`{"a":"\\\\",${'['.repeat(40)}`))).toBe(true);
   });

@@ -20,7 +20,10 @@ export function isStorableText(text: string): boolean {
 }
 
 /** C0 controls, DEL and C1 controls; a multi-line field also accepts tab, line feed and carriage return. */
+// Matching control characters is the point of these two patterns.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/u;
+// eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 
 /** Storable, and free of characters no reader should see. */
