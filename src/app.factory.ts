@@ -3,15 +3,18 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { AppError } from './common/errors/app-error';
+import { PROBLEM_CONTENT_TYPE, problemFor } from './common/errors/problem-details';
 import { securityHeaders } from './common/http/security-headers';
 import { NestPinoLogger } from './common/logging/nest-logger';
 import { logRequest, routeTemplateOf } from './common/logging/request-log';
 import { rootLogger } from './common/logging/root-logger';
 import { setUpOpenApi } from './common/openapi/openapi';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './common/validation/json-depth';
 import { AppMetrics } from './metrics/app-metrics';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
@@ -29,13 +32,19 @@ function requestIdFor(request: IncomingMessage): string {
 
 /**
  * JSON is the only body the API takes (anything else is a 415). The raw bytes
- * are kept on the request for Stripe's webhook signature check.
+ * are kept on the request for Stripe's webhook signature check. A body nested
+ * deeper than the contract allows is refused before it is parsed, so neither
+ * the parser nor the recursive validators behind it ever walk it.
  */
 function acceptOnlyJson(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
     (request.raw as IncomingMessage & { rawBody?: Buffer }).rawBody = body as Buffer;
+    if (exceedsJsonDepth(body as Buffer)) {
+      done(new AppError('VALIDATION_FAILED', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
     // The default parser answers through `done`; nothing to await.
     void parseJson(request, body.toString('utf8'), done);
   });
@@ -70,6 +79,15 @@ export interface CreateAppOptions {
 }
 
 /**
+ * Fastify answers a path that is not valid percent-encoded UTF-8 (`%FF`, `%ED%A0%80`, a lone `%`) before any
+ * route, filter or hook runs; without this its answer would be its own JSON, not problem+json.
+ */
+function answerBadUrl(_error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const problem = { ...problemFor('VALIDATION_FAILED', 'The request path is not valid percent-encoded UTF-8'), instance: request.url.split('?')[0] };
+  void reply.status(400).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/**
  * Builds the whole application exactly as production runs it: main.ts and
  * the e2e tests both start here, so tests see the same pipes, filters and guards.
  */
@@ -83,6 +101,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 1000 },
+    frameworkErrors: answerBadUrl,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.preview ? false : logger,

@@ -6,6 +6,7 @@ import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 import { describeStripeError, isStripeNotFound, toProviderError } from './stripe-errors';
 import { StripeConnection } from './stripe-connection';
+import { isPermanentEventFailure, recordableIdentity, whyUnprocessable } from './stripe-event-shape';
 import { StripeRecordsRepository } from './stripe-records.repository';
 import { SupporterMembershipService } from './supporter-membership.service';
 
@@ -80,13 +81,41 @@ export class StripeWebhookService {
 
   async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<void> {
     const event = this.stripe.verifyEvent(rawBody, signature);
+    const problem = whyUnprocessable(event);
+    if (problem) return this.acknowledgeUnprocessable(event, problem);
     if (!HANDLED_EVENTS.has(event.type)) return;
+    try {
+      await this.process(event);
+    } catch (error) {
+      if (!isPermanentEventFailure(error)) throw error;
+      this.logger.warn({ err: error }, 'Stripe event failed on its payload');
+      await this.acknowledgeUnprocessable(event, 'its payload does not fit what the handler reads');
+    }
+  }
+
+  private async process(event: Stripe.Event): Promise<void> {
     const facts = await this.readFromStripe(event);
     await this.donations.transaction(async (manager) => {
       if (!(await this.records.claimEvent(manager, event.id, event.type))) return;
       const outcome = await this.apply(manager, event, facts);
       if (outcome !== 'applied') this.logger.warn({ eventId: event.id, type: event.type, outcome }, 'Stripe event changed nothing');
       await this.records.finishEvent(manager, event.id, outcome);
+    });
+  }
+
+  /**
+   * A signed event that can never be processed is answered 2xx, as Stripe
+   * expects, so it is not retried for days into the same failure. It is
+   * logged, and recorded when its id can be, so a redelivery is a no-op.
+   */
+  private async acknowledgeUnprocessable(event: Stripe.Event, problem: string): Promise<void> {
+    const identity = recordableIdentity(event);
+    this.logger.warn({ eventId: identity?.id, type: identity?.type, problem }, 'Signed Stripe event cannot be processed; acknowledged without effect');
+    if (!identity) return;
+    await this.donations.transaction(async (manager) => {
+      if (await this.records.claimEvent(manager, identity.id, identity.type)) {
+        await this.records.finishEvent(manager, identity.id, `ignored: malformed event: ${problem}`);
+      }
     });
   }
 

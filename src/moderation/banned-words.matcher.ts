@@ -1,17 +1,13 @@
+import { foldForMatching } from '../common/validation/text-normalization';
+
+// The comment text and the word list are folded by the same function, so a look-alike matches what it imitates.
+export { foldForMatching };
+
 /** Letters, combining marks and digits in any script: what counts as "inside a word". */
 const WORD_RUN = /[\p{L}\p{M}\p{N}]+/gu;
 const WHOLE_WORD = /^[\p{L}\p{M}\p{N}]+$/u;
 const NOT_AFTER_WORD = '(?<![\\p{L}\\p{M}\\p{N}])';
 const NOT_BEFORE_WORD = '(?![\\p{L}\\p{M}\\p{N}])';
-
-/**
- * Folds text so that matching ignores case and presentation: NFKC turns
- * full-width letters and ligatures into plain ones, lower-casing ignores case,
- * and the Greek final sigma is folded into the ordinary one.
- */
-export function foldForMatching(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/ς/g, 'σ');
-}
 
 /**
  * Finds banned words on word boundaries, whatever the script. Single words —

@@ -10,7 +10,7 @@ import { createTestApp, TestApp } from './test-app';
  * (moderation settings, the set of admins) and must not disturb test files
  * running at the same time on the shared database.
  */
-export async function createIsolatedTestApp(): Promise<TestApp> {
+export async function createIsolatedTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
   const sharedUrl = process.env.TEST_DATABASE_URL as string;
   const name = `margin_iso_${uniqueSuffix()}`;
   const admin = new Client({ connectionString: sharedUrl });
@@ -24,7 +24,7 @@ export async function createIsolatedTestApp(): Promise<TestApp> {
   await runMigrations(migrator);
   await migrator.destroy();
 
-  const t = await createTestApp({ DATABASE_URL: url.toString() });
+  const t = await createTestApp({ ...extraEnv, DATABASE_URL: url.toString() });
   return {
     ...t,
     close: async () => {

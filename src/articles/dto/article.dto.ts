@@ -1,29 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
-import { trimmed } from '../../common/validation/transforms';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ARTICLE_ID_PATTERN, ArticleIdField, IsoDateTimeField, LineOfTextField } from '../../common/validation/text-fields';
 
-export const ARTICLE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export { ARTICLE_ID_PATTERN };
 export const APPEAL_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export class UpsertArticleDto {
   @ApiProperty({ minLength: 1, maxLength: 500 })
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 500)
+  @LineOfTextField(1, 500)
   title: string;
 
   @ApiProperty({ format: 'uri', maxLength: 2048 })
@@ -35,7 +19,7 @@ export class UpsertArticleDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
-  @IsISO8601({ strict: true })
+  @IsoDateTimeField()
   publishedAt?: string | null;
 
   @ApiPropertyOptional({ default: true })
@@ -56,8 +40,7 @@ export class ArticleCountsDto {
   @IsArray()
   @ArrayMinSize(0)
   @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @Matches(ARTICLE_ID_PATTERN, { each: true, message: 'each id must be 1–128 characters of A-Z a-z 0-9 . _ : -' })
+  @ArticleIdField({ each: true })
   ids: string[];
 }
 

@@ -1,16 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
-import { trimmed } from '../../common/validation/transforms';
+import { IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { DisplayNameField, EmailField, IsPlainText, LoginEmailField } from '../../common/validation/text-fields';
 import { UserView } from '../../users/dto/user.views';
-
-const PRINTABLE = /^[^\p{C}]+$/u;
 
 export class RegisterDto {
   @ApiProperty({ format: 'email', maxLength: 254, description: 'Unique whatever the case' })
-  @Transform(trimmed)
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  @EmailField()
   email: string;
 
   @ApiProperty({ minLength: 10, maxLength: 256 })
@@ -20,18 +15,13 @@ export class RegisterDto {
   password: string;
 
   @ApiProperty({ minLength: 2, maxLength: 40, description: 'Shown beside comments; unique whatever the case' })
-  @Transform(trimmed)
-  @IsString()
-  @Length(2, 40)
-  @Matches(PRINTABLE, { message: 'displayName must not contain control characters' })
+  @DisplayNameField()
   displayName: string;
 }
 
 export class LoginDto {
   @ApiProperty({ format: 'email' })
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 254)
+  @LoginEmailField()
   email: string;
 
   @ApiProperty()
@@ -44,6 +34,7 @@ export class RefreshDto {
   @ApiProperty({ description: 'The refresh token from the last login or refresh' })
   @IsString()
   @Length(1, 200)
+  @IsPlainText({ multiline: false })
   refreshToken: string;
 }
 

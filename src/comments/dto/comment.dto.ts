@@ -1,14 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, ValidateBy, ValidationOptions } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { MultilineTextField, NOTE_MAX } from '../../common/validation/text-fields';
+import { isPlainText } from '../../common/validation/text-normalization';
 import { REPORT_REASONS, ReportReason } from '../comment-report.entity';
 import { THREAD_SORTS, ThreadSort } from '../comment-sorts';
 
 export const BODY_MAX_CHARACTERS = 5000;
 
-/** 1–5000 characters once trimmed; the body itself is stored as written. */
+/** 1–5000 characters once trimmed, plain text (newline and tab allowed); the body itself is stored as written. */
 export function isCommentBody(value: unknown): boolean {
-  if (typeof value !== 'string' || value.includes('\u0000')) return false;
+  if (typeof value !== 'string' || !isPlainText(value, { multiline: true })) return false;
   const length = [...value.trim()].length;
   return length >= 1 && length <= BODY_MAX_CHARACTERS;
 }
@@ -19,7 +21,8 @@ function IsCommentBody(options?: ValidationOptions): PropertyDecorator {
       name: 'isCommentBody',
       validator: {
         validate: isCommentBody,
-        defaultMessage: () => `body must be 1–${BODY_MAX_CHARACTERS} characters of plain text after trimming`,
+        defaultMessage: () =>
+          `body must be 1–${BODY_MAX_CHARACTERS} characters of plain text after trimming, without NUL or control characters other than newline and tab`,
       },
     },
     options,
@@ -61,9 +64,8 @@ export class ReportCommentDto {
   @IsIn(REPORT_REASONS)
   reason: ReportReason;
 
-  @ApiPropertyOptional({ maxLength: 1000 })
+  @ApiPropertyOptional({ maxLength: NOTE_MAX, description: 'Newlines and tabs allowed' })
   @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @MultilineTextField(0, NOTE_MAX)
   note?: string;
 }

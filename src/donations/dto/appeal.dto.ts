@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
-import { trimmed } from '../../common/validation/transforms';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional } from 'class-validator';
+import { LineOfTextField, MultilineTextField } from '../../common/validation/text-fields';
 import { CurrencyOptions } from '../appeal.entity';
 import { Frequency, FREQUENCIES } from '../donation-terms';
 
@@ -26,14 +25,11 @@ const CURRENCIES_SCHEMA = {
 
 export class UpsertAppealDto {
   @ApiProperty({ minLength: 1, maxLength: 200 })
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 200)
+  @LineOfTextField(1, 200)
   headline: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 5000 })
-  @IsString()
-  @Length(1, 5000)
+  @ApiProperty({ minLength: 1, maxLength: 5000, description: 'Newlines and tabs allowed' })
+  @MultilineTextField(1, 5000)
   body: string;
 
   @ApiProperty(CURRENCIES_SCHEMA)

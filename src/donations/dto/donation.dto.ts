@@ -1,15 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { trimmed } from '../../common/validation/transforms';
-import { ARTICLE_ID_PATTERN } from '../../articles/dto/article.dto';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ArticleIdField, EmailField, IsoDateTimeField } from '../../common/validation/text-fields';
 import { LARGEST_AMOUNT } from '../appeal-rules';
 import { CURRENCY_PATTERN, DONATION_STATUSES, DonationStatus, Frequency, FREQUENCIES } from '../donation-terms';
 
 export class StartCheckoutDto {
   @ApiProperty({ example: 'politics-2026-11-26-budget' })
-  @IsString()
-  @Matches(ARTICLE_ID_PATTERN, { message: 'articleId must be 1–128 characters of A-Z a-z 0-9 . _ : -' })
+  @ArticleIdField()
   articleId: string;
 
   @ApiProperty({ minimum: 1, maximum: LARGEST_AMOUNT, description: 'Minor units (500 = £5.00)', example: 500 })
@@ -29,9 +26,7 @@ export class StartCheckoutDto {
 
   @ApiPropertyOptional({ format: 'email', maxLength: 254, description: 'Receipt address of an anonymous donor; ignored when signed in' })
   @IsOptional()
-  @Transform(trimmed)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email?: string;
 }
 
@@ -57,18 +52,17 @@ export class BillingPortalView {
 export class DonationSummaryQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @Matches(ARTICLE_ID_PATTERN, { message: 'articleId must be 1–128 characters of A-Z a-z 0-9 . _ : -' })
+  @ArticleIdField()
   articleId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Payments received at or after this time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsoDateTimeField()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Payments received before this time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsoDateTimeField()
   to?: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsString, Length } from 'class-validator';
+import { IsPlainText } from '../../common/validation/text-fields';
 
 export const MAX_BANNED_WORDS = 10_000;
 
@@ -20,6 +21,7 @@ export class ModerationSettingsDto {
   )
   @IsString({ each: true })
   @Length(1, 100, { each: true })
+  @IsPlainText({ multiline: false }, { each: true })
   bannedWords: string[];
 
   @ApiProperty({ description: 'Hold comments by readers with fewer than 3 approved comments for approval' })

@@ -1,21 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { ROLES, Role } from '../../common/auth/role';
-import { trimmed } from '../../common/validation/transforms';
+import { IsoDateTimeField, LineOfTextField, REASON_MAX } from '../../common/validation/text-fields';
 import { ProfileView } from '../../users/dto/user.views';
 
 export class ReasonDto {
   @ApiProperty({ minLength: 1, maxLength: 1000, description: 'Why; kept in the audit log' })
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 1000)
+  @LineOfTextField(1, REASON_MAX)
   reason: string;
 }
 
 export class SuspendUserDto extends ReasonDto {
   @ApiProperty({ format: 'date-time', description: 'When the suspension ends; must be in the future' })
-  @IsISO8601({ strict: true })
+  @IsoDateTimeField()
   until: string;
 }
 
@@ -26,9 +23,7 @@ export class ChangeRoleDto {
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 1000, description: 'Why; kept in the audit log' })
   @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 1000)
+  @LineOfTextField(1, REASON_MAX)
   reason?: string;
 }
 
@@ -39,9 +34,7 @@ export class SetCommentsOpenDto {
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 1000, description: 'Why; kept in the audit log' })
   @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 1000)
+  @LineOfTextField(1, REASON_MAX)
   reason?: string;
 }
 

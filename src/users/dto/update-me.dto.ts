@@ -1,21 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-import { trimmed } from '../../common/validation/transforms';
+import { IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { BIO_MAX, DisplayNameField, MultilineTextField } from '../../common/validation/text-fields';
 
 export class UpdateMeDto {
   @ApiPropertyOptional({ minLength: 2, maxLength: 40, description: 'Unique whatever the case' })
   @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @Length(2, 40)
+  @DisplayNameField()
   displayName?: string;
 
-  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: BIO_MAX, nullable: true, description: 'Newlines and tabs allowed' })
   @ValidateIf((_, value) => value !== null)
   @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @MultilineTextField(0, BIO_MAX)
   bio?: string | null;
 }
 
