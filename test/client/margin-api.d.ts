@@ -1400,6 +1400,7 @@ export interface components {
             password: string;
         };
         ReportCommentDto: {
+            /** @description Newlines and tabs allowed */
             note?: string;
             /** @enum {string} */
             reason: "spam" | "abuse" | "hate" | "off_topic" | "harassment" | "misinformation" | "legal" | "other";
@@ -1493,6 +1494,7 @@ export interface components {
             body: string;
         };
         UpdateMeDto: {
+            /** @description Newlines and tabs allowed */
             bio?: string | null;
             /** @description Unique whatever the case */
             displayName?: string;
@@ -1503,6 +1505,7 @@ export interface components {
              * @default true
              */
             active?: boolean;
+            /** @description Newlines and tabs allowed */
             body: string;
             /**
              * @description Options per lowercase ISO-4217 currency code, amounts in minor units
