@@ -77,8 +77,10 @@ describe('followed_comment fan-out (e2e)', () => {
 
     const statements = jest.spyOn(PostgresQueryRunner.prototype, 'query');
     let wake;
+    let statementCount = 0;
     try {
       wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
+      statementCount = statements.mock.calls.length;
     } finally {
       statements.mockRestore();
     }
@@ -88,7 +90,8 @@ describe('followed_comment fan-out (e2e)', () => {
     expect(wake.batches).toBeLessThanOrEqual(Math.ceil(200 / FAN_OUT_POSTS_PER_BATCH));
     // One statement per batch for the small authors; the famous one goes in keyset chunks (plus the empty last one).
     const chunksPerFamousPost = Math.ceil(famousFollowers / FAN_OUT_BATCH_SIZE) + 1;
-    expect(statements.mock.calls.length).toBeLessThanOrEqual(wake.batches + 2 * chunksPerFamousPost);
+    expect(statementCount).toBeGreaterThanOrEqual(wake.batches);
+    expect(statementCount).toBeLessThanOrEqual(wake.batches + 2 * chunksPerFamousPost);
     expectEachDeliveredOnce(posts, await deliveredPerComment(t, posts.map((post) => post.commentId)));
   });
 
