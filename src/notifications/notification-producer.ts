@@ -10,6 +10,11 @@ export const PURGE_JOB = 'notifications.purge';
 export const FAN_OUT_BATCH_SIZE = 2000;
 /** Posts claimed per fetch: one statement announces them all. */
 export const FAN_OUT_POSTS_PER_BATCH = 100;
+/**
+ * Fan-out loops per instance: while one walks a famous author's 50,000 followers chunk by chunk, the other
+ * keeps announcing everyone else's posts, and PostgreSQL gets two backends' worth of inserts.
+ */
+export const FAN_OUT_WORKERS = 2;
 export const RETENTION_DAYS = 90;
 const PURGE_BATCH_SIZE = 10_000;
 
@@ -35,7 +40,7 @@ export class NotificationProducer {
     events.on('comment.created', (event, manager) => this.onCommentCreated(event, manager));
     events.on('user.followed', (event, manager) => this.notifications.insertFollow(manager, event.followeeId, event.followerId));
     events.on('comment.moderated', (event, manager) => this.onCommentModerated(event, manager));
-    jobs.define({ name: FAN_OUT_JOB, batchSize: FAN_OUT_POSTS_PER_BATCH, batchHandler: (data) => this.fanOut(data as FanOutJob[]) });
+    jobs.define({ name: FAN_OUT_JOB, batchSize: FAN_OUT_POSTS_PER_BATCH, concurrency: FAN_OUT_WORKERS, batchHandler: (data) => this.fanOut(data as FanOutJob[]) });
     jobs.define({ name: PURGE_JOB, cron: '17 3 * * *', retryLimit: 2, handler: async () => {
       await this.purgeExpired();
     } });

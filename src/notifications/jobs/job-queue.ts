@@ -17,6 +17,8 @@ export interface JobDefinition {
   handler?: JobHandler;
   batchHandler?: JobBatchHandler;
   batchSize?: number;
+  /** Worker loops per instance (1 unless said): a long batch on one does not hold back the others. */
+  concurrency?: number;
   /** Cron expression (UTC) for a recurring job. */
   cron?: string;
   retryLimit?: number;
@@ -118,8 +120,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
    * a newly queued job waits for an idle worker).
    */
   async startWorkers(pollingIntervalSeconds = 0.5): Promise<void> {
-    for (const name of this.definitions.keys()) {
-      this.workers.push(this.workLoop(name, pollingIntervalSeconds * 1000));
+    for (const definition of this.definitions.values()) {
+      for (let loop = 0; loop < (definition.concurrency ?? 1); loop += 1) {
+        this.workers.push(this.workLoop(definition.name, pollingIntervalSeconds * 1000));
+      }
     }
   }
 
