@@ -2,28 +2,58 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
 
 /**
- * The yardstick: a bare node:http + pg server with no framework, answering the
- * same first page as the app's thread read with one SQL statement and taking a
- * post with one INSERT. No auth, validation or cache: the floor of the cost.
+ * The yardstick: a bare node:http + pg server with no framework, answering
+ * exactly the bytes the app answers for an anonymous first page (same JSON,
+ * same key order, same cursor: `bench/run.ts` compares them before measuring
+ * and refuses to run if they differ) with one SQL statement, and taking a post
+ * with one INSERT of the same comment row. No auth, validation or cache: the
+ * floor of the cost.
+ *
+ * The JSON is built as text from row_to_json (compact, like JSON.stringify)
+ * joined with string_agg: json_agg and json_build_object add spaces.
  */
-const FIRST_PAGE = `
-SELECT json_build_object('items', coalesce(json_agg(t ORDER BY t."createdAt" DESC, t.id DESC), '[]'::json), 'nextCursor', NULL)::text AS page
-FROM (
-  SELECT c.id, c.article_id AS "articleId", c.parent_id AS "parentId", c.root_id AS "rootId", c.depth, c.body, c.status,
-         c.created_at AS "createdAt", c.edited_at AS "editedAt", c.reply_count AS "replyCount",
-         c.reaction_count AS "reactionCount", c.featured,
-         json_build_object('id', u.id, 'displayName', u.display_name, 'role', u.role) AS author,
-         (SELECT coalesce(json_agg(r ORDER BY r."createdAt", r.id), '[]'::json) FROM (
-            SELECT d.id, d.parent_id AS "parentId", d.depth, d.body, d.status, d.created_at AS "createdAt",
-                   d.reply_count AS "replyCount", d.reaction_count AS "reactionCount",
-                   json_build_object('id', du.id, 'displayName', du.display_name, 'role', du.role) AS author
-              FROM comments d LEFT JOIN users du ON du.id = d.author_id
-             WHERE d.root_id = c.id ORDER BY d.created_at, d.id LIMIT 3) r) AS replies
-    FROM comments c LEFT JOIN users u ON u.id = c.author_id
-   WHERE c.article_id = $1 AND c.parent_id IS NULL
-   ORDER BY c.created_at DESC, c.id DESC LIMIT 20) t`;
+const ISO_MS = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const ISO_US = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const AUTHOR = (alias: string) => `(SELECT row_to_json(a) FROM (
+    SELECT au.id, au.display_name AS "displayName", au.role,
+           EXISTS (SELECT 1 FROM supporter_entitlements e WHERE e.user_id = au.id AND e.revoked_at IS NULL
+                   AND e.valid_from <= now() AND e.valid_until > now()) AS "isSupporter"
+    FROM users au WHERE au.id = ${alias}.author_id AND au.erased_at IS NULL) a)`;
+const VIEW_COLUMNS = (alias: string) => `${alias}.id, ${alias}.article_id AS "articleId", ${alias}.parent_id AS "parentId",
+    ${alias}.root_id AS "rootId", ${alias}.depth,
+    CASE WHEN ${alias}.status IN ('hidden', 'deleted') THEN NULL ELSE ${alias}.body END AS body, ${alias}.status,
+    ${AUTHOR(alias)} AS author,
+    (SELECT row_to_json(r) FROM (SELECT ${alias}.parent_id AS "commentId", pu.display_name AS "authorDisplayName"
+       FROM comments pc LEFT JOIN users pu ON pu.id = pc.author_id AND pu.erased_at IS NULL
+       WHERE pc.id = ${alias}.parent_id) r) AS "inReplyTo",
+    ${ISO_MS(`${alias}.created_at`)} AS "createdAt",
+    ${ISO_MS(`${alias}.edited_at`)} AS "editedAt",
+    ${alias}.reply_count AS "replyCount", ${alias}.reaction_count AS "reactionCount", false AS "viewerReacted", ${alias}.featured`;
+export const FIRST_PAGE = `
+WITH top AS (
+  SELECT * FROM comments c
+  WHERE c.article_id = $1 AND c.parent_id IS NULL AND c.status <> 'pending'
+  ORDER BY c.created_at DESC, c.id DESC LIMIT 21
+), page AS (
+  SELECT * FROM top ORDER BY created_at DESC, id DESC LIMIT 20
+), items AS (
+  SELECT p.created_at, p.id, row_to_json(v)::text AS item
+  FROM page p CROSS JOIN LATERAL (
+    SELECT ${VIEW_COLUMNS('p')},
+      (SELECT ('[' || coalesce(string_agg(row_to_json(d)::text, ',' ORDER BY d."createdAt", d.id), '') || ']')::json FROM (
+         SELECT ${VIEW_COLUMNS('r')} FROM comments r
+         WHERE r.root_id = p.id AND r.status <> 'pending'
+         ORDER BY r.created_at, r.id LIMIT 3) d) AS replies
+  ) v
+)
+SELECT '{"items":[' || coalesce((SELECT string_agg(item, ',' ORDER BY created_at DESC, id DESC) FROM items), '') || '],"nextCursor":' ||
+  CASE WHEN (SELECT count(*) FROM top) > 20 THEN (
+    SELECT '"' || rtrim(translate(replace(encode(convert_to('["' || ${ISO_US('l.created_at')} || '","' || l.id || '"]', 'UTF8'), 'base64'), E'\n', ''), '+/', '-_'), '=') || '"'
+    FROM (SELECT created_at, id FROM page ORDER BY created_at, id LIMIT 1) l)
+  ELSE 'null' END || '}' AS page`;
 
-const INSERT = `INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, $3)
+/** The same row the app inserts for a top-level post (its other columns take their defaults). */
+const INSERT = `INSERT INTO comments (article_id, author_id, body, status) VALUES ($1, $2, $3, 'visible')
   RETURNING json_build_object('id', id, 'articleId', article_id, 'body', body, 'createdAt', created_at)::text AS comment`;
 
 function readBody(request: IncomingMessage): Promise<string> {

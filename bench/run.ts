@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
@@ -13,18 +13,46 @@ import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../src/auth/access-t
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { runMigrations } from '../src/database/migrate';
+import { FAN_OUT_JOB } from '../src/notifications/notification-producer';
 import { SeededRandom } from './random';
-import { seed, SeededData } from './seed';
+import { FanOutData, seed, SeededData, seedFanOut } from './seed';
 
 const ROOT = join(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const FAN_OUT_SECONDS = Number(process.env.BENCH_FANOUT_SECONDS ?? 60);
+const FAN_OUT_RATE = Number(process.env.BENCH_FANOUT_RATE ?? 50);
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+/** Posts per second into the hot article while `read-expiry` reads it: each one invalidates the cached page. */
+const EXPIRY_POST_RATE = Number(process.env.BENCH_EXPIRY_POST_RATE ?? 20);
 const APP_PORT = 3900;
 const BASELINE_PORT = 3901;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 /** BENCH_PG_STATS=1 prints each workload's costliest statements (pg_stat_statements; embedded database only). */
 const PG_STATS = process.env.BENCH_PG_STATS === '1';
+
+const ALL_WORKLOADS = [
+  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'fanout-lag', 'soak',
+] as const;
+type WorkloadName = (typeof ALL_WORKLOADS)[number];
+
+/**
+ * `--only read,feed` (or BENCH_ONLY) picks workloads; the two baselines always run. The 10-minute soak runs
+ * only when named or when BENCH_SOAK_SECONDS is set.
+ */
+function selectedWorkloads(): Set<WorkloadName> {
+  const flag = process.argv.indexOf('--only');
+  const only = (flag >= 0 ? process.argv[flag + 1] : process.env.BENCH_ONLY)?.split(',').map((name) => name.trim()).filter(Boolean);
+  if (only) {
+    const unknown = only.filter((name) => !(ALL_WORKLOADS as readonly string[]).includes(name));
+    if (unknown.length > 0) throw new Error(`Unknown workload(s): ${unknown.join(', ')}; known: ${ALL_WORKLOADS.join(', ')}`);
+    return new Set(only as WorkloadName[]);
+  }
+  return new Set(ALL_WORKLOADS.filter((name) => name !== 'soak' || process.env.BENCH_SOAK_SECONDS !== undefined));
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function printStatementStats(url: string, workload: string) {
   const client = new Client({ connectionString: url });
@@ -41,11 +69,10 @@ async function printStatementStats(url: string, workload: string) {
 
 type Request = autocannon.Request;
 
-interface Workload {
-  name: string;
-  target: 'app' | 'baseline';
-  baselineOf?: 'read' | 'post';
-  requests: Request[];
+interface Target {
+  /** What the row must show, in words for the table. */
+  label: string;
+  met(row: Row): boolean;
 }
 
 interface Row {
@@ -57,11 +84,48 @@ interface Row {
   bytesPerResponse: number;
   ratio: number | null;
   ratioTo: string | null;
+  /** Workload-specific numbers (fan-out lag and drain, RSS over the soak). */
+  detail: string;
+  extra?: Record<string, unknown>;
 }
 
-const log = (message: string) => process.stderr.write(`${message}\n`);
+/** Everything the run creates and must remove, also on Ctrl-C. */
+class Resources {
+  private readonly cleanups: (() => Promise<void> | void)[] = [];
+  private done?: Promise<void>;
 
-async function prepareDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  add(cleanup: () => Promise<void> | void): void {
+    this.cleanups.push(cleanup);
+  }
+
+  release(): Promise<void> {
+    this.done ??= (async () => {
+      for (const cleanup of this.cleanups.reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          log(`cleanup: ${(error as Error).message}`);
+        }
+      }
+    })();
+    return this.done;
+  }
+}
+
+/**
+ * One temp directory for the whole run, made the process's (and its children's) TMPDIR, so that the embedded
+ * PostgreSQL's data, socket and any fallback copy of its binaries all land in it and go with it.
+ */
+function ownTempDirectory(resources: Resources): string {
+  const dir = mkdtempSync(join(tmpdir(), 'margin-bench-'));
+  // PostgreSQL runs as an unprivileged account when we are root: it must be able to enter the directory.
+  chmodSync(dir, 0o755);
+  process.env.TMPDIR = dir;
+  resources.add(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function prepareDatabase(resources: Resources, tempDir: string): Promise<string> {
   const server = process.env.DATABASE_URL;
   if (server) {
     const name = `margin_bench_${Date.now().toString(36)}`;
@@ -69,21 +133,22 @@ async function prepareDatabase(): Promise<{ url: string; cleanup: () => Promise<
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
+    resources.add(async () => {
+      if (process.env.BENCH_KEEP === '1') {
+        log(`kept the bench database ${name}`);
+        return;
+      }
+      const client = new Client({ connectionString: server });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    });
     const url = new URL(server);
     url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      cleanup: async () => {
-        const client = new Client({ connectionString: server });
-        await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.end();
-      },
-    };
+    return url.toString();
   }
-  const dir = mkdtempSync(join(tmpdir(), 'margin-bench-'));
   const embedded = await startEmbeddedPostgres({
-    dataDir: join(dir, 'postgres'),
+    dataDir: join(tempDir, 'postgres'),
     database: 'margin_bench',
     log,
     settings: {
@@ -92,7 +157,8 @@ async function prepareDatabase(): Promise<{ url: string; cleanup: () => Promise<
       ...(PG_STATS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
     },
   });
-  return { url: embedded.url, cleanup: async () => { await embedded.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  resources.add(() => embedded.stop());
+  return embedded.url;
 }
 
 async function signInReaders(db: DataSource, readerIds: string[]): Promise<Map<string, string>> {
@@ -101,7 +167,7 @@ async function signInReaders(db: DataSource, readerIds: string[]): Promise<Map<s
   for (const userId of readerIds) {
     const sessionId = randomUUID();
     await db.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [sessionId, userId]);
-    tokens.set(userId, jwt.sign({ sub: userId, role: 'reader', sid: sessionId }, { expiresIn: 3600, issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE }));
+    tokens.set(userId, jwt.sign({ sub: userId, role: 'reader', sid: sessionId }, { expiresIn: 7200, issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE }));
   }
   return tokens;
 }
@@ -134,6 +200,18 @@ function startApp(databaseUrl: string): ChildProcess {
   });
 }
 
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 async function waitReady(url: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -147,95 +225,290 @@ async function waitReady(url: string, timeoutMs = 60_000) {
   throw new Error(`${url} did not become ready`);
 }
 
+/** Refuses to measure against a baseline that answers other bytes than the app. */
+async function assertSameReadBytes(data: SeededData): Promise<number> {
+  const [app, baseline] = await Promise.all([
+    fetch(`http://127.0.0.1:${APP_PORT}/api/v1/articles/${data.hotArticleId}/comments`).then((response) => response.text()),
+    fetch(`http://127.0.0.1:${BASELINE_PORT}/articles/${data.hotArticleId}/comments`).then((response) => response.text()),
+  ]);
+  if (app !== baseline) {
+    const at = [...app].findIndex((char, index) => char !== baseline[index]);
+    throw new Error(
+      `The baseline's read differs from the app's (${baseline.length} vs ${app.length} bytes, first difference at ${at}): ` +
+        `app …${app.slice(Math.max(0, at - 60), at + 60)}… baseline …${baseline.slice(Math.max(0, at - 60), at + 60)}…`,
+    );
+  }
+  return app.length;
+}
+
 function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function fire(url: string, requests: Request[], duration: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections: CONNECTIONS, duration, requests, timeout: 10 });
+function fire(url: string, requests: Request[], duration: number, options: Partial<autocannon.Options> = {}): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration, requests, timeout: 10, ...options });
 }
 
-function workloads(data: SeededData, tokens: Map<string, string>): Workload[] {
-  const random = new SeededRandom(7);
-  const allTokens = [...tokens.values()];
-  const bearer = () => `Bearer ${random.pick(allTokens)}`;
-  let counter = 0;
-  const uniqueBody = () => `Bench comment ${++counter} ${randomUUID()} about the budget and the buses.`;
-  const hotPage = `/api/v1/articles/${data.hotArticleId}/comments`;
-  const asPost = (request: Request): Request => ({
-    ...request,
+function toRow(workload: string, result: autocannon.Result, detail = ''): Row {
+  return {
+    workload,
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    bytesPerResponse: result.requests.total > 0 ? result.throughput.total / result.requests.total : 0,
+    ratio: null,
+    ratioTo: null,
+    detail,
+  };
+}
+
+interface Context {
+  data: SeededData;
+  tokens: Map<string, string>;
+  random: SeededRandom;
+  uniqueBody: () => string;
+  bearer: () => string;
+}
+
+const appUrl = `http://127.0.0.1:${APP_PORT}`;
+const baselineUrl = `http://127.0.0.1:${BASELINE_PORT}`;
+
+function postTo(context: Context, articleId: () => string): Request {
+  return {
     method: 'POST',
-    path: `/api/v1/articles/${random.pick(data.articleIds)}/comments`,
-    headers: { 'content-type': 'application/json', authorization: bearer() },
-    body: JSON.stringify({ body: uniqueBody() }),
-  });
-  const post = (): Request => ({ method: 'POST', path: '/', setupRequest: asPost });
-  const signedInRead = (path: string): Request => ({
+    path: '/',
+    setupRequest: (request) => ({
+      ...request,
+      method: 'POST',
+      path: `/api/v1/articles/${articleId()}/comments`,
+      headers: { 'content-type': 'application/json', authorization: context.bearer() },
+      body: JSON.stringify({ body: context.uniqueBody() }),
+    }),
+  };
+}
+
+/** The simple workloads: one autocannon run each, against the app or the baseline. */
+function loadOf(name: string, context: Context): { target: string; requests: Request[] } | undefined {
+  const { data, random } = context;
+  const hotPage = `/api/v1/articles/${data.hotArticleId}/comments`;
+  switch (name) {
+    case 'baseline-read':
+      return { target: baselineUrl, requests: [{ method: 'GET', path: `/articles/${data.hotArticleId}/comments` }] };
+    case 'baseline-post':
+      return {
+        target: baselineUrl,
+        requests: [{
+          method: 'POST',
+          path: '/',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/articles/${random.pick(data.articleIds)}/comments`,
+            headers: { 'content-type': 'application/json', 'x-author-id': random.pick(data.readerIds) },
+            body: JSON.stringify({ body: context.uniqueBody() }),
+          }),
+        }],
+      };
+    case 'read':
+      return { target: appUrl, requests: [{ method: 'GET', path: hotPage }] };
+    case 'read-signed-in':
+      return {
+        target: appUrl,
+        requests: [{ method: 'GET', path: hotPage, setupRequest: (request) => ({ ...request, headers: { authorization: context.bearer() } }) }],
+      };
+    case 'read-50k':
+      return { target: appUrl, requests: [{ method: 'GET', path: `/api/v1/articles/${data.bigArticleId}/comments` }] };
+    case 'replies':
+      return { target: appUrl, requests: [{ method: 'GET', path: `/api/v1/comments/${data.busiestRootId}/replies` }] };
+    case 'feed':
+      return {
+        target: appUrl,
+        requests: [{ method: 'GET', path: '/api/v1/me/feed', headers: { authorization: `Bearer ${context.tokens.get(data.feedReaderId)}` } }],
+      };
+    case 'post-spread':
+      return { target: appUrl, requests: [postTo(context, () => random.pick(data.articleIds))] };
+    case 'post-hot':
+      return { target: appUrl, requests: [postTo(context, () => data.hotArticleId)] };
+    case 'mixed':
+      return { target: appUrl, requests: [mixedRequest(context)] };
+    default:
+      return undefined;
+  }
+}
+
+/** 90 % reads of 50 articles, 8 % posts, 2 % reactions. */
+function mixedRequest(context: Context): Request {
+  const { data, random } = context;
+  const post = postTo(context, () => random.pick(data.articleIds));
+  return {
     method: 'GET',
-    path,
-    setupRequest: (request) => ({ ...request, headers: { authorization: bearer() } }),
-  });
-  const mixed: Request = {
-    method: 'GET',
-    path: hotPage,
+    path: '/',
     setupRequest: (request) => {
       const roll = random.next();
-      if (roll < 0.9) return { ...request, method: 'GET', path: `/api/v1/articles/${random.pick(data.articleIds.slice(0, 50))}/comments`, headers: {} };
-      if (roll < 0.98) return asPost(request);
-      return { ...request, method: 'PUT', path: `/api/v1/comments/${data.busiestRootId}/reaction`, headers: { authorization: bearer() } };
+      if (roll < 0.9) return { ...request, method: 'GET', path: `/api/v1/articles/${random.pick(data.articleIds.slice(0, 50))}/comments`, headers: {}, body: undefined };
+      if (roll < 0.98) return (post.setupRequest as (request: Request) => Request)(request);
+      return { ...request, method: 'PUT', path: `/api/v1/comments/${data.busiestRootId}/reaction`, headers: { authorization: context.bearer() }, body: undefined };
     },
   };
-  const authorIds = data.readerIds;
-  return [
-    { name: 'baseline-read', target: 'baseline', baselineOf: 'read', requests: [{ method: 'GET', path: `/articles/${data.hotArticleId}/comments` }] },
-    {
-      name: 'baseline-post',
-      target: 'baseline',
-      baselineOf: 'post',
-      requests: [{
-        method: 'POST',
-        path: '/',
-        setupRequest: (request) => ({
-          ...request,
-          path: `/articles/${random.pick(data.articleIds)}/comments`,
-          headers: { 'content-type': 'application/json', 'x-author-id': random.pick(authorIds) },
-          body: JSON.stringify({ body: uniqueBody() }),
-        }),
-      }],
-    },
-    { name: 'read', target: 'app', requests: [{ method: 'GET', path: hotPage }] },
-    { name: 'read-signed-in', target: 'app', requests: [signedInRead(hotPage)] },
-    { name: 'read-50k', target: 'app', requests: [{ method: 'GET', path: `/api/v1/articles/${data.bigArticleId}/comments` }] },
-    { name: 'replies', target: 'app', requests: [{ method: 'GET', path: `/api/v1/comments/${data.busiestRootId}/replies` }] },
-    { name: 'post', target: 'app', requests: [post()] },
-    {
-      name: 'feed',
-      target: 'app',
-      requests: [{ method: 'GET', path: '/api/v1/me/feed', headers: { authorization: `Bearer ${tokens.get(data.feedReaderId)}` } }],
-    },
-    { name: 'mixed', target: 'app', requests: [mixed] },
-  ];
 }
 
-function ratioFor(name: string, reqPerSec: number, baseline: { read?: number; post?: number }): { ratio: number | null; ratioTo: string | null } {
-  if (name.startsWith('baseline')) return { ratio: null, ratioTo: null };
-  const against = name === 'post' ? 'post' : 'read';
+/** Anonymous reads of the hot page while posts into it keep invalidating its cached copy. */
+async function readExpiry(context: Context): Promise<Row> {
+  const hotPage = `/api/v1/articles/${context.data.hotArticleId}/comments`;
+  const reads = fire(appUrl, [{ method: 'GET', path: hotPage }], DURATION);
+  const posts = fire(appUrl, [postTo(context, () => context.data.hotArticleId)], DURATION, { connections: 4, overallRate: EXPIRY_POST_RATE });
+  const [readResult, postResult] = await Promise.all([reads, posts]);
+  return toRow('read-expiry', readResult, `${postResult.requests.average.toFixed(0)} posts/s into the page, ${postResult.non2xx + postResult.errors} failed`);
+}
+
+async function pendingFanOut(client: Client): Promise<number> {
+  const { rows } = await client.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`, [FAN_OUT_JOB]);
+  return rows[0].n as number;
+}
+
+async function waitForEmptyFanOut(client: Client, timeoutMs: number): Promise<number | null> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if ((await pendingFanOut(client)) === 0) return (Date.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}
+
+/**
+ * Item 1's scenario: FAN_OUT_RATE posts/s for FAN_OUT_SECONDS by authors with 0–1,000 followers and one with
+ * 50,000. A post's lag is its fan-out job's completion minus its creation (inside the post's transaction, so
+ * before its 201): an upper bound on how long after the 201 its last notification exists. Then how long the
+ * queue takes to empty once the load stops, and a count that every notification exists exactly once.
+ */
+async function fanOutLag(context: Context, databaseUrl: string, fanOut: FanOutData, fanOutTokens: Map<string, string>): Promise<Row> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const backlog = await waitForEmptyFanOut(client, 120_000);
+    if (backlog === null) throw new Error('fanout-lag: the fan-out queue left by earlier workloads did not empty within 120 s');
+    const [{ started }] = (await client.query(`SELECT now() AS started`)).rows as { started: Date }[];
+    const authors = fanOut.authorIds;
+    const request: Request = {
+      method: 'POST',
+      path: '/',
+      setupRequest: (base) => ({
+        ...base,
+        method: 'POST',
+        path: `/api/v1/articles/${context.random.pick(context.data.articleIds)}/comments`,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${fanOutTokens.get(context.random.pick(authors))}` },
+        body: JSON.stringify({ body: context.uniqueBody() }),
+      }),
+    };
+    const result = await fire(appUrl, [request], FAN_OUT_SECONDS, { connections: 10, overallRate: FAN_OUT_RATE });
+    const drained = await waitForEmptyFanOut(client, 300_000);
+    const { rows: [lag] } = await client.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_on - created_on)) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_on - created_on)) AS p99,
+              count(*)::int AS jobs
+       FROM pgboss.job WHERE name = $1 AND created_on >= $2 AND state = 'completed'`,
+      [FAN_OUT_JOB, started],
+    );
+    const { rows: [delivery] } = await client.query(
+      `WITH posts AS (
+         SELECT id, author_id FROM comments WHERE created_at >= $1 AND author_id = ANY($2::uuid[]) AND status = 'visible'
+       )
+       SELECT (SELECT coalesce(sum(f.n), 0)::int FROM posts p JOIN unnest($2::uuid[], $3::int[]) AS f(author_id, n) ON f.author_id = p.author_id) AS expected,
+              (SELECT count(*)::int FROM notifications WHERE type = 'followed_comment' AND comment_id IN (SELECT id FROM posts)) AS delivered`,
+      [started, authors, authors.map((id) => fanOut.followersOf.get(id) ?? 0)],
+    );
+    const row = toRow('fanout-lag', result);
+    row.p50 = Number(lag.p50 ?? 0) * 1000;
+    row.p99 = Number(lag.p99 ?? 0) * 1000;
+    row.errors += Math.abs(delivery.expected - delivery.delivered);
+    row.detail =
+      `lag p50 ${(row.p50 / 1000).toFixed(2)} s, p99 ${(row.p99 / 1000).toFixed(2)} s over ${lag.jobs} posts; ` +
+      `drained ${drained === null ? 'NOT within 300 s' : `${drained.toFixed(1)} s`} after the load; ` +
+      `${delivery.delivered}/${delivery.expected} notifications`;
+    row.extra = { lagP50Seconds: row.p50 / 1000, lagP99Seconds: row.p99 / 1000, drainedSeconds: drained, ...delivery };
+    return row;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The mixed load for SOAK_SECONDS, sampling the app's RSS every 5 s. */
+async function soak(context: Context, app: ChildProcess): Promise<Row> {
+  const samples: { at: number; rssMb: number }[] = [];
+  const started = Date.now();
+  const sampler = setInterval(() => {
+    if (app.pid) samples.push({ at: (Date.now() - started) / 1000, rssMb: rssOf(app.pid) });
+  }, 5000);
+  const progress = setInterval(() => {
+    const last = samples.at(-1);
+    if (last) log(`soak: ${last.at.toFixed(0)} s, RSS ${last.rssMb.toFixed(0)} MB`);
+  }, 60_000);
+  let result: autocannon.Result;
+  try {
+    result = await fire(appUrl, [mixedRequest(context)], SOAK_SECONDS);
+  } finally {
+    clearInterval(sampler);
+    clearInterval(progress);
+  }
+  // After the first tenth (start-up growth), compare the first and last minutes' medians.
+  const settled = samples.filter((sample) => sample.at >= SOAK_SECONDS / 10);
+  const window = Math.max(1, Math.min(12, Math.floor(settled.length / 3)));
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const first = median(settled.slice(0, window).map((sample) => sample.rssMb));
+  const last = median(settled.slice(-window).map((sample) => sample.rssMb));
+  const max = Math.max(0, ...samples.map((sample) => sample.rssMb));
+  const drift = first > 0 ? (last - first) / first : 0;
+  const row = toRow('soak', result, `RSS ${first.toFixed(0)} → ${last.toFixed(0)} MB (${(drift * 100).toFixed(1)} %), max ${max.toFixed(0)} MB over ${SOAK_SECONDS} s`);
+  row.extra = { rssFirstMb: first, rssLastMb: last, rssMaxMb: max, drift, samples };
+  return row;
+}
+
+const TARGETS: Record<string, Target> = {
+  read: { label: '≥ 3× baseline-read, p99 ≤ 25 ms', met: (row) => (row.ratio ?? 0) >= 3 && row.p99 <= 25 },
+  'read-expiry': { label: 'p99 ≤ 30 ms', met: (row) => row.p99 <= 30 },
+  'read-signed-in': { label: '≥ 1× baseline-read', met: (row) => (row.ratio ?? 0) >= 1 },
+  replies: { label: '≥ 1× baseline-read, p99 ≤ 50 ms', met: (row) => (row.ratio ?? 0) >= 1 && row.p99 <= 50 },
+  feed: { label: '≥ 1× baseline-read, p99 ≤ 50 ms', met: (row) => (row.ratio ?? 0) >= 1 && row.p99 <= 50 },
+  'post-spread': { label: '≥ 0.25× baseline-post', met: (row) => (row.ratio ?? 0) >= 0.25 },
+  'post-hot': { label: '≥ 0.12× baseline-post, p99 ≤ 100 ms, 0 errors', met: (row) => (row.ratio ?? 0) >= 0.12 && row.p99 <= 100 && row.errors === 0 },
+  'fanout-lag': {
+    label: 'lag p99 ≤ 5 s, drained ≤ 10 s, all delivered',
+    met: (row) => {
+      const drained = row.extra?.drainedSeconds as number | null;
+      return row.p99 <= 5000 && drained !== null && drained <= 10 && row.errors === 0;
+    },
+  },
+  soak: {
+    label: 'RSS flat ±10 %, ≤ 250 MB',
+    met: (row) => Math.abs(row.extra?.drift as number) <= 0.1 && (row.extra?.rssMaxMb as number) <= 250,
+  },
+};
+
+function withRatio(row: Row, baseline: { read?: number; post?: number }): Row {
+  if (row.workload.startsWith('baseline') || row.workload === 'fanout-lag' || row.workload === 'soak') return row;
+  const against = row.workload.startsWith('post') ? 'post' : 'read';
   const value = baseline[against];
-  return value ? { ratio: reqPerSec / value, ratioTo: `baseline-${against}` } : { ratio: null, ratioTo: null };
+  return value ? { ...row, ratio: row.reqPerSec / value, ratioTo: `baseline-${against}` } : row;
 }
 
 function printTable(rows: Row[], maxRssMb: number) {
-  const header = ['workload', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'bytes/resp', 'ratio'];
-  const lines = rows.map((row) => [
-    row.workload,
-    row.reqPerSec.toFixed(0),
-    row.p50.toFixed(1),
-    row.p99.toFixed(1),
-    String(row.errors),
-    row.bytesPerResponse.toFixed(0),
-    row.ratio === null ? '—' : `${row.ratio.toFixed(2)}× ${row.ratioTo}`,
-  ]);
+  const header = ['workload', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'bytes/resp', 'ratio', 'target', 'met', 'detail'];
+  const lines = rows.map((row) => {
+    const target = TARGETS[row.workload];
+    return [
+      row.workload,
+      row.reqPerSec.toFixed(0),
+      row.p50.toFixed(1),
+      row.p99.toFixed(1),
+      String(row.errors),
+      row.bytesPerResponse.toFixed(0),
+      row.ratio === null ? '—' : `${row.ratio.toFixed(2)}× ${row.ratioTo}`,
+      target?.label ?? '—',
+      target ? (target.met(row) ? 'met' : 'MISSED') : '—',
+      row.detail,
+    ];
+  });
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
   const format = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   process.stdout.write(`${format(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|\n`);
@@ -243,71 +516,100 @@ function printTable(rows: Row[], maxRssMb: number) {
   process.stdout.write(`\nmax RSS of the app under load: ${maxRssMb.toFixed(0)} MB\n`);
 }
 
-async function main() {
-  const { url, cleanup } = await prepareDatabase();
-  let app: ChildProcess | undefined;
-  let baseline: ChildProcess | undefined;
-  try {
-    const db = new DataSource(dataSourceOptions(url, 4));
-    await db.initialize();
-    await runMigrations(db);
-    if (PG_STATS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    log('seeding…');
-    const started = Date.now();
-    const data = await seed(db, await argon2.hash('bench password', { type: argon2.argon2id }));
-    const tokens = await signInReaders(db, data.readerIds.slice(0, 1000));
-    log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await db.destroy();
-
-    app = startApp(url);
-    baseline = fork(join(__dirname, 'baseline-server.ts'), [url, String(BASELINE_PORT)], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
-    await waitReady(`http://127.0.0.1:${APP_PORT}/health/ready`);
-    await waitReady(`http://127.0.0.1:${BASELINE_PORT}/articles/${data.hotArticleId}/comments`);
-
-    const rows: Row[] = [];
-    const baselineRates: { read?: number; post?: number } = {};
-    let maxRss = 0;
-    const only = process.env.BENCH_ONLY?.split(',');
-    const selected = workloads(data, tokens).filter((workload) => !only || only.includes(workload.name) || workload.target === 'baseline');
-    for (const workload of selected) {
-      const base = workload.target === 'app' ? `http://127.0.0.1:${APP_PORT}` : `http://127.0.0.1:${BASELINE_PORT}`;
-      log(`${workload.name}: ${WARMUP} s warm-up, ${DURATION} s measured`);
-      await fire(base, workload.requests, WARMUP);
-      const sampler = setInterval(() => {
-        if (app?.pid && workload.target === 'app') maxRss = Math.max(maxRss, rssOf(app.pid));
-      }, 250);
-      if (PG_STATS) await printStatementStats(url, `${workload.name} (warm-up)`);
-      const result = await fire(base, workload.requests, DURATION);
-      clearInterval(sampler);
-      if (PG_STATS) await printStatementStats(url, workload.name);
-      const reqPerSec = result.requests.average;
-      if (workload.baselineOf) baselineRates[workload.baselineOf] = reqPerSec;
-      rows.push({
-        workload: workload.name,
-        reqPerSec,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        errors: result.errors + result.timeouts + result.non2xx,
-        bytesPerResponse: result.requests.total > 0 ? result.throughput.total / result.requests.total : 0,
-        ...ratioFor(workload.name, reqPerSec, baselineRates),
-      });
-    }
-    printTable(rows, maxRss);
-    const resultsDir = join(__dirname, 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), duration: DURATION, connections: CONNECTIONS, maxRssMb: maxRss, rows }, null, 2));
-    log(`written to ${file}`);
-  } finally {
-    app?.kill('SIGTERM');
-    baseline?.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if (process.env.BENCH_KEEP === '1') log(`kept the bench database: ${url.replace(/:[^:@]*@/, ':***@')}`);
-    else await cleanup();
+async function main(resources: Resources) {
+  const selected = selectedWorkloads();
+  const tempDir = ownTempDirectory(resources);
+  const url = await prepareDatabase(resources, tempDir);
+  const db = new DataSource(dataSourceOptions(url, 4));
+  await db.initialize();
+  await runMigrations(db);
+  if (PG_STATS) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  log('seeding…');
+  const started = Date.now();
+  const data = await seed(db, await argon2.hash('bench password', { type: argon2.argon2id }));
+  const tokens = await signInReaders(db, data.readerIds.slice(0, 1000));
+  let fanOut: FanOutData | undefined;
+  let fanOutTokens = new Map<string, string>();
+  if (selected.has('fanout-lag')) {
+    fanOut = await seedFanOut(db, data);
+    fanOutTokens = await signInReaders(db, fanOut.authorIds);
   }
+  log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await db.destroy();
+
+  const app = startApp(url);
+  resources.add(() => stopChild(app));
+  const baseline = fork(join(__dirname, 'baseline-server.ts'), [url, String(BASELINE_PORT)], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
+  resources.add(() => stopChild(baseline));
+  await waitReady(`${appUrl}/health/ready`);
+  await waitReady(`${baselineUrl}/articles/${data.hotArticleId}/comments`);
+  log(`the baseline answers the app's read byte for byte (${await assertSameReadBytes(data)} bytes)`);
+
+  const random = new SeededRandom(7);
+  const allTokens = [...tokens.values()];
+  let counter = 0;
+  const context: Context = {
+    data,
+    tokens,
+    random,
+    uniqueBody: () => `Bench comment ${++counter} ${randomUUID()} about the budget and the buses.`,
+    bearer: () => `Bearer ${random.pick(allTokens)}`,
+  };
+
+  const rows: Row[] = [];
+  const baselineRates: { read?: number; post?: number } = {};
+  let maxRss = 0;
+  const order = ['baseline-read', 'baseline-post', ...ALL_WORKLOADS.filter((name) => selected.has(name))];
+  for (const name of order) {
+    const sampler = setInterval(() => {
+      if (app.pid) maxRss = Math.max(maxRss, rssOf(app.pid));
+    }, 250);
+    try {
+      let row: Row;
+      if (name === 'fanout-lag') {
+        log(`fanout-lag: ${FAN_OUT_RATE} posts/s for ${FAN_OUT_SECONDS} s, then until the queue is empty`);
+        row = await fanOutLag(context, url, fanOut as FanOutData, fanOutTokens);
+      } else if (name === 'soak') {
+        log(`soak: the mixed load for ${SOAK_SECONDS} s`);
+        row = await soak(context, app);
+      } else if (name === 'read-expiry') {
+        log(`read-expiry: ${WARMUP} s warm-up, ${DURATION} s measured`);
+        await fire(appUrl, [{ method: 'GET', path: `/api/v1/articles/${data.hotArticleId}/comments` }], WARMUP);
+        row = await readExpiry(context);
+      } else {
+        const load = loadOf(name, context);
+        if (!load) throw new Error(`no load for ${name}`);
+        log(`${name}: ${WARMUP} s warm-up, ${DURATION} s measured`);
+        await fire(load.target, load.requests, WARMUP);
+        if (PG_STATS) await printStatementStats(url, `${name} (warm-up)`);
+        row = toRow(name, await fire(load.target, load.requests, DURATION));
+        if (PG_STATS) await printStatementStats(url, name);
+      }
+      if (name === 'baseline-read') baselineRates.read = row.reqPerSec;
+      if (name === 'baseline-post') baselineRates.post = row.reqPerSec;
+      rows.push(withRatio(row, baselineRates));
+    } finally {
+      clearInterval(sampler);
+    }
+  }
+  printTable(rows, maxRss);
+  const resultsDir = join(__dirname, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), duration: DURATION, connections: CONNECTIONS, maxRssMb: maxRss, rows }, null, 2));
+  log(`written to ${file}`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+const resources = new Resources();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the app and the database, removing temp files…`);
+    void resources.release().finally(() => process.exit(130));
+  });
+}
+main(resources)
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => resources.release());

@@ -175,3 +175,52 @@ async function recomputeCounters(db: DataSource) {
   await db.query(`UPDATE users u SET follower_count = s.n FROM (SELECT followee_id, count(*)::int n FROM follows GROUP BY 1) s WHERE s.followee_id = u.id`);
   await db.query(`UPDATE users u SET following_count = s.n FROM (SELECT follower_id, count(*)::int n FROM follows GROUP BY 1) s WHERE s.follower_id = u.id`);
 }
+
+export interface FanOutShape {
+  /** Readers who post during `fanout-lag`, each with a uniform 0–maxFollowers extra followers. */
+  authors: number;
+  maxFollowers: number;
+  /** One more author followed by the whole pool. */
+  famousFollowers: number;
+}
+
+export const DEFAULT_FAN_OUT_SHAPE: FanOutShape = { authors: 200, maxFollowers: 1000, famousFollowers: 50_000 };
+
+export interface FanOutData {
+  authorIds: string[];
+  /** Followers per author as seeded (existing follows included): the notifications each post must cause. */
+  followersOf: Map<string, number>;
+}
+
+/**
+ * The `fanout-lag` data: a pool of `famousFollowers` silent readers; existing
+ * readers become authors followed by a consecutive slice of the pool (0 to
+ * `maxFollowers` long), and one is followed by all of it.
+ */
+export async function seedFanOut(db: DataSource, data: SeededData, shape: FanOutShape = DEFAULT_FAN_OUT_SHAPE, seedValue = 43): Promise<FanOutData> {
+  const random = new SeededRandom(seedValue);
+  const poolIds = Array.from({ length: shape.famousFollowers }, () => random.uuid());
+  await insertRows(
+    db,
+    'users',
+    ['id', 'email', 'display_name'],
+    poolIds.map((id, index) => [id, `fan${index}@bench.test`, `Bench fan ${index}`]),
+  );
+  const authorIds = data.readerIds.slice(1000, 1000 + shape.authors + 1);
+  const follows: string[][] = [];
+  authorIds.forEach((authorId, index) => {
+    const count = index === authorIds.length - 1 ? shape.famousFollowers : random.int(0, shape.maxFollowers);
+    const start = random.int(0, poolIds.length - 1);
+    for (let offset = 0; offset < count; offset += 1) follows.push([poolIds[(start + offset) % poolIds.length], authorId]);
+  });
+  await insertRows(db, 'follows', ['follower_id', 'followee_id'], follows);
+  await recomputeCounters(db);
+  await db.query('VACUUM ANALYZE follows');
+  const rows: { followee_id: string; n: number }[] = await db.query(
+    `SELECT followee_id, count(*)::int AS n FROM follows WHERE followee_id = ANY($1::uuid[]) GROUP BY followee_id`,
+    [authorIds],
+  );
+  const followersOf = new Map(authorIds.map((id) => [id, 0]));
+  for (const row of rows) followersOf.set(row.followee_id, row.n);
+  return { authorIds, followersOf };
+}

@@ -5,6 +5,7 @@ import { FollowsNotifications1795701048606 } from './1795701048606-FollowsNotifi
 import { Donations1795701089283 } from './1795701089283-Donations';
 import { Moderation1795701168438 } from './1795701168438-Moderation';
 import { FeedIndex1795704685169 } from './1795704685169-FeedIndex';
+import { FeedNewestIndex1796119164622 } from './1796119164622-FeedNewestIndex';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Donations1795701089283,
   Moderation1795701168438,
   FeedIndex1795704685169,
+  FeedNewestIndex1796119164622,
 ];

@@ -20,6 +20,8 @@ export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 @Index('comments_root_idx', ['rootId', 'createdAt', 'id'], { where: '"root_id" IS NOT NULL' })
 @Index('comments_author_idx', ['authorId', 'createdAt', 'id'])
 @Index('comments_author_visible_idx', ['authorId', 'createdAt', 'id'], { where: `"status" = 'visible'` })
+// The feed's first plan: the site's newest visible comments with their authors, index-only (src/follows/feed.repository.ts).
+@Index('comments_visible_newest_idx', ['createdAt', 'id', 'authorId'], { where: `"status" = 'visible'` })
 @Index('comments_parent_idx', ['parentId'])
 // The moderation queues' partial indexes (DESC and partial: created in the Moderation migration).
 @Index('comments_reported_queue_idx', { synchronize: false })

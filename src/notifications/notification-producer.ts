@@ -2,26 +2,33 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainEventMap, DomainEvents } from '../common/hooks/domain-events';
 import { JobQueue } from './jobs/job-queue';
-import { FanOutCursor, NotificationsRepository } from './notifications.repository';
+import { FanOutCursor, FanOutPost, NotificationsRepository } from './notifications.repository';
 
 export const FAN_OUT_JOB = 'notifications.followed-comment-fan-out';
 export const PURGE_JOB = 'notifications.purge';
-export const FAN_OUT_BATCH_SIZE = 1000;
+/** Followers notified per statement for a large author, and the follower count above which an author is large. */
+export const FAN_OUT_BATCH_SIZE = 2000;
+/** Posts claimed per fetch: one statement announces them all. */
+export const FAN_OUT_POSTS_PER_BATCH = 100;
+/**
+ * Fan-out loops per instance: while one walks a famous author's 50,000 followers chunk by chunk, the other
+ * keeps announcing everyone else's posts, and PostgreSQL gets two backends' worth of inserts.
+ */
+export const FAN_OUT_WORKERS = 2;
 export const RETENTION_DAYS = 90;
 const PURGE_BATCH_SIZE = 10_000;
 
-export interface FanOutJob {
-  commentId: string;
-  authorId: string;
-  /** The reader already notified by a reply notification for this comment. */
-  excludedId: string | null;
-}
+/** One job per announced post, queued in the post's transaction. */
+export type FanOutJob = FanOutPost;
 
 /**
  * Turns domain events into notifications. Direct ones (reply, follow,
  * moderation) are written with the causing transaction's manager; the
  * followed_comment fan-out is only enqueued there, so posting costs one row
- * whatever the author's follower count, and a job delivers it in batches.
+ * whatever the author's follower count. The worker claims up to
+ * FAN_OUT_POSTS_PER_BATCH queued posts at once and announces them with one
+ * INSERT … SELECT; only authors with more than FAN_OUT_BATCH_SIZE followers
+ * take one statement per chunk of followers.
  */
 @Injectable()
 export class NotificationProducer {
@@ -33,15 +40,20 @@ export class NotificationProducer {
     events.on('comment.created', (event, manager) => this.onCommentCreated(event, manager));
     events.on('user.followed', (event, manager) => this.notifications.insertFollow(manager, event.followeeId, event.followerId));
     events.on('comment.moderated', (event, manager) => this.onCommentModerated(event, manager));
-    jobs.define({ name: FAN_OUT_JOB, handler: (data) => this.fanOut(data as FanOutJob) });
+    jobs.define({ name: FAN_OUT_JOB, batchSize: FAN_OUT_POSTS_PER_BATCH, concurrency: FAN_OUT_WORKERS, batchHandler: (data) => this.fanOut(data as FanOutJob[]) });
     jobs.define({ name: PURGE_JOB, cron: '17 3 * * *', retryLimit: 2, handler: async () => {
       await this.purgeExpired();
     } });
   }
 
-  /** Delivers followed_comment to every follower, batch by batch; safe to run again for the same comment. */
-  async fanOut(job: FanOutJob): Promise<void> {
-    if (!(await this.notifications.isCommentVisible(job.commentId))) return;
+  /** Delivers followed_comment for every post to every follower of its author; safe to run again. */
+  async fanOut(jobs: FanOutJob[]): Promise<void> {
+    const large = await this.notifications.insertFollowedComments(jobs, FAN_OUT_BATCH_SIZE);
+    for (const job of large) await this.fanOutInChunks(job);
+  }
+
+  /** A large author's followers in keyset chunks, so no statement holds locks on tens of thousands of rows. */
+  private async fanOutInChunks(job: FanOutJob): Promise<void> {
     let cursor: FanOutCursor | null = null;
     do {
       cursor = await this.notifications.insertFollowedCommentBatch(job.authorId, job.commentId, job.excludedId, cursor, FAN_OUT_BATCH_SIZE);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
+import { FanOutLagMetric } from './jobs/fan-out-lag.metric';
 import { JobQueue } from './jobs/job-queue';
 import { NotificationProducer } from './notification-producer';
 import { NotificationsController } from './notifications.controller';
@@ -10,7 +11,7 @@ import { NotificationsService } from './notifications.service';
 @Module({
   imports: [UsersModule],
   controllers: [NotificationsController],
-  providers: [JobQueue, NotificationsRepository, NotificationsService, NotificationProducer],
+  providers: [JobQueue, NotificationsRepository, NotificationsService, NotificationProducer, FanOutLagMetric],
   exports: [JobQueue],
 })
 export class NotificationsModule {}

@@ -19,6 +19,14 @@ export interface InboxQuery {
   before?: { at: string; id: string };
 }
 
+/** One post to announce to its author's followers. */
+export interface FanOutPost {
+  commentId: string;
+  authorId: string;
+  /** The reader already told by a reply notification. */
+  excludedId: string | null;
+}
+
 export interface FanOutCursor {
   at: string;
   followerId: string;
@@ -64,6 +72,40 @@ export class NotificationsRepository {
   }
 
   /**
+   * The followed_comment fan-out of many posts in one statement: every
+   * follower of each post's author (minus `excludedId` and those who ignore the
+   * author) is notified, for posts still visible and still by that author
+   * (not erased). Authors with more than `chunkSize` followers are left out
+   * and returned, for `insertFollowedCommentBatch` to deliver in keyset chunks;
+   * counting stops at `chunkSize + 1`, so a famous author costs no more to size
+   * than a small one. ON CONFLICT DO NOTHING on notifications_comment_once_key
+   * makes a rerun (or the same post twice in one batch) a no-op.
+   */
+  async insertFollowedComments(posts: FanOutPost[], chunkSize: number): Promise<FanOutPost[]> {
+    if (posts.length === 0) return [];
+    const rows: { comment_id: string; author_id: string; excluded_id: string | null }[] = await this.dataSource.query(
+      `WITH posts AS (
+         SELECT DISTINCT p.comment_id, p.author_id, p.excluded_id
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS p(comment_id, author_id, excluded_id)
+         JOIN comments c ON c.id = p.comment_id AND c.status = 'visible' AND c.author_id = p.author_id
+       ), sized AS (
+         SELECT p.*, (SELECT count(*) FROM (SELECT 1 FROM follows f WHERE f.followee_id = p.author_id LIMIT $4 + 1) capped) AS followers
+         FROM posts p
+       ), inserted AS (
+         INSERT INTO notifications (recipient_id, type, actor_id, comment_id)
+         SELECT f.follower_id, 'followed_comment', s.author_id, s.comment_id
+         FROM sized s JOIN follows f ON f.followee_id = s.author_id
+         WHERE s.followers <= $4
+           AND f.follower_id IS DISTINCT FROM s.excluded_id AND ${ACTOR_NOT_IGNORED('f.follower_id', 's.author_id')}
+         ON CONFLICT DO NOTHING
+       )
+       SELECT comment_id, author_id, excluded_id FROM sized WHERE followers > $4`,
+      [posts.map((post) => post.commentId), posts.map((post) => post.authorId), posts.map((post) => post.excludedId), chunkSize],
+    );
+    return rows.map((row) => ({ commentId: row.comment_id, authorId: row.author_id, excludedId: row.excluded_id }));
+  }
+
+  /**
    * One batch of the followed_comment fan-out: the next `limit` followers of
    * the author after `after` (in follows_followee_idx order), minus those who
    * ignore the author and `excludedId` (the reader already told by a reply
@@ -95,11 +137,6 @@ export class NotificationsRepository {
       [authorId, commentId, excludedId, after?.at ?? null, after?.followerId ?? null, limit],
     );
     return rows.length === 0 ? null : { at: rows[0].at, followerId: rows[0].follower_id };
-  }
-
-  async isCommentVisible(commentId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM comments WHERE id = $1 AND status = 'visible'`, [commentId]);
-    return rows.length === 1;
   }
 
   /** The author of a comment and of the comment it answers, read inside the causing transaction. */

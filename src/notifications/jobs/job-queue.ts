@@ -8,20 +8,42 @@ import { AppConfig } from '../../config/app-config';
 const JOB_QUEUE_START_LOCK_KEY = 4_242_002;
 
 export type JobHandler = (data: object) => Promise<void>;
+/** Handles many jobs of one queue at once (set-based work); they complete or fail together. */
+export type JobBatchHandler = (data: object[]) => Promise<void>;
 
 export interface JobDefinition {
   name: string;
-  handler: JobHandler;
+  /** One job at a time, or, with `batchHandler`, up to `batchSize` jobs per call. */
+  handler?: JobHandler;
+  batchHandler?: JobBatchHandler;
+  batchSize?: number;
+  /** Worker loops per instance (1 unless said): a long batch on one does not hold back the others. */
+  concurrency?: number;
   /** Cron expression (UTC) for a recurring job. */
   cron?: string;
   retryLimit?: number;
 }
+
+/** What a queue's worker has done since start: how often it woke, how many fetches found jobs, how many jobs ran. */
+export interface WorkerStats {
+  wakes: number;
+  batches: number;
+  jobs: number;
+}
+
+/** How many jobs one fetch claims when a definition does not say. */
+const DEFAULT_BATCH_SIZE = 10;
 
 /**
  * Background jobs kept in PostgreSQL by pg-boss (10.x: the last line that
  * runs on Node 20 and loads as CommonJS). A job is enqueued with the
  * transaction of its cause, so it exists exactly when the cause committed.
  * Delivery is at least once: handlers must be idempotent.
+ *
+ * Workers are our own loop rather than `boss.work`: pg-boss 10 sleeps a full
+ * polling interval after every fetch even when more jobs wait, which capped a
+ * queue at one batch per interval. Ours fetches batch after batch until the
+ * queue is empty, and only then sleeps.
  *
  * Outside tests, workers poll in the background. Under NODE_ENV=test nothing
  * polls: a test runs what is queued with `drain()`, so results do not depend
@@ -31,8 +53,12 @@ export interface JobDefinition {
 export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly definitions = new Map<string, JobDefinition>();
+  private readonly stats = new Map<string, WorkerStats>();
   private readonly boss: PgBoss;
   private readonly pollsInBackground: boolean;
+  private readonly workers: Promise<void>[] = [];
+  private stopping = false;
+  private wakeSleepers: (() => void)[] = [];
 
   constructor(
     config: AppConfig,
@@ -51,7 +77,9 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Call from a provider's constructor: queues are created and workers started at bootstrap. */
   define(definition: JobDefinition): void {
+    if (!definition.handler === !definition.batchHandler) throw new Error(`Job ${definition.name} needs exactly one of handler and batchHandler`);
     this.definitions.set(definition.name, definition);
+    this.stats.set(definition.name, { wakes: 0, batches: 0, jobs: 0 });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -86,13 +114,63 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
-  /** Polls every queue in the background; each job runs its handler and completes or fails. */
-  async startWorkers(pollingIntervalSeconds = 2): Promise<void> {
+  /**
+   * One loop per queue: on each wake it works until the queue is empty, then
+   * sleeps `pollingIntervalSeconds` (pg-boss's minimum, 0.5 s, bounds the lag
+   * a newly queued job waits for an idle worker).
+   */
+  async startWorkers(pollingIntervalSeconds = 0.5): Promise<void> {
     for (const definition of this.definitions.values()) {
-      await this.boss.work<object>(definition.name, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
-        await definition.handler(job.data);
-      });
+      for (let loop = 0; loop < (definition.concurrency ?? 1); loop += 1) {
+        this.workers.push(this.workLoop(definition.name, pollingIntervalSeconds * 1000));
+      }
     }
+  }
+
+  private async workLoop(name: string, intervalMs: number): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.workUntilEmpty(name);
+      } catch (error) {
+        this.logger.error(`Job queue ${name}: fetching failed: ${(error as Error).message}`);
+      }
+      await this.sleep(intervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeSleepers.push(done);
+    });
+  }
+
+  /** Fetches and runs batches of `name` until a fetch finds nothing; one wake of its worker. */
+  async workUntilEmpty(name: string): Promise<WorkerStats> {
+    const definition = this.definitionOf(name);
+    const stats = this.stats.get(name) as WorkerStats;
+    const thisWake: WorkerStats = { wakes: 1, batches: 0, jobs: 0 };
+    stats.wakes += 1;
+    while (!this.stopping) {
+      const jobs = await this.boss.fetch<object>(name, { batchSize: definition.batchSize ?? DEFAULT_BATCH_SIZE });
+      if (jobs.length === 0) break;
+      await this.runBatch(definition, jobs);
+      thisWake.batches += 1;
+      thisWake.jobs += jobs.length;
+      stats.batches += 1;
+      stats.jobs += jobs.length;
+    }
+    return thisWake;
+  }
+
+  /** Totals of `name`'s worker (and of `drain`) since this instance started. */
+  workerStats(name: string): WorkerStats {
+    return { ...(this.stats.get(name) ?? { wakes: 0, batches: 0, jobs: 0 }) };
   }
 
   /** Queues a job inside `manager`'s transaction: it is created only if the transaction commits. */
@@ -118,31 +196,57 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     let ran = 0;
     for (;;) {
       let ranThisRound = 0;
-      for (const name of names) {
-        const jobs = await this.boss.fetch<object>(name, { batchSize: 10 });
-        for (const job of jobs) {
-          await this.runOnce(name, job);
-          ranThisRound += 1;
-        }
-      }
+      for (const name of names) ranThisRound += (await this.workUntilEmpty(name)).jobs;
       if (ranThisRound === 0) return ran;
       ran += ranThisRound;
     }
   }
 
+  /** Seconds since the oldest job of `name` that is not finished yet was queued; 0 when none waits. */
+  async oldestPendingAgeSeconds(name: string): Promise<number> {
+    const rows: { age: number | null }[] = await this.dataSource.query(
+      `SELECT extract(epoch FROM now() - min(created_on))::float8 AS age
+       FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
+      [name],
+    );
+    return Math.max(0, rows[0]?.age ?? 0);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.wakeSleepers.splice(0)) wake();
+    await Promise.all(this.workers.splice(0));
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
 
-  private async runOnce(name: string, job: PgBoss.Job<object>): Promise<void> {
+  private definitionOf(name: string): JobDefinition {
     const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`No handler for job ${name}`);
+    return definition;
+  }
+
+  private async runBatch(definition: JobDefinition, jobs: PgBoss.Job<object>[]): Promise<void> {
+    if (!definition.batchHandler) {
+      for (const job of jobs) await this.runOnce(definition, job);
+      return;
+    }
+    const ids = jobs.map((job) => job.id);
     try {
-      if (!definition) throw new Error(`No handler for job ${name}`);
-      await definition.handler(job.data);
-      await this.boss.complete(name, job.id);
+      await definition.batchHandler(jobs.map((job) => job.data));
+      await this.boss.complete(definition.name, ids);
     } catch (error) {
-      this.logger.error(`Job ${name} ${job.id} failed: ${(error as Error).message}`);
-      await this.boss.fail(name, job.id, { message: (error as Error).message });
+      this.logger.error(`Job batch ${definition.name} of ${ids.length} failed: ${(error as Error).message}`);
+      await this.boss.fail(definition.name, ids);
+    }
+  }
+
+  private async runOnce(definition: JobDefinition, job: PgBoss.Job<object>): Promise<void> {
+    try {
+      await (definition.handler as JobHandler)(job.data);
+      await this.boss.complete(definition.name, job.id);
+    } catch (error) {
+      this.logger.error(`Job ${definition.name} ${job.id} failed: ${(error as Error).message}`);
+      await this.boss.fail(definition.name, job.id, { message: (error as Error).message });
     }
   }
 }
