@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, Public } from '../common/auth/auth.decorators';
+import { Auth, Public, Write } from '../common/auth/auth.decorators';
 import { Upserted, UpsertStatus } from '../common/http/upserted';
 import { AppealsService } from './appeals.service';
 import { AdminAppealView, AppealView, UpsertAppealDto } from './dto/appeal.dto';
@@ -21,6 +21,7 @@ export class AppealsController {
   }
 
   @Put('admin/appeals/:id')
+  @Write()
   @Auth({ roles: ['admin'] })
   @ApiOperation({ summary: 'Create or replace an appeal (`default` is the site-wide one); 201 when new, 200 when updated' })
   @ApiOkResponse({ type: AdminAppealView })

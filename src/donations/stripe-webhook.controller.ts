@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { Public } from '../common/auth/auth.decorators';
+import { Public, Write } from '../common/auth/auth.decorators';
 import { PaymentsConfiguredGuard } from './payments-configured.guard';
 import { StripeWebhookService } from './stripe-webhook.service';
 
@@ -20,6 +20,7 @@ export class StripeWebhookController {
   constructor(private readonly webhooks: StripeWebhookService) {}
 
   @Post('stripe')
+  @Write()
   @Public()
   @SkipThrottle()
   @HttpCode(200)

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AllowSanctioned, Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
+import { AllowSanctioned, Auth, CurrentUser, Public, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { DeleteMeDto, UpdateMeDto } from './dto/update-me.dto';
 import { ProfileView, UserView } from './dto/user.views';
@@ -20,6 +20,7 @@ export class UsersController {
   }
 
   @Patch('me')
+  @Write()
   @Auth()
   @ApiOperation({ summary: 'Change display name or bio' })
   @ApiOkResponse({ type: UserView })
