@@ -34,7 +34,7 @@ export class AdminCommentsController {
   @ApiOperation({ summary: 'Hide a comment (a tombstone in its thread) and resolve its open reports; the author is notified' })
   @ApiOkResponse({ type: CommentView })
   hide(@CurrentUser() moderator: AuthenticatedUser, @Param('id') id: string, @Body() body: HideCommentDto): Promise<CommentView> {
-    return this.moderation.hide(moderator, id, body.reason);
+    return this.moderation.hide(moderator, id, body.reason, body.note ?? null);
   }
 
   @Post('comments/:id/unhide')
