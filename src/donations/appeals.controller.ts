@@ -1,14 +1,12 @@
-import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public, Write } from '../common/auth/auth.decorators';
 import { Upserted, UpsertStatus } from '../common/http/upserted';
 import { AppealsService } from './appeals.service';
 import { AdminAppealView, AppealView, UpsertAppealDto } from './dto/appeal.dto';
-import { PaymentsConfiguredGuard } from './payments-configured.guard';
 
 @ApiTags('donations')
 @Controller()
-@UseGuards(PaymentsConfiguredGuard)
 export class AppealsController {
   constructor(private readonly appeals: AppealsService) {}
 

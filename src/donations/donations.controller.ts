@@ -15,11 +15,11 @@ const DonationPage = PageOf(DonationView);
 
 @ApiTags('donations')
 @Controller()
-@UseGuards(PaymentsConfiguredGuard)
 export class DonationsController {
   constructor(private readonly donations: DonationsService) {}
 
   @Post('donations/checkout')
+  @UseGuards(PaymentsConfiguredGuard)
   @Write()
   @Public()
   @RateLimit('checkout')
@@ -47,6 +47,7 @@ export class DonationsController {
   }
 
   @Post('me/billing-portal')
+  @UseGuards(PaymentsConfiguredGuard)
   @Write()
   @Auth()
   @HttpCode(201)

@@ -10,7 +10,7 @@ import { DonationSummaryService } from './donation-summary.service';
 import { DonationsController } from './donations.controller';
 import { DonationsRepository } from './donations.repository';
 import { DonationsService } from './donations.service';
-import { PaymentsConfiguredGuard } from './payments-configured.guard';
+import { PaymentsConfiguredGuard, WebhooksConfiguredGuard } from './payments-configured.guard';
 import { StripeConnection } from './stripe-connection';
 import { StripeRecordsRepository } from './stripe-records.repository';
 import { StripeWebhookController } from './stripe-webhook.controller';
@@ -25,6 +25,7 @@ import { SupporterMembershipService } from './supporter-membership.service';
   providers: [
     StripeConnection,
     PaymentsConfiguredGuard,
+    WebhooksConfiguredGuard,
     AppealsRepository,
     AppealsService,
     DonationsRepository,

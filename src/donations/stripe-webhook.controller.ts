@@ -4,7 +4,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { Public, Write } from '../common/auth/auth.decorators';
-import { PaymentsConfiguredGuard } from './payments-configured.guard';
+import { WebhooksConfiguredGuard } from './payments-configured.guard';
 import { StripeWebhookService } from './stripe-webhook.service';
 
 class WebhookReceivedView {
@@ -15,7 +15,7 @@ type RequestWithRawBody = FastifyRequest & { raw: IncomingMessage & { rawBody?: 
 
 @ApiTags('donations')
 @Controller('webhooks')
-@UseGuards(PaymentsConfiguredGuard)
+@UseGuards(WebhooksConfiguredGuard)
 export class StripeWebhookController {
   constructor(private readonly webhooks: StripeWebhookService) {}
 

@@ -14,6 +14,21 @@ export const REDACTED_PATHS = [
   '*.accessToken',
 ];
 
+const EXPECTED_OUTAGE = Symbol('margin:expected-outage');
+
+/**
+ * Marks a response whose 5xx is an expected answer (a feature the operator has
+ * not configured), so the request log shows it as a warning, not as an error.
+ */
+export function markExpectedOutage(response: object): void {
+  (response as Record<symbol, boolean>)[EXPECTED_OUTAGE] = true;
+}
+
+export function requestLogLevel(response: object & { statusCode: number }, error?: unknown): 'error' | 'warn' | 'info' {
+  if ((response as Record<symbol, boolean>)[EXPECTED_OUTAGE]) return 'warn';
+  return error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info';
+}
+
 export function loggerOptions(config: AppConfig): Params {
   const pretty = process.stdout.isTTY && config.nodeEnv !== 'production';
   return {
@@ -26,8 +41,7 @@ export function loggerOptions(config: AppConfig): Params {
         req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       },
-      customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+      customLogLevel: (_request, response, error) => requestLogLevel(response, error),
       transport: pretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
     },
   };
