@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
 import { AdminDonationsController } from './admin-donations.controller';
 import { AppealsController } from './appeals.controller';
@@ -10,6 +11,7 @@ import { DonationSummaryService } from './donation-summary.service';
 import { DonationsController } from './donations.controller';
 import { DonationsRepository } from './donations.repository';
 import { DonationsService } from './donations.service';
+import { DonorErasureService } from './donor-erasure.service';
 import { PaymentsConfiguredGuard, WebhooksConfiguredGuard } from './payments-configured.guard';
 import { StripeConnection } from './stripe-connection';
 import { StripeRecordsRepository } from './stripe-records.repository';
@@ -20,7 +22,7 @@ import { SupporterMembershipService } from './supporter-membership.service';
 
 /** Appeals, Stripe Checkout, webhooks, supporter membership and donation reporting. */
 @Module({
-  imports: [ArticlesModule, UsersModule],
+  imports: [ArticlesModule, UsersModule, NotificationsModule],
   controllers: [AppealsController, DonationsController, StripeWebhookController, AdminDonationsController],
   providers: [
     StripeConnection,
@@ -36,6 +38,7 @@ import { SupporterMembershipService } from './supporter-membership.service';
     SupporterMembershipService,
     DonationSummaryRepository,
     DonationSummaryService,
+    DonorErasureService,
   ],
 })
 export class DonationsModule {}
