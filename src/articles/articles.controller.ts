@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SharedWhenAnonymous } from '../common/cache/shared-http-cache.interceptor';
-import { Auth, Public } from '../common/auth/auth.decorators';
+import { Auth, Public, ReadOnly, Write } from '../common/auth/auth.decorators';
 import { Upserted, UpsertStatus } from '../common/http/upserted';
 import { ArticlesService } from './articles.service';
 import { ArticleCountsDto, ArticleCountsView, ArticleView, UpsertArticleDto } from './dto/article.dto';
@@ -12,6 +12,7 @@ export class ArticlesController {
   constructor(private readonly articles: ArticlesService) {}
 
   @Put(':articleId')
+  @Write()
   @Auth({ roles: ['admin'], cms: true })
   @ApiOperation({ summary: 'Register or update an article (admin token or the CMS API key); 201 when new, 200 when updated' })
   @ApiOkResponse({ type: ArticleView })
@@ -31,6 +32,7 @@ export class ArticlesController {
   }
 
   @Post('counts')
+  @ReadOnly()
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Comment counts of up to 100 articles, for listing pages (unknown ids count 0)' })

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AllowSanctioned, Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
+import { AllowSanctioned, Auth, CurrentUser, Public, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { StrictRateLimit } from '../common/rate-limit/rate-limit.decorators';
 import { AuthService } from './auth.service';
@@ -12,6 +12,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @Write()
   @Public()
   @StrictRateLimit()
   @ApiOperation({ summary: 'Create a reader account and sign in' })
@@ -21,6 +22,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @AllowSanctioned()
   @Public()
   @StrictRateLimit()
   @HttpCode(200)
@@ -31,6 +33,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @AllowSanctioned()
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair; reusing an old one ends the session' })

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Public, Viewer } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Public, Viewer, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { SerializedPage } from '../common/cache/serialized-page';
 import { SharedWhenAnonymous } from '../common/cache/shared-http-cache.interceptor';
@@ -32,6 +32,7 @@ export class CommentsController {
   }
 
   @Post('articles/:articleId/comments')
+  @Write()
   @Auth()
   @RateLimit('comment')
   @ApiOperation({ summary: 'Post a top-level comment or a reply at any depth (rate limited per reader)' })
@@ -58,6 +59,7 @@ export class CommentsController {
   }
 
   @Patch('comments/:id')
+  @Write()
   @Auth()
   @ApiOperation({ summary: 'Edit one\'s comment within 10 minutes and before it is answered; the earlier body is kept' })
   @ApiOkResponse({ type: CommentView })
@@ -66,6 +68,7 @@ export class CommentsController {
   }
 
   @Delete('comments/:id')
+  @Write()
   @Auth()
   @HttpCode(204)
   @ApiOperation({ summary: 'The author or a moderator deletes a comment; it stays as a tombstone' })
@@ -75,6 +78,7 @@ export class CommentsController {
   }
 
   @Put('comments/:id/reaction')
+  @Write()
   @Auth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Recommend a comment (idempotent; not one\'s own)' })
@@ -84,6 +88,7 @@ export class CommentsController {
   }
 
   @Delete('comments/:id/reaction')
+  @Write()
   @Auth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Withdraw a recommendation (idempotent)' })
@@ -93,6 +98,7 @@ export class CommentsController {
   }
 
   @Post('comments/:id/reports')
+  @Write()
   @Auth()
   @HttpCode(202)
   @ApiOperation({ summary: 'Report a comment to the moderators; once per reader per comment' })

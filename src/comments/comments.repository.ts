@@ -349,6 +349,11 @@ export class CommentsRepository {
     return rows.map((row) => row.article_id);
   }
 
+  /** Erasure: the reader's reports still count for the comments they flagged, but no longer say who wrote what. */
+  async redactReportsBy(manager: EntityManager, reporterId: string): Promise<void> {
+    await manager.query(`UPDATE comment_reports SET note = NULL, reporter_id = NULL WHERE reporter_id = $1`, [reporterId]);
+  }
+
   /** Leaves an erased reader's comments as authorless, bodiless tombstones; earlier bodies go too. */
   async eraseAuthoredContent(manager: EntityManager, authorId: string): Promise<void> {
     await manager.query(

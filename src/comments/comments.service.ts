@@ -311,7 +311,7 @@ export class CommentsService implements OnModuleInit {
     return { items: await this.viewsByIds(page.items, viewer), nextCursor: page.nextCursor };
   }
 
-  /** Erasure: the reader's comments stop counting and stay as authorless, bodiless tombstones. */
+  /** Erasure: the reader's comments stop counting and stay as authorless, bodiless tombstones; their report notes go. */
   private async eraseAuthor(manager: EntityManager, userId: string): Promise<void> {
     for (const comment of await this.comments.findCountedByAuthor(manager, userId)) {
       await this.counters.applyVisibilityChange(manager, comment, -1);
@@ -320,6 +320,7 @@ export class CommentsService implements OnModuleInit {
       await this.threadCache.invalidateAfterCommit(manager, articleId);
     }
     await this.comments.eraseAuthoredContent(manager, userId);
+    await this.comments.redactReportsBy(manager, userId);
   }
 }
 

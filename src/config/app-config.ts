@@ -22,7 +22,7 @@ export class AppConfig {
   readonly bodyLimitBytes: number;
   readonly rateLimit: { windowSeconds: number; max: number; authMax: number; checkoutMax: number };
   readonly commentRateLimit: { max: number; windowSeconds: number };
-  readonly admin?: { email: string; password: string };
+  readonly admin?: { email: string; password: string; promoteExisting: boolean };
   readonly cmsApiKey?: string;
   readonly redisUrl?: string;
   readonly metricsToken?: string;
@@ -91,7 +91,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       checkoutMax: env.CHECKOUT_RATE_LIMIT_MAX,
     },
     commentRateLimit: { max: env.COMMENT_RATE_LIMIT_MAX, windowSeconds: env.COMMENT_RATE_LIMIT_WINDOW_SECONDS },
-    admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
+    admin:
+      env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+        ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, promoteExisting: env.ADMIN_PROMOTE_EXISTING }
+        : undefined,
     cmsApiKey: env.CMS_API_KEY,
     redisUrl: env.REDIS_URL,
     metricsToken: env.METRICS_TOKEN,

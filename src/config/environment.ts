@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -97,6 +98,10 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(10, { message: 'must be at least 10 characters (required with ADMIN_EMAIL)' })
   ADMIN_PASSWORD?: string;
+
+  /** The operator's explicit decision to make an already registered ADMIN_EMAIL account admin. */
+  @Transform(toBoolean) @IsBoolean()
+  ADMIN_PROMOTE_EXISTING = false;
 
   @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
   CMS_API_KEY?: string;

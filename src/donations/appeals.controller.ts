@@ -1,14 +1,12 @@
-import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, Public } from '../common/auth/auth.decorators';
+import { Auth, Public, Write } from '../common/auth/auth.decorators';
 import { Upserted, UpsertStatus } from '../common/http/upserted';
 import { AppealsService } from './appeals.service';
 import { AdminAppealView, AppealView, UpsertAppealDto } from './dto/appeal.dto';
-import { PaymentsConfiguredGuard } from './payments-configured.guard';
 
 @ApiTags('donations')
 @Controller()
-@UseGuards(PaymentsConfiguredGuard)
 export class AppealsController {
   constructor(private readonly appeals: AppealsService) {}
 
@@ -21,6 +19,7 @@ export class AppealsController {
   }
 
   @Put('admin/appeals/:id')
+  @Write()
   @Auth({ roles: ['admin'] })
   @ApiOperation({ summary: 'Create or replace an appeal (`default` is the site-wide one); 201 when new, 200 when updated' })
   @ApiOkResponse({ type: AdminAppealView })

@@ -8,6 +8,7 @@ import { Appeal, CurrencyOptions } from './appeal.entity';
 import { currencyTableErrors } from './appeal-rules';
 import { AppealsRepository } from './appeals.repository';
 import { AdminAppealView, AppealView, UpsertAppealDto } from './dto/appeal.dto';
+import { StripeConnection } from './stripe-connection';
 
 export const DEFAULT_APPEAL_ID = 'default';
 
@@ -16,11 +17,12 @@ export class AppealsService {
   constructor(
     private readonly appeals: AppealsRepository,
     private readonly articles: ArticlesService,
+    private readonly stripe: StripeConnection,
   ) {}
 
   async forArticle(articleId: string): Promise<AppealView> {
     const article = await this.articles.findOrFail(articleId);
-    return toAppealView(await this.appealFor(article));
+    return toAppealView(await this.appealFor(article), this.stripe.isConfigured);
   }
 
   /** The article's own appeal while it is active, else the site-wide default. */
@@ -45,7 +47,7 @@ export class AppealsService {
       frequencies: input.frequencies,
       active: input.active ?? true,
     });
-    return new Upserted({ ...toAppealView(appeal), active: appeal.active, updatedAt: appeal.updatedAt.toISOString() }, created);
+    return new Upserted({ ...toAppealView(appeal, this.stripe.isConfigured), active: appeal.active, updatedAt: appeal.updatedAt.toISOString() }, created);
   }
 }
 
@@ -56,12 +58,14 @@ function normalized(currencies: Record<string, CurrencyOptions>): Record<string,
   );
 }
 
-export function toAppealView(appeal: Appeal): AppealView {
+/** `donationsEnabled` tells the page whether to offer the appeal's buttons: false while Stripe is not configured. */
+export function toAppealView(appeal: Appeal, donationsEnabled: boolean): AppealView {
   return {
     id: appeal.id,
     headline: appeal.headline,
     body: appeal.body,
     currencies: normalized(appeal.currencies),
     frequencies: appeal.frequencies,
+    donationsEnabled,
   };
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Public, Viewer } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Public, Viewer, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { ProblemView } from '../common/openapi/problem.view';
 import { Page } from '../common/pagination/cursor';
@@ -15,11 +15,12 @@ const DonationPage = PageOf(DonationView);
 
 @ApiTags('donations')
 @Controller()
-@UseGuards(PaymentsConfiguredGuard)
 export class DonationsController {
   constructor(private readonly donations: DonationsService) {}
 
   @Post('donations/checkout')
+  @UseGuards(PaymentsConfiguredGuard)
+  @Write()
   @Public()
   @RateLimit('checkout')
   @HttpCode(201)
@@ -46,6 +47,8 @@ export class DonationsController {
   }
 
   @Post('me/billing-portal')
+  @UseGuards(PaymentsConfiguredGuard)
+  @Write()
   @Auth()
   @HttpCode(201)
   @ApiOperation({ summary: 'A Stripe Customer Portal session to change or cancel a recurring donation' })

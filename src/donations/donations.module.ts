@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
 import { AdminDonationsController } from './admin-donations.controller';
 import { AppealsController } from './appeals.controller';
@@ -10,7 +11,8 @@ import { DonationSummaryService } from './donation-summary.service';
 import { DonationsController } from './donations.controller';
 import { DonationsRepository } from './donations.repository';
 import { DonationsService } from './donations.service';
-import { PaymentsConfiguredGuard } from './payments-configured.guard';
+import { DonorErasureService } from './donor-erasure.service';
+import { PaymentsConfiguredGuard, WebhooksConfiguredGuard } from './payments-configured.guard';
 import { StripeConnection } from './stripe-connection';
 import { StripeRecordsRepository } from './stripe-records.repository';
 import { StripeWebhookController } from './stripe-webhook.controller';
@@ -20,11 +22,12 @@ import { SupporterMembershipService } from './supporter-membership.service';
 
 /** Appeals, Stripe Checkout, webhooks, supporter membership and donation reporting. */
 @Module({
-  imports: [ArticlesModule, UsersModule],
+  imports: [ArticlesModule, UsersModule, NotificationsModule],
   controllers: [AppealsController, DonationsController, StripeWebhookController, AdminDonationsController],
   providers: [
     StripeConnection,
     PaymentsConfiguredGuard,
+    WebhooksConfiguredGuard,
     AppealsRepository,
     AppealsService,
     DonationsRepository,
@@ -35,6 +38,7 @@ import { SupporterMembershipService } from './supporter-membership.service';
     SupporterMembershipService,
     DonationSummaryRepository,
     DonationSummaryService,
+    DonorErasureService,
   ],
 })
 export class DonationsModule {}

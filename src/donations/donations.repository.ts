@@ -162,6 +162,11 @@ export class DonationsRepository {
       renewalValues(renewal, null),
     );
   }
+
+  /** Erasure: the reader's donations stay as financial records (amount, currency, dates, Stripe ids), no longer theirs. */
+  async detachDonor(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`UPDATE donations SET user_id = NULL WHERE user_id = $1`, [userId]);
+  }
 }
 
 function renewalValues(renewal: RenewalPayment, paidAt: Date | null): unknown[] {

@@ -41,14 +41,21 @@ export class StripeConnection {
   }
 
   get client(): Stripe {
-    if (!this.stripe) throw new AppError('PAYMENTS_NOT_CONFIGURED', 'Donations are not available on this site');
+    if (!this.stripe) throw notConfigured('STRIPE_SECRET_KEY');
     return this.stripe;
+  }
+
+  /** The setting the operator still has to give before this use of Stripe works, or null. */
+  missingSetting(use: 'api' | 'webhooks'): 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | null {
+    if (!this.stripe) return 'STRIPE_SECRET_KEY';
+    if (use === 'webhooks' && !this.config.stripe.webhookSecret) return 'STRIPE_WEBHOOK_SECRET';
+    return null;
   }
 
   /** Verifies `Stripe-Signature` over the exact bytes received; 400 INVALID_SIGNATURE otherwise. */
   verifyEvent(rawBody: Buffer | undefined, signature: string | string[] | undefined): Stripe.Event {
     const secret = this.config.stripe.webhookSecret;
-    if (!secret) throw new AppError('PAYMENTS_NOT_CONFIGURED', 'Stripe webhooks are not configured');
+    if (!secret) throw notConfigured('STRIPE_WEBHOOK_SECRET');
     if (!rawBody || typeof signature !== 'string' || signature.length === 0) {
       throw new AppError('INVALID_SIGNATURE', 'The Stripe-Signature header is missing');
     }
@@ -58,4 +65,9 @@ export class StripeConnection {
       throw new AppError('INVALID_SIGNATURE', 'The Stripe-Signature header does not match the body');
     }
   }
+}
+
+/** Names the missing setting for the operator; readers only learn that donations are off. */
+export function notConfigured(setting: 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET'): AppError {
+  return new AppError('PAYMENTS_NOT_CONFIGURED', `Donations are not available on this site: the operator has not set ${setting}`);
 }

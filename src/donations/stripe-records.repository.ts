@@ -73,6 +73,20 @@ export class StripeRecordsRepository {
   findSubscription(manager: EntityManager, id: string): Promise<StripeSubscription | null> {
     return manager.getRepository(StripeSubscription).findOneBy({ id });
   }
+
+  /**
+   * Erasure: unlinks the reader from their Stripe customer and subscriptions and
+   * returns the customer ids that were linked, so Stripe's copy can be redacted.
+   */
+  async unlinkReader(manager: EntityManager, userId: string): Promise<string[]> {
+    const rows: { stripe_customer_id: string }[] = await manager.query(
+      `WITH removed AS (DELETE FROM stripe_customers WHERE user_id = $1 RETURNING stripe_customer_id)
+       SELECT stripe_customer_id FROM removed`,
+      [userId],
+    );
+    await manager.query(`UPDATE stripe_subscriptions SET user_id = NULL WHERE user_id = $1`, [userId]);
+    return rows.map((row) => row.stripe_customer_id);
+  }
 }
 
 function subscriptionValues(state: SubscriptionState): unknown[] {

@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { Public } from '../common/auth/auth.decorators';
-import { PaymentsConfiguredGuard } from './payments-configured.guard';
+import { Public, Write } from '../common/auth/auth.decorators';
+import { WebhooksConfiguredGuard } from './payments-configured.guard';
 import { StripeWebhookService } from './stripe-webhook.service';
 
 class WebhookReceivedView {
@@ -15,11 +15,12 @@ type RequestWithRawBody = FastifyRequest & { raw: IncomingMessage & { rawBody?: 
 
 @ApiTags('donations')
 @Controller('webhooks')
-@UseGuards(PaymentsConfiguredGuard)
+@UseGuards(WebhooksConfiguredGuard)
 export class StripeWebhookController {
   constructor(private readonly webhooks: StripeWebhookService) {}
 
   @Post('stripe')
+  @Write()
   @Public()
   @SkipThrottle()
   @HttpCode(200)

@@ -69,4 +69,10 @@ export class SupporterEntitlementsRepository {
       ]),
     );
   }
+
+  /** Erasure: supporter status describes a person; the donations it came from stay. */
+  async deleteAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`DELETE FROM supporter_entitlements WHERE user_id = $1`, [userId]);
+  }
 }
+

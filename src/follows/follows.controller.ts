@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Public, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -20,6 +20,7 @@ export class FollowsController {
   ) {}
 
   @Put('users/:id/follow')
+  @Write()
   @Auth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Follow a reader (idempotent); 400 FOLLOW_SELF, 404 USER_NOT_FOUND' })
@@ -29,6 +30,7 @@ export class FollowsController {
   }
 
   @Delete('users/:id/follow')
+  @Write()
   @Auth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop following a reader (idempotent); 404 USER_NOT_FOUND' })

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -16,6 +16,7 @@ export class IgnoresController {
   constructor(private readonly ignores: IgnoresService) {}
 
   @Put(':userId')
+  @Write()
   @HttpCode(204)
   @ApiOperation({ summary: 'Ignore a reader (idempotent, never told to them); 400 IGNORE_SELF, 404 USER_NOT_FOUND' })
   @ApiNoContentResponse()
@@ -24,6 +25,7 @@ export class IgnoresController {
   }
 
   @Delete(':userId')
+  @Write()
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop ignoring a reader (idempotent); 404 USER_NOT_FOUND' })
   @ApiNoContentResponse()

@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ArticleView } from '../articles/dto/article.dto';
-import { Auth, CurrentUser } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { ArticleModerationService } from './article-moderation.service';
 import { SetCommentsOpenDto } from './dto/sanctions.dto';
@@ -12,6 +12,7 @@ export class AdminArticlesController {
   constructor(private readonly articles: ArticleModerationService) {}
 
   @Patch(':articleId')
+  @Write()
   @Auth({ roles: ['moderator', 'admin'] })
   @ApiOperation({ summary: 'Open or close an article\'s comments' })
   @ApiOkResponse({ type: ArticleView })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommentView } from '../comments/dto/comment.views';
-import { Auth, CurrentUser } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Page } from '../common/pagination/cursor';
 import { PageOf } from '../common/pagination/page.dto';
@@ -28,15 +28,17 @@ export class AdminCommentsController {
   }
 
   @Post('comments/:id/hide')
+  @Write()
   @Auth({ roles: ['moderator', 'admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Hide a comment (a tombstone in its thread) and resolve its open reports; the author is notified' })
   @ApiOkResponse({ type: CommentView })
   hide(@CurrentUser() moderator: AuthenticatedUser, @Param('id') id: string, @Body() body: HideCommentDto): Promise<CommentView> {
-    return this.moderation.hide(moderator, id, body.reason);
+    return this.moderation.hide(moderator, id, body.reason, body.note ?? null);
   }
 
   @Post('comments/:id/unhide')
+  @Write()
   @Auth({ roles: ['moderator', 'admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Make a hidden comment visible again' })
@@ -46,6 +48,7 @@ export class AdminCommentsController {
   }
 
   @Post('comments/:id/approve')
+  @Write()
   @Auth({ roles: ['moderator', 'admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Publish a pending comment (the author is notified) and resolve its open reports; on a visible comment, dismiss its reports' })
@@ -55,6 +58,7 @@ export class AdminCommentsController {
   }
 
   @Post('comments/:id/feature')
+  @Write()
   @Auth({ roles: ['moderator', 'admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Feature a visible comment' })
@@ -64,6 +68,7 @@ export class AdminCommentsController {
   }
 
   @Post('comments/:id/unfeature')
+  @Write()
   @Auth({ roles: ['moderator', 'admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop featuring a comment' })

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { AccountStandingView, ChangeRoleDto, ReasonDto, SuspendUserDto } from './dto/sanctions.dto';
 import { SanctionsService } from './sanctions.service';
@@ -11,6 +11,7 @@ export class AdminUsersController {
   constructor(private readonly sanctions: SanctionsService) {}
 
   @Post(':id/suspend')
+  @Write()
   @Auth({ roles: ['moderator', 'admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Suspend a reader until a future time: they can read but every write is refused (403). Only admins may suspend moderators; admins cannot be suspended' })
@@ -20,6 +21,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/unsuspend')
+  @Write()
   @Auth({ roles: ['moderator', 'admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift a suspension before it ends (a no-op when the account is not suspended)' })
@@ -29,6 +31,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/ban')
+  @Write()
   @Auth({ roles: ['admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Ban a reader or moderator: every session ends at once, and later sign-ins can read but not write' })
@@ -38,6 +41,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/unban')
+  @Write()
   @Auth({ roles: ['admin'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift a ban' })
@@ -47,6 +51,7 @@ export class AdminUsersController {
   }
 
   @Put(':id/role')
+  @Write()
   @Auth({ roles: ['admin'] })
   @ApiOperation({ summary: 'Change a role; 409 LAST_ADMIN when it would leave no admin' })
   @ApiOkResponse({ type: AccountStandingView })

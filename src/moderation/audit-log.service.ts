@@ -68,6 +68,7 @@ function toAuditEntryView(row: ModerationAction, actors: Map<string, ProfileView
     targetType: row.targetType,
     targetId: row.targetId,
     reason: row.reason,
+    note: typeof row.metadata.note === 'string' ? row.metadata.note : null,
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -30,12 +30,12 @@ export class CommentModerationService {
   ) {}
 
   /** Hides a visible or pending comment (it stays in its thread as a tombstone) and resolves its open reports. */
-  hide(actor: AuthenticatedUser, id: string, reason: ReportReason): Promise<CommentView> {
+  hide(actor: AuthenticatedUser, id: string, reason: ReportReason, note: string | null = null): Promise<CommentView> {
     return this.act(actor, id, async (manager, comment) => {
       if (comment.status === 'hidden') return;
       const resolvedReports = await this.comments.resolveOpenReports(manager, comment.id);
       await this.comments.setStatus(manager, comment.id, 'hidden', { hiddenReason: reason });
-      await this.record(manager, actor, comment, 'comment.hide', reason, { from: comment.status, resolvedReports });
+      await this.record(manager, actor, comment, 'comment.hide', reason, { from: comment.status, resolvedReports, note });
       await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'hidden', actorId: actor.id }, manager);
     });
   }
@@ -49,13 +49,13 @@ export class CommentModerationService {
     });
   }
 
-  /** Pending → visible; on a visible comment it dismisses the open reports. Either way the open reports are resolved. */
+  /** Pending → visible; on a visible comment it dismisses the open reports. Either way the open reports are resolved and the approval is on the record. */
   approve(actor: AuthenticatedUser, id: string): Promise<CommentView> {
     return this.act(actor, id, async (manager, comment) => {
       if (comment.status === 'hidden') throw statusConflict('A hidden comment is restored with unhide');
       const resolvedReports = await this.comments.resolveOpenReports(manager, comment.id);
       const wasPending = comment.status === 'pending';
-      if (!wasPending && resolvedReports === 0) return;
+      // Recorded even when nothing was left to resolve: "a moderator looked and found it fine" is a decision too.
       if (wasPending) await this.comments.setStatus(manager, comment.id, 'visible');
       await this.record(manager, actor, comment, 'comment.approve', null, { from: comment.status, resolvedReports });
       if (wasPending) {

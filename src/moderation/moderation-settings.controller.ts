@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { ModerationSettingsDto, ModerationSettingsView } from './dto/moderation-settings.dto';
 import { ModerationSettingsService } from './moderation-settings.service';
@@ -19,6 +19,7 @@ export class ModerationSettingsController {
   }
 
   @Put()
+  @Write()
   @Auth({ roles: ['admin'] })
   @ApiOperation({ summary: 'Replace the banned words and the premoderation flag; new comments follow at once' })
   @ApiOkResponse({ type: ModerationSettingsView })

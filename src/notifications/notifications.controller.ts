@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser } from '../common/auth/auth.decorators';
+import { Auth, CurrentUser, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Page } from '../common/pagination/cursor';
 import { PageOf } from '../common/pagination/page.dto';
@@ -22,6 +22,7 @@ export class NotificationsController {
   }
 
   @Post('read')
+  @Write()
   @HttpCode(204)
   @ApiOperation({ summary: 'Mark notifications read: `{ids}` (one\'s own) or `{all: true}`' })
   @ApiNoContentResponse()

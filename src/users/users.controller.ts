@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SharedWhenAnonymous } from '../common/cache/shared-http-cache.interceptor';
-import { AllowSanctioned, Auth, CurrentUser, Public } from '../common/auth/auth.decorators';
+import { AllowSanctioned, Auth, CurrentUser, Public, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { DeleteMeDto, UpdateMeDto } from './dto/update-me.dto';
 import { ProfileView, UserView } from './dto/user.views';
@@ -21,6 +21,7 @@ export class UsersController {
   }
 
   @Patch('me')
+  @Write()
   @Auth()
   @ApiOperation({ summary: 'Change display name or bio' })
   @ApiOkResponse({ type: UserView })

@@ -3,7 +3,8 @@ import { EntityManager } from 'typeorm';
 import { AccountHooks, NOT_A_SUPPORTER } from '../common/hooks/account-hooks';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ConfigurationError } from '../config/app-config';
+import { maskedEmail } from './masked-email';
 import { ProfileView, UserView } from './dto/user.views';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
@@ -22,7 +23,7 @@ export class UsersService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.admin) await this.ensureAdmin(this.config.admin.email, this.config.admin.password);
+    if (this.config.admin) await this.ensureAdmin(this.config.admin);
   }
 
   async createAccount(input: { email: string; password: string; displayName: string; role?: Role }): Promise<User> {
@@ -116,20 +117,39 @@ export class UsersService implements OnApplicationBootstrap {
     await this.users.setRole(userId, role, manager);
   }
 
-  private async ensureAdmin(email: string, password: string): Promise<void> {
-    const existing = await this.users.findActiveByEmail(email);
+  /**
+   * The first admin, from ADMIN_EMAIL and ADMIN_PASSWORD. Whoever registered that
+   * address first must not become admin by accident, so an existing account is
+   * promoted only on the operator's explicit ADMIN_PROMOTE_EXISTING=true, and start-up
+   * stops otherwise. ADMIN_PASSWORD only ever sets the password of the account it creates.
+   */
+  private async ensureAdmin(admin: { email: string; password: string; promoteExisting: boolean }): Promise<void> {
+    const masked = maskedEmail(admin.email);
+    const existing = await this.users.findActiveByEmail(admin.email);
+    if (existing?.role === 'admin') {
+      this.logger.log(`Admin bootstrap: ${masked} is already admin; nothing changed (ADMIN_PASSWORD is not applied to an existing account)`);
+      return;
+    }
+    if (existing && !admin.promoteExisting) {
+      throw new ConfigurationError(
+        `Refusing to start: the ADMIN_EMAIL account ${masked} already exists with role ${existing.role}; ` +
+          'set ADMIN_PROMOTE_EXISTING=true to make that account admin (its password stays), or choose another ADMIN_EMAIL',
+      );
+    }
     if (existing) {
-      if (existing.role !== 'admin') await this.users.setRole(existing.id, 'admin');
+      await this.users.setRole(existing.id, 'admin');
+      this.logger.warn(`Admin bootstrap: promoted the existing account ${masked} from ${existing.role} to admin (ADMIN_PROMOTE_EXISTING=true); its password was not changed`);
       return;
     }
     try {
-      await this.createAccount({ email, password, displayName: 'Administrator', role: 'admin' });
+      await this.createAccount({ email: admin.email, password: admin.password, displayName: 'Administrator', role: 'admin' });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      if (error.code === 'EMAIL_TAKEN') return this.ensureAdmin(email, password);
-      await this.createAccount({ email, password, displayName: `Admin ${Date.now().toString(36)}`, role: 'admin' });
+      // Another instance starting at the same moment created it first: check again what it is now.
+      if (error.code === 'EMAIL_TAKEN') return this.ensureAdmin(admin);
+      await this.createAccount({ email: admin.email, password: admin.password, displayName: `Admin ${Date.now().toString(36)}`, role: 'admin' });
     }
-    this.logger.log('Created the first admin account from ADMIN_EMAIL');
+    this.logger.log(`Admin bootstrap: created the admin account ${masked} from ADMIN_EMAIL and ADMIN_PASSWORD`);
   }
 }
 

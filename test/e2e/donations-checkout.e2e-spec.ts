@@ -35,6 +35,7 @@ describe('donations: appeals and checkout (e2e)', () => {
           eur: expect.any(Object),
         },
         frequencies: ['one_off', 'monthly', 'annual'],
+        donationsEnabled: true,
       });
     });
 
@@ -272,26 +273,45 @@ describe('donations: rate limit and missing configuration (e2e)', () => {
     }
   });
 
-  it('answers 503 PAYMENTS_NOT_CONFIGURED on every donation endpoint without a Stripe key, and the rest works', async () => {
+  it('without a Stripe key answers 503 PAYMENTS_NOT_CONFIGURED (naming STRIPE_SECRET_KEY) only where Stripe is needed; appeals and the rest work', async () => {
     const t = await createTestApp();
     try {
       const article = await createArticle(t.http);
       const reader = await registerReader(t.http);
       const admin = await registerStaff(t.http, t.db, 'admin');
-      const calls = [
+      const needStripe = [
         t.http.post('/api/v1/donations/checkout').send({ articleId: article.id, amount: 500, currency: 'gbp', frequency: 'one_off' }),
-        t.http.get(`/api/v1/articles/${article.id}/appeal`),
-        t.http.get('/api/v1/donations/00000000-0000-4000-8000-000000000000'),
         t.http.post('/api/v1/webhooks/stripe').set('Content-Type', 'application/json').send('{}'),
-        t.http.get('/api/v1/me/donations').set(reader.auth),
         t.http.post('/api/v1/me/billing-portal').set(reader.auth),
-        t.http.put('/api/v1/admin/appeals/default').set(admin.auth).send(appealBody()),
-        t.http.get('/api/v1/admin/donations/summary').set(admin.auth),
       ];
-      for (const response of await Promise.all(calls)) expectProblem(response, 503, 'PAYMENTS_NOT_CONFIGURED');
+      for (const response of await Promise.all(needStripe)) {
+        expectProblem(response, 503, 'PAYMENTS_NOT_CONFIGURED');
+        expect(response.body.detail).toContain('STRIPE_SECRET_KEY');
+      }
+      const appeal = await t.http.get(`/api/v1/articles/${article.id}/appeal`).expect(200);
+      expect(appeal.body).toMatchObject({ id: 'default', donationsEnabled: false });
+      // Not the shared default appeal: other tests rely on its amounts.
+      const appealId = `no-stripe-${uniqueSuffix()}`;
+      const created = await t.http.put(`/api/v1/admin/appeals/${appealId}`).set(admin.auth).send(appealBody()).expect(201);
+      expect(created.body).toMatchObject({ id: appealId, headline: 'Fund our climate desk', donationsEnabled: false });
+      await t.http.put(`/api/v1/admin/appeals/${appealId}`).set(admin.auth).send(appealBody({ headline: 'Edited' })).expect(200);
+      expectProblem(await t.http.get('/api/v1/donations/00000000-0000-4000-8000-000000000000'), 404, 'DONATION_NOT_FOUND');
+      expect((await t.http.get('/api/v1/me/donations').set(reader.auth).expect(200)).body.items).toEqual([]);
+      await t.http.get('/api/v1/admin/donations/summary').set(admin.auth).expect(200);
       await t.http.get(`/api/v1/articles/${article.id}`).expect(200);
       const me = await t.http.get('/api/v1/me').set(reader.auth).expect(200);
       expect(me.body.supporter).toEqual({ active: false, since: null, until: null, recurring: false });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('without a webhook signing secret the webhook answers 503 naming STRIPE_WEBHOOK_SECRET', async () => {
+    const t = await createTestApp({ STRIPE_SECRET_KEY: 'sk_test_no_webhook_secret' });
+    try {
+      const response = await t.http.post('/api/v1/webhooks/stripe').set('Content-Type', 'application/json').send('{}');
+      expectProblem(response, 503, 'PAYMENTS_NOT_CONFIGURED');
+      expect(response.body.detail).toContain('STRIPE_WEBHOOK_SECRET');
     } finally {
       await t.close();
     }

@@ -74,6 +74,17 @@ describe('moderation of comments (e2e)', () => {
       expect((await t.http.get(`/api/v1/articles/${article.id}`)).body.commentCount).toBe(1);
     });
 
+    it('keeps the moderator\'s optional note on the audit log and in the comment\'s history; refuses a note over 1000 characters', async () => {
+      const { article, author } = await setup();
+      const comment = await postComment(t.http, author, article.id);
+      expectProblem(await act('hide', comment.id, { reason: 'spam', note: 'x'.repeat(1001) }), 400, 'VALIDATION_FAILED');
+      await act('hide', comment.id, { reason: 'spam', note: 'Third link-drop this week' }).expect(200);
+      const [entry] = await auditEntriesFor(t.db, comment.id);
+      expect(entry).toMatchObject({ action: 'comment.hide', reason: 'spam', metadata: expect.objectContaining({ note: 'Third link-drop this week' }) });
+      const history = await t.http.get(`/api/v1/admin/comments/${comment.id}/history`).set(moderator.auth).expect(200);
+      expect(history.body.actions).toEqual([expect.objectContaining({ action: 'comment.hide', reason: 'spam', note: 'Third link-drop this week' })]);
+    });
+
     it('refuses a reason outside the report reasons (400), unknown comments (404), deleted ones (409)', async () => {
       const { article, author } = await setup();
       const comment = await postComment(t.http, author, article.id);
@@ -133,7 +144,20 @@ describe('moderation of comments (e2e)', () => {
       await t.http.get(`/api/v1/comments/${comment.id}`).set(stranger.auth).expect(200);
       expect((await t.http.get(`/api/v1/articles/${article.id}`)).body.commentCount).toBe(1);
       await act('approve', comment.id).expect(200);
-      expect((await auditEntriesFor(t.db, comment.id)).map((entry) => entry.action)).toEqual(['comment.approve']);
+      // Every moderator action is on the record, an approval with nothing left to resolve included.
+      expect((await auditEntriesFor(t.db, comment.id)).map((entry) => [entry.action, entry.metadata.from, entry.metadata.resolvedReports])).toEqual([
+        ['comment.approve', 'pending', 0],
+        ['comment.approve', 'visible', 0],
+      ]);
+    });
+
+    it('puts an approval of a visible comment without open reports on the audit log', async () => {
+      const { article, author } = await setup();
+      const comment = await postComment(t.http, author, article.id);
+      await act('approve', comment.id).expect(200);
+      expect(await auditEntriesFor(t.db, comment.id)).toEqual([
+        expect.objectContaining({ action: 'comment.approve', actor_id: moderator.id, metadata: expect.objectContaining({ from: 'visible', resolvedReports: 0 }) }),
+      ]);
     });
 
     it('on a visible reported comment dismisses the reports; on a hidden one answers 409', async () => {

@@ -161,6 +161,7 @@ describe('moderation settings, articles and audit log (e2e, own database)', () =
         targetType: 'user',
         targetId: target.id,
         reason: 'three',
+        note: null,
         createdAt: expect.any(String),
       });
       expectProblem(await t.http.get('/api/v1/admin/audit-log?cursor=bogus!').set(admin.auth), 400, 'INVALID_CURSOR');

@@ -1,6 +1,10 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory';
+import { ConfigurationError, loadConfig } from '../../src/config/app-config';
 import { registerReader } from '../factories/users.factory';
 import { expectProblem } from '../support/problem';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TestApp, testEnvironment } from '../support/test-app';
 
 describe('users and /me (e2e)', () => {
   let t: TestApp;
@@ -162,7 +166,18 @@ describe('users and /me (e2e)', () => {
 });
 
 describe('first admin from the environment (e2e)', () => {
-  it('creates the ADMIN_EMAIL account with role admin at start-up, once', async () => {
+  let logged: string[];
+  beforeEach(() => {
+    logged = [];
+    const capture = (message: unknown) => void logged.push(String(message));
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(capture);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(capture);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const bootstrapLines = () => logged.filter((line) => line.startsWith('Admin bootstrap'));
+
+  it('creates the ADMIN_EMAIL account with role admin at start-up, once, and logs it without the full address', async () => {
     const email = `admin-${Date.now()}@example.test`;
     const env = { ADMIN_EMAIL: email, ADMIN_PASSWORD: 'admin password 123' };
     const first = await createTestApp(env);
@@ -176,18 +191,57 @@ describe('first admin from the environment (e2e)', () => {
     } finally {
       await second.close();
     }
+    expect(bootstrapLines()).toEqual([
+      expect.stringContaining('created the admin account a***@example.test'),
+      expect.stringContaining('a***@example.test is already admin; nothing changed'),
+    ]);
+    expect(logged.join('\n')).not.toContain(email);
   });
 
-  it('promotes an existing account with that email to admin', async () => {
-    const t = await createTestApp();
-    const reader = await registerReader(t.http);
-    await t.close();
-    const restarted = await createTestApp({ ADMIN_EMAIL: reader.email, ADMIN_PASSWORD: 'whatever password' });
+  it('never resets an existing admin\'s password when ADMIN_PASSWORD changes', async () => {
+    const email = `admin-${Date.now()}@example.test`;
+    const first = await createTestApp({ ADMIN_EMAIL: email, ADMIN_PASSWORD: 'first admin password' });
+    await first.close();
+    const restarted = await createTestApp({ ADMIN_EMAIL: email, ADMIN_PASSWORD: 'second admin password' });
     try {
-      const me = await restarted.http.get('/api/v1/me').set(reader.auth).expect(200);
-      expect(me.body.role).toBe('admin');
+      await restarted.http.post('/api/v1/auth/login').send({ email, password: 'first admin password' }).expect(200);
+      expectProblem(await restarted.http.post('/api/v1/auth/login').send({ email, password: 'second admin password' }), 401, 'INVALID_CREDENTIALS');
     } finally {
       await restarted.close();
     }
+  });
+
+  it('refuses to start, in one line naming ADMIN_PROMOTE_EXISTING=true, when a reader already holds that address', async () => {
+    const t = await createTestApp();
+    const reader = await registerReader(t.http);
+    await t.close();
+    const app = await createApp(loadConfig(testEnvironment({ ADMIN_EMAIL: reader.email, ADMIN_PASSWORD: 'whatever password' })));
+    try {
+      const refusal = await app.init().then(() => null, (error: unknown) => error);
+      expect(refusal).toBeInstanceOf(ConfigurationError);
+      const message = (refusal as Error).message;
+      expect(message).toContain('ADMIN_PROMOTE_EXISTING=true');
+      expect(message).not.toContain('\n');
+      expect(message).not.toContain(reader.email);
+      const [row] = await app.get(DataSource).query('SELECT role FROM users WHERE id = $1', [reader.id]);
+      expect(row.role).toBe('reader');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('promotes an existing account only with ADMIN_PROMOTE_EXISTING=true, keeping its password, and logs it', async () => {
+    const t = await createTestApp();
+    const reader = await registerReader(t.http);
+    await t.close();
+    const restarted = await createTestApp({ ADMIN_EMAIL: reader.email, ADMIN_PASSWORD: 'whatever password', ADMIN_PROMOTE_EXISTING: 'true' });
+    try {
+      const me = await restarted.http.get('/api/v1/me').set(reader.auth).expect(200);
+      expect(me.body.role).toBe('admin');
+      await restarted.http.post('/api/v1/auth/login').send({ email: reader.email, password: reader.password }).expect(200);
+    } finally {
+      await restarted.close();
+    }
+    expect(bootstrapLines()).toEqual([expect.stringMatching(/promoted the existing account r\*\*\*@example\.test from reader to admin/)]);
   });
 });

@@ -153,6 +153,11 @@ export class FakeStripe {
       if (request.idempotencyKey) this.idempotentReplies.set(`${request.path} ${request.idempotencyKey}`, created);
       return { status: 200, body: created };
     }
+    const customerMatch = /^\/v1\/customers\/([^/]+)$/.exec(request.path);
+    if (request.method === 'POST' && customerMatch) {
+      const body = request.body as { email?: string; name?: string; metadata?: Record<string, string> };
+      return { status: 200, body: { id: customerMatch[1], object: 'customer', email: body.email || null, name: body.name || null, metadata: body.metadata ?? {}, livemode: false } };
+    }
     const subscriptionMatch = /^\/v1\/subscriptions\/([^/]+)$/.exec(request.path);
     if (request.method === 'GET' && subscriptionMatch) {
       const subscription = this.subscriptions.get(subscriptionMatch[1]);

@@ -2,37 +2,54 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
-import { ALLOW_SANCTIONED_KEY, ROLES_KEY } from './auth.decorators';
+import { ALLOW_SANCTIONED_KEY, READ_ONLY_KEY, ROLES_KEY, WRITE_KEY } from './auth.decorators';
 import { AuthenticatedUser } from './authenticated-user';
 import { CMS_CLIENT_MARK } from './jwt-auth.guard';
+import { isStaff, Role } from './role';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+type GuardedRequest = FastifyRequest & { user?: AuthenticatedUser } & Record<string, unknown>;
+
 /**
  * Roles and sanctions, after authentication: a route's `@Auth({roles})` must
- * match, and a suspended or banned reader may read but not write.
+ * match; a suspended or banned reader may read but not write; a ban also ends
+ * every staff power, reads included. Whether a route writes is what its handler
+ * is marked with (`@Write()`, `@ReadOnly()`), never guessed from a read-looking
+ * method alone: an unmarked non-GET route counts as a write, and a context the
+ * guard does not understand is refused.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http') return true;
+    if (context.getType() !== 'http') throw new AppError('FORBIDDEN', 'Only HTTP requests are authorized here');
     const targets = [context.getHandler(), context.getClass()];
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedUser } & Record<string, unknown>>();
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
     if (request[CMS_CLIENT_MARK]) return true;
     const user = request.user;
     if (!user) return true;
 
-    const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets) ?? [];
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
+    if (user.bannedAt && roles.length > 0 && !roles.includes('reader')) {
+      throw new AppError('ACCOUNT_BANNED', 'Your account is banned: staff powers end with a ban');
+    }
     if (roles.length > 0 && !roles.includes(user.role)) {
       throw new AppError('FORBIDDEN', 'Your role does not allow this');
     }
-    const isWrite = !READ_METHODS.has(request.method);
-    if (isWrite && !this.reflector.getAllAndOverride<boolean>(ALLOW_SANCTIONED_KEY, targets)) {
+    if (this.isWrite(targets, request.method) && !this.reflector.getAllAndOverride<boolean>(ALLOW_SANCTIONED_KEY, targets)) {
       assertNotSanctioned(user);
     }
+    // A banned moderator reads public pages as any reader does (no pending comments, no tombstone bodies).
+    if (user.bannedAt && isStaff(user.role)) request.user = { ...user, role: 'reader' };
     return true;
+  }
+
+  private isWrite(targets: ReturnType<ExecutionContext['getHandler']>[], method: string): boolean {
+    if (this.reflector.getAllAndOverride<boolean>(WRITE_KEY, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(READ_ONLY_KEY, targets)) return false;
+    return !READ_METHODS.has(method);
   }
 }
 

@@ -9,6 +9,8 @@ export const PUBLIC_KEY = 'margin:public';
 export const ROLES_KEY = 'margin:roles';
 export const CMS_KEY = 'margin:cms';
 export const ALLOW_SANCTIONED_KEY = 'margin:allow-sanctioned';
+export const WRITE_KEY = 'margin:write';
+export const READ_ONLY_KEY = 'margin:read-only';
 
 /** Works without a token; a valid token, when sent, still identifies the viewer. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
@@ -26,8 +28,18 @@ export function Auth(options: AuthOptions = {}) {
   return applyDecorators(...decorators);
 }
 
-/** Lets a suspended or banned reader make this write (logout, erasing the account). */
-export const AllowSanctioned = () => SetMetadata(ALLOW_SANCTIONED_KEY, true);
+/**
+ * The handler changes something: a suspended or banned reader gets 403 on it.
+ * Every non-GET handler says what it is (`@Write()`, `@ReadOnly()` or
+ * `@AllowSanctioned()`); one that says nothing is treated as a write.
+ */
+export const Write = () => SetMetadata(WRITE_KEY, true);
+
+/** A read that happens to use a body-carrying method (a POST of ids to look up): sanctions do not apply. */
+export const ReadOnly = () => SetMetadata(READ_ONLY_KEY, true);
+
+/** A write a suspended or banned reader may still make (signing in and out, erasing the account). */
+export const AllowSanctioned = () => applyDecorators(Write(), SetMetadata(ALLOW_SANCTIONED_KEY, true));
 
 type RequestWithUser = FastifyRequest & { user?: AuthenticatedUser };
 

@@ -12,6 +12,24 @@ export function noteProblemCode(reply: FastifyReply, code: string): void {
   (reply as WithProblemCode)[PROBLEM_CODE] = code;
 }
 
+const EXPECTED_OUTAGE = Symbol('margin:expected-outage');
+type WithExpectedOutage = { [EXPECTED_OUTAGE]?: boolean };
+
+/**
+ * Marks a response whose 5xx is an expected answer (a feature the operator has
+ * not configured), so the request log shows it as a warning, not as an error.
+ */
+export function markExpectedOutage(response: object): void {
+  (response as WithExpectedOutage)[EXPECTED_OUTAGE] = true;
+}
+
+/** The level of a request's line: by status, an expected outage as a warning, scrapes of /metrics at debug. */
+export function requestLogLevel(response: object & { statusCode: number }, route?: string): 'error' | 'warn' | 'info' | 'debug' {
+  if ((response as WithExpectedOutage)[EXPECTED_OUTAGE]) return 'warn';
+  const status = response.statusCode;
+  return status >= 500 ? 'error' : status >= 400 ? 'warn' : route === '/metrics' ? 'debug' : 'info';
+}
+
 export function routeTemplateOf(request: FastifyRequest): string {
   return request.routeOptions.url ?? UNMATCHED_ROUTE;
 }
@@ -23,7 +41,7 @@ export function routeTemplateOf(request: FastifyRequest): string {
  */
 export function logRequest(logger: PinoLogger, request: FastifyRequest, reply: FastifyReply, route: string): void {
   const status = reply.statusCode;
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : route === '/metrics' ? 'debug' : 'info';
+  const level = requestLogLevel(reply.raw, route);
   if (!logger.isLevelEnabled(level)) return;
   const length = reply.getHeader('content-length');
   logger[level](

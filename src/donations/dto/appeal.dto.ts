@@ -56,6 +56,8 @@ export class AppealView {
   @ApiProperty() body: string;
   @ApiProperty(CURRENCIES_SCHEMA) currencies: Record<string, CurrencyOptions>;
   @ApiProperty({ enum: FREQUENCIES, isArray: true }) frequencies: Frequency[];
+  @ApiProperty({ description: 'False while the site has no Stripe key: show the appeal without its donation buttons' })
+  donationsEnabled: boolean;
 }
 
 export class AdminAppealView extends AppealView {

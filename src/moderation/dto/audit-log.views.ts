@@ -10,5 +10,6 @@ export class AuditEntryView {
   @ApiProperty({ enum: AUDIT_TARGET_TYPES }) targetType: AuditTargetType;
   @ApiProperty({ description: 'Comment or user UUID, article id, or `moderation` for the settings' }) targetId: string;
   @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The moderator's own words (a hide's `note`)" }) note: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { REPORT_REASONS, ReportReason } from '../../comments/comment-report.entity';
 import { CommentView } from '../../comments/dto/comment.views';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
@@ -10,6 +10,12 @@ export class HideCommentDto {
   @ApiProperty({ enum: REPORT_REASONS })
   @IsIn(REPORT_REASONS)
   reason: ReportReason;
+
+  @ApiPropertyOptional({ maxLength: 1000, description: "The moderator's own words, kept on the audit log" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
 }
 
 export class QueueQueryDto extends PageQueryDto {
