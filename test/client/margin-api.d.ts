@@ -901,6 +901,8 @@ export interface components {
                     min: number;
                 };
             };
+            /** @description False while the site has no Stripe key: show the appeal without its donation buttons */
+            donationsEnabled: boolean;
             frequencies: ("one_off" | "monthly" | "annual")[];
             headline: string;
             /** @example default */
@@ -937,6 +939,8 @@ export interface components {
                     min: number;
                 };
             };
+            /** @description False while the site has no Stripe key: show the appeal without its donation buttons */
+            donationsEnabled: boolean;
             frequencies: ("one_off" | "monthly" | "annual")[];
             headline: string;
             /** @example default */
@@ -981,6 +985,8 @@ export interface components {
             createdAt: string;
             /** Format: uuid */
             id: string;
+            /** @description The moderator's own words (a hide's `note`) */
+            note: string | null;
             reason: string | null;
             /** @description Comment or user UUID, article id, or `moderation` for the settings */
             targetId: string;
@@ -1195,6 +1201,8 @@ export interface components {
             status: "ok" | "degraded";
         };
         HideCommentDto: {
+            /** @description The moderator's own words, kept on the audit log */
+            note?: string;
             /** @enum {string} */
             reason: "spam" | "abuse" | "hate" | "off_topic" | "harassment" | "misinformation" | "legal" | "other";
         };
@@ -1703,7 +1711,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1711,7 +1719,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -1897,7 +1905,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: You are not allowed to do this */
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1905,7 +1913,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
                     };
                 };
             };
@@ -2377,7 +2385,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: You are not allowed to do this */
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2385,7 +2393,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
                     };
                 };
             };
@@ -2726,7 +2734,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: You are not allowed to do this */
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2734,7 +2742,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
                     };
                 };
             };
@@ -2764,7 +2772,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2772,7 +2780,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -2824,7 +2832,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: You are not allowed to do this */
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2832,7 +2840,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
                     };
                 };
             };
@@ -2905,7 +2913,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `FORBIDDEN`: You are not allowed to do this */
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2913,7 +2921,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
                     };
                 };
             };
@@ -3798,18 +3806,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"] & {
-                        /** @enum {string} */
-                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED";
-                    };
-                };
-            };
             /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
             413: {
                 headers: {
@@ -4157,7 +4153,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4165,7 +4161,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -4452,18 +4448,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"] & {
-                        /** @enum {string} */
-                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED";
-                    };
-                };
-            };
             /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
             413: {
                 headers: {
@@ -4677,18 +4661,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "INVALID_REFRESH_TOKEN";
-                    };
-                };
-            };
-            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemView"] & {
-                        /** @enum {string} */
-                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED";
                     };
                 };
             };
@@ -5868,7 +5840,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5876,7 +5848,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -6379,7 +6351,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6387,7 +6359,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -7588,7 +7560,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `PAYMENT_PROVIDER_UNAVAILABLE`: The payment provider cannot be reached; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `PAYMENT_PROVIDER_UNAVAILABLE`: The payment provider cannot be reached; `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7596,7 +7568,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENTS_NOT_CONFIGURED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                        code: "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };

@@ -7,7 +7,7 @@ import { RouteFacts } from './route-facts';
 
 export const PROBLEM_SCHEMA = 'ProblemView';
 
-const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+const READ_METHODS = new Set(['get', 'head', 'options']);
 
 /** Guards that answer with their own codes whatever the handler does. */
 const GUARD_ERRORS: ReadonlyArray<[unknown, readonly ErrorCode[]]> = [[PaymentsConfiguredGuard, ['PAYMENTS_NOT_CONFIGURED']]];
@@ -27,8 +27,11 @@ export function errorCodesFor(operationId: string, method: string, operation: Op
   if (parameters.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor')) codes.add('INVALID_CURSOR');
   if (!facts.isPublic) codes.add('UNAUTHENTICATED');
   if (facts.roles.length > 0) codes.add('FORBIDDEN');
-  // The access guard refuses writes by a suspended or banned reader, on public routes too when a token is sent.
-  if (WRITE_METHODS.has(method) && !facts.allowsSanctioned) {
+  // A ban ends every staff power, reads included.
+  if (facts.roles.length > 0 && !facts.roles.includes('reader')) codes.add('ACCOUNT_BANNED');
+  // The access guard refuses writes by a suspended or banned reader, on public routes too when a token is sent;
+  // a write is what the handler is marked as (an unmarked non-GET route counts as one), as the guard decides.
+  if (!READ_METHODS.has(method) && !facts.readOnly && !facts.allowsSanctioned) {
     codes.add('ACCOUNT_SUSPENDED');
     codes.add('ACCOUNT_BANNED');
   }

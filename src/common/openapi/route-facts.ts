@@ -1,7 +1,7 @@
 import { Type } from '@nestjs/common';
 import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants';
-import { ALLOW_SANCTIONED_KEY, CMS_KEY, PUBLIC_KEY, ROLES_KEY, Viewer } from '../auth/auth.decorators';
+import { ALLOW_SANCTIONED_KEY, READ_ONLY_KEY, CMS_KEY, PUBLIC_KEY, ROLES_KEY, Viewer } from '../auth/auth.decorators';
 import { Role } from '../auth/role';
 
 /** What the global guards and decorators say about one handler, read the way the guards read it. */
@@ -10,6 +10,8 @@ export interface RouteFacts {
   roles: Role[];
   acceptsCmsKey: boolean;
   allowsSanctioned: boolean;
+  /** Marked `@ReadOnly()`: a read that uses a body-carrying method, so sanctions do not apply. */
+  readOnly: boolean;
   /** The handler takes `@Viewer()`: a token, when sent, changes what it answers. */
   readsViewer: boolean;
   throttled: boolean;
@@ -42,6 +44,7 @@ export function routeFactsOf(controller: Type, handlerName: string): RouteFacts 
     roles: metadata<Role[]>(ROLES_KEY, controller, handler) ?? [],
     acceptsCmsKey: metadata<boolean>(CMS_KEY, controller, handler) === true,
     allowsSanctioned: metadata<boolean>(ALLOW_SANCTIONED_KEY, controller, handler) === true,
+    readOnly: metadata<boolean>(READ_ONLY_KEY, controller, handler) === true,
     readsViewer: Object.keys(routeArgs).some((key) => key.split(':')[0] === VIEWER_ARG_PREFIX),
     throttled: skips !== true,
     guards: [
