@@ -166,7 +166,10 @@ function placeCluster(requestedDataDir: string, account: ServiceAccount | undefi
     mkdirSync(fallbackRoot, { recursive: true, mode: 0o755 });
     cpSync(binaries, copiedBinaries, { recursive: true, verbatimSymlinks: true });
   }
-  spawnSync('chmod', ['-R', 'a+rX', fallbackRoot]);
+  // Only the binaries are opened up: a recursive chmod of the root would also loosen the data directories
+  // beside them (another checkout's, perhaps while its server starts), which PostgreSQL then refuses to use.
+  chmodSync(fallbackRoot, 0o755);
+  spawnSync('chmod', ['-R', 'a+rX', copiedBinaries]);
   binDir = join(copiedBinaries, 'bin');
   dataDir = join(fallbackRoot, Buffer.from(resolve(requestedDataDir)).toString('base64url').slice(-40));
   ensureOwnedDir(dataDir, account);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/auth.decorators';
 import { AppError } from '../common/errors/app-error';
 import { SkipThrottle } from '@nestjs/throttler';
+import { EmbeddedDatabaseStatus } from '../database/embedded-database-status';
 
 class HealthView {
   @ApiProperty({ example: 'ok' }) status: string;
@@ -15,7 +16,10 @@ class HealthView {
 @Public()
 @SkipThrottle()
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly embeddedDatabase: EmbeddedDatabaseStatus,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Liveness: 200 while the process lives' })
@@ -29,6 +33,8 @@ export class HealthController {
   @ApiOkResponse({ type: HealthView })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async ready(): Promise<HealthView> {
+    const embeddedProblem = this.embeddedDatabase.problem();
+    if (embeddedProblem) throw new AppError('SERVICE_UNAVAILABLE', embeddedProblem);
     try {
       await Promise.race([
         this.dataSource.query('SELECT 1'),
