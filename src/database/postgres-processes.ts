@@ -35,14 +35,23 @@ export function readOwnership(dataDir: string): ServerOwnership | undefined {
   }
 }
 
+/** An orphan that has exited stays a zombie until its new parent reaps it: that is not a live server. */
+function isZombie(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+  } catch {
+    return false;
+  }
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists, it just belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
 }
 
 /** The process's arguments, or undefined when it is gone or this platform has no /proc. */

@@ -65,10 +65,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Alive and not a zombie (an orphan that exited waits, as a zombie, for its new parent to reap it). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
   } catch {
     return false;
   }
