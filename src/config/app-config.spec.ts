@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ SHUTDOWN_GRACE_SECONDS: '-1' }, 'SHUTDOWN_GRACE_SECONDS'],
   ])('refuses %p with one line naming the variable', (env, name) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigurationError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^Invalid configuration: .*${name}`));

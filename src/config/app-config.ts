@@ -37,6 +37,8 @@ export class AppConfig {
   };
   readonly publicSiteUrl: string;
   readonly supporterOneOffDays: number;
+  /** How long SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
+  readonly shutdownGraceSeconds: number;
 
   constructor(values: Omit<AppConfig, 'withOverrides'>) {
     Object.assign(this, values);
@@ -108,5 +110,6 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     },
     publicSiteUrl: env.PUBLIC_SITE_URL.replace(/\/+$/, ''),
     supporterOneOffDays: env.SUPPORTER_ONE_OFF_DAYS,
+    shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
   });
 }

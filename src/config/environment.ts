@@ -136,4 +136,7 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(3660)
   SUPPORTER_ONE_OFF_DAYS = 90;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  SHUTDOWN_GRACE_SECONDS = 10;
 }

@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { EmbeddedDatabaseStatus } from './embedded-database-status';
+import { clearStaleServer, OWNERSHIP_SETTING, postmasterPid, writeOwnership } from './postgres-processes';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster lives; created (initdb) when empty. */
@@ -15,6 +17,10 @@ export interface EmbeddedPostgresOptions {
   log?: (message: string) => void;
   /** Extra server settings, e.g. durability off for throw-away test clusters. */
   settings?: Record<string, string>;
+  /** Kept up to date with the server's state, for readiness. */
+  status?: EmbeddedDatabaseStatus;
+  /** Called when the server died and could not be restarted: the caller should exit. */
+  onFailure?: (error: Error) => void;
 }
 
 export interface RunningPostgres {
@@ -84,52 +90,6 @@ async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isPostgresProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  return condition();
-}
-
-/**
- * A crash of the app (kill -9) leaves `postmaster.pid` behind, and possibly the
- * orphaned server itself: stop the orphan, or drop the stale file.
- */
-async function clearStaleServer(dataDir: string, log: (message: string) => void) {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostgresProcess(pid)) {
-    log(`Stopping a PostgreSQL server (pid ${pid}) left running by an earlier run`);
-    process.kill(pid, 'SIGINT');
-    if (!(await waitUntil(() => !isAlive(pid), 15_000))) process.kill(pid, 'SIGKILL');
-    await waitUntil(() => !isAlive(pid), 5_000);
-  }
-  if (existsSync(pidFile)) {
-    log('Removing a stale postmaster.pid left by a crash');
-    rmSync(pidFile, { force: true });
-  }
 }
 
 function runInitdb(binDir: string, dataDir: string, password: string, account: ServiceAccount | undefined) {
@@ -206,7 +166,10 @@ function placeCluster(requestedDataDir: string, account: ServiceAccount | undefi
     mkdirSync(fallbackRoot, { recursive: true, mode: 0o755 });
     cpSync(binaries, copiedBinaries, { recursive: true, verbatimSymlinks: true });
   }
-  spawnSync('chmod', ['-R', 'a+rX', fallbackRoot]);
+  // Only the binaries are opened up: a recursive chmod of the root would also loosen the data directories
+  // beside them (another checkout's, perhaps while its server starts), which PostgreSQL then refuses to use.
+  chmodSync(fallbackRoot, 0o755);
+  spawnSync('chmod', ['-R', 'a+rX', copiedBinaries]);
   binDir = join(copiedBinaries, 'bin');
   dataDir = join(fallbackRoot, Buffer.from(resolve(requestedDataDir)).toString('base64url').slice(-40));
   ensureOwnedDir(dataDir, account);
@@ -220,9 +183,71 @@ function placeCluster(requestedDataDir: string, account: ServiceAccount | undefi
   return { binDir, dataDir };
 }
 
+/**
+ * Runs the server in the background and stops it (fast shutdown) once our end
+ * of the pipe on its stdin closes: when the app stops it, and also when the app
+ * dies without a word (kill -9), so no server outlives its owner. It exits with
+ * the server, which is how the app learns that the server died.
+ */
+const WATCHDOG_SCRIPT = [
+  'exec 3<&0 0</dev/null',
+  '"$@" 3<&- &',
+  'server=$!',
+  '( read -r _ <&3; kill -INT "$server" 2>/dev/null ) &',
+  'watcher=$!',
+  'exec 3<&-',
+  'wait "$server"',
+  'status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
+const RESTART_ATTEMPTS = 5;
+
+interface ServerLaunch {
+  binDir: string;
+  dataDir: string;
+  port: number;
+  socketDir: string;
+  token: string;
+  settings: Record<string, string>;
+  account: ServiceAccount | undefined;
+}
+
+/**
+ * Starts the server detached, in a session of its own: a Ctrl-C or a SIGTERM
+ * sent to the app's whole process group (what terminals, process managers and
+ * containers do) must not reach it, because the app still needs it to finish
+ * the requests in flight; the app stops it itself, last.
+ */
+function spawnServer(launch: ServerLaunch): ChildProcess {
+  const logFd = openSync(`${launch.dataDir}.log`, 'a');
+  const args = [
+    ...['-D', launch.dataDir, '-p', String(launch.port), '-c', 'listen_addresses=127.0.0.1'],
+    ...['-c', `unix_socket_directories=${launch.socketDir}`, '-c', `${OWNERSHIP_SETTING}=${launch.token}`],
+    ...Object.entries(launch.settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  ];
+  try {
+    const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'margin-postgres', join(launch.binDir, 'postgres'), ...args], {
+      ...asAccount(launch.account),
+      detached: true,
+      stdio: ['pipe', logFd, logFd],
+    });
+    child.stdin?.on('error', () => undefined);
+    return child;
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal ${signal}` : code !== null && code > 128 ? `signal ${code - 128}` : `exit code ${code}`;
+}
+
 /** Starts (initialising on first use) a private PostgreSQL on 127.0.0.1 and a free port. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
+  const status = options.status;
   const account = serviceAccount();
   const { binDir, dataDir } = placeCluster(options.dataDir, account, log);
   const passwordPath = join(dataDir, '..', `${dataDir.split('/').pop()}.password`);
@@ -239,50 +264,95 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const password = readFileSync(passwordPath, 'utf8').trim();
 
-  const port = await freePort();
   // The app talks to its private server over a Unix socket: on a busy machine a loopback TCP round trip
   // costs several times more CPU. TCP on 127.0.0.1 stays open for tools such as psql.
   const socketDir = mkdtempSync(join(tmpdir(), 'margin-pg-'));
   if (account) chownSync(socketDir, account.uid, account.gid);
   chmodSync(socketDir, 0o700);
-  const logFile = `${dataDir}.log`;
-  const logFd = openSync(logFile, 'a');
-  const child = spawn(
-    join(binDir, 'postgres'),
-    [
-      ...['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir}`],
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    ],
-    { ...asAccount(account), stdio: ['ignore', logFd, logFd] },
-  );
-  closeSync(logFd);
-  const serverUrl = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  await waitForConnections(serverUrl, child, logFile);
-  await ensureDatabase(serverUrl, options.database);
-  log(`Embedded PostgreSQL is listening on 127.0.0.1:${port} and in ${socketDir}; data lives in ${dataDir}`);
+  const launch: ServerLaunch = {
+    binDir,
+    dataDir,
+    port: await freePort(),
+    socketDir,
+    token: randomBytes(12).toString('hex'),
+    settings: options.settings ?? {},
+    account,
+  };
+  writeOwnership(dataDir, { ownerPid: process.pid, token: launch.token, port: launch.port });
+  const serverUrl = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${launch.port}/postgres`;
 
+  let child: ChildProcess;
   let stopping: Promise<void> | undefined;
+  const launchAndWatch = async () => {
+    const started = spawnServer(launch);
+    child = started;
+    try {
+      await waitForConnections(serverUrl, started, `${dataDir}.log`);
+    } catch (error) {
+      started.stdin?.end();
+      throw error;
+    }
+    started.once('exit', (code, signal) => {
+      if (stopping || child !== started) return;
+      started.stdin?.end();
+      void recover(exitReason(code, signal));
+    });
+  };
+
+  // A server that dies under a running app would leave it up and failing every request: bring it back
+  // on the same port and socket (so the app's URL stays right), or give up and let the caller exit.
+  const recover = async (reason: string) => {
+    status?.set('restarting');
+    log(`The embedded PostgreSQL stopped unexpectedly (${reason}); restarting it`);
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= RESTART_ATTEMPTS && !stopping; attempt += 1) {
+      await new Promise((done) => setTimeout(done, 300 * attempt));
+      try {
+        await launchAndWatch();
+        status?.set('running');
+        log(`The embedded PostgreSQL is back on 127.0.0.1:${launch.port}`);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (stopping) return;
+    status?.set('failed');
+    options.onFailure?.(new Error(`The embedded PostgreSQL could not be restarted: ${String(lastError)}`));
+  };
+
+  await launchAndWatch();
+  await ensureDatabase(serverUrl, options.database);
+  status?.set('running');
+  log(`Embedded PostgreSQL is listening on 127.0.0.1:${launch.port} and in ${socketDir}; data lives in ${dataDir}`);
+
   const stop = () => {
     stopping ??= new Promise<void>((done) => {
+      status?.set('stopped');
+      const current = child;
       const finish = () => {
         rmSync(socketDir, { recursive: true, force: true });
         done();
       };
-      if (child.exitCode !== null) return finish();
-      child.once('exit', finish);
-      child.kill('SIGINT');
-      setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 15_000).unref();
+      if (current.exitCode !== null || current.signalCode !== null) return finish();
+      current.once('exit', finish);
+      current.stdin?.end();
+      setTimeout(() => {
+        if (current.exitCode !== null || current.signalCode !== null) return;
+        const pid = postmasterPid(dataDir);
+        if (pid) process.kill(pid, 'SIGKILL');
+        if (current.pid) process.kill(-current.pid, 'SIGKILL');
+      }, 15_000).unref();
     });
     return stopping;
   };
-  process.once('exit', () => child.exitCode === null && child.kill('SIGINT'));
 
   const credentials = `${SUPERUSER}:${encodeURIComponent(password)}`;
   return {
-    url: `postgres://${credentials}@${encodeURIComponent(socketDir)}:${port}/${options.database}`,
-    tcpUrl: `postgres://${credentials}@127.0.0.1:${port}/${options.database}`,
+    url: `postgres://${credentials}@${encodeURIComponent(socketDir)}:${launch.port}/${options.database}`,
+    tcpUrl: `postgres://${credentials}@127.0.0.1:${launch.port}/${options.database}`,
     dataDir,
-    port,
+    port: launch.port,
     stop,
   };
 }

@@ -6,6 +6,7 @@ import { Public } from '../common/auth/auth.decorators';
 import { serviceUnavailable } from '../common/errors/database-unavailable';
 import { InjectRedis, OptionalRedis } from '../common/redis/redis.module';
 import { SkipThrottle } from '@nestjs/throttler';
+import { EmbeddedDatabaseStatus } from '../database/embedded-database-status';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -30,6 +31,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRedis() private readonly redis: OptionalRedis,
+    private readonly embeddedDatabase: EmbeddedDatabaseStatus,
   ) {}
 
   @Get()
@@ -49,6 +51,8 @@ export class HealthController {
   @ApiOkResponse({ type: HealthView })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async ready(): Promise<HealthView> {
+    const embeddedProblem = this.embeddedDatabase.problem();
+    if (embeddedProblem) throw serviceUnavailable(embeddedProblem);
     try {
       await withinTimeout(this.dataSource.query('SELECT 1'));
     } catch {
