@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { isoMicroseconds } from '../common/pagination/timestamp-cursor';
 
 /** A row of a followers/following/ignores page: the other reader and when the link was made. */
@@ -16,15 +16,17 @@ export interface Keyset {
 
 @Injectable()
 export class FollowsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
   }
 
+
+
   /** True when this call created the follow; false when it already existed. */
-  async insertFollow(manager: EntityManager, followerId: string, followeeId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+  async insertFollow(followerId: string, followeeId: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(
       `INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2)
        ON CONFLICT DO NOTHING RETURNING follower_id`,
       [followerId, followeeId],
@@ -33,8 +35,8 @@ export class FollowsRepository {
   }
 
   /** True when this call removed the follow. */
-  async deleteFollow(manager: EntityManager, followerId: string, followeeId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+  async deleteFollow(followerId: string, followeeId: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(
       `WITH removed AS (DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING follower_id)
        SELECT follower_id FROM removed`,
       [followerId, followeeId],
@@ -53,14 +55,14 @@ export class FollowsRepository {
   }
 
   async insertIgnore(userId: string, ignoredUserId: string): Promise<void> {
-    await this.dataSource.query(
+    await this.tx.query(
       `INSERT INTO ignores (user_id, ignored_user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
       [userId, ignoredUserId],
     );
   }
 
   async deleteIgnore(userId: string, ignoredUserId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM ignores WHERE user_id = $1 AND ignored_user_id = $2`, [userId, ignoredUserId]);
+    await this.tx.query(`DELETE FROM ignores WHERE user_id = $1 AND ignored_user_id = $2`, [userId, ignoredUserId]);
   }
 
   findIgnoresPage(userId: string, page: Keyset): Promise<LinkRow[]> {
@@ -68,7 +70,7 @@ export class FollowsRepository {
   }
 
   async findIgnoredUserIds(userId: string): Promise<string[]> {
-    const rows: { ignored_user_id: string }[] = await this.dataSource.query(
+    const rows: { ignored_user_id: string }[] = await this.tx.query(
       `SELECT ignored_user_id FROM ignores WHERE user_id = $1`,
       [userId],
     );
@@ -80,8 +82,8 @@ export class FollowsRepository {
    * side's counters, set-based so a reader with many followers erases in a
    * few statements.
    */
-  async deleteFollowsOf(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(
+  async deleteFollowsOf(userId: string): Promise<void> {
+    await this.tx.query(
       `WITH removed AS (
          DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1 RETURNING follower_id, followee_id
        ), moves AS (
@@ -98,8 +100,8 @@ export class FollowsRepository {
     );
   }
 
-  async deleteIgnoresOf(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`DELETE FROM ignores WHERE user_id = $1 OR ignored_user_id = $1`, [userId]);
+  async deleteIgnoresOf(userId: string): Promise<void> {
+    await this.tx.query(`DELETE FROM ignores WHERE user_id = $1 OR ignored_user_id = $1`, [userId]);
   }
 
   private async findLinkPage(
@@ -115,7 +117,7 @@ export class FollowsRepository {
       params.push(page.before.at, page.before.id);
       after = `AND (created_at, ${otherColumn}) < ($3::timestamptz, $4::uuid)`;
     }
-    const rows: { user_id: string; linked_at: string }[] = await this.dataSource.query(
+    const rows: { user_id: string; linked_at: string }[] = await this.tx.query(
       `SELECT ${otherColumn} AS user_id, ${isoMicroseconds('created_at')} AS linked_at
        FROM ${table}
        WHERE ${ownerColumn} = $1 ${after}

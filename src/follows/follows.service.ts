@@ -1,6 +1,7 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { AccountHooks } from '../common/hooks/account-hooks';
-import { DomainEvents } from '../common/hooks/domain-events';
+import { DomainEvents } from '../common/events/domain-events';
 import { AppError } from '../common/errors/app-error';
 import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -12,14 +13,15 @@ import { linkKeyset, toProfilePage } from './profile-page';
 @Injectable()
 export class FollowsService {
   constructor(
+    private readonly txHost: TransactionContext,
     private readonly follows: FollowsRepository,
     private readonly users: UsersService,
     private readonly events: DomainEvents,
     hooks: AccountHooks,
   ) {
-    hooks.onErase(async (manager, userId) => {
-      await this.follows.deleteFollowsOf(manager, userId);
-      await this.follows.deleteIgnoresOf(manager, userId);
+    hooks.onErase(async (userId) => {
+      await this.follows.deleteFollowsOf(userId);
+      await this.follows.deleteIgnoresOf(userId);
     });
   }
 
@@ -27,19 +29,19 @@ export class FollowsService {
   async follow(followerId: string, followeeId: string): Promise<void> {
     if (followerId === followeeId) throw new AppError('FOLLOW_SELF', 'A reader cannot follow themselves');
     await this.users.findActive(followeeId);
-    await this.follows.transaction(async (manager) => {
-      if (!(await this.follows.insertFollow(manager, followerId, followeeId))) return;
-      await this.users.adjustFollowCounts(manager, followerId, followeeId, 1);
-      await this.events.publish('user.followed', { followerId, followeeId }, manager);
+    await this.txHost.withTransaction(async () => {
+      if (!(await this.follows.insertFollow(followerId, followeeId))) return;
+      await this.users.adjustFollowCounts(followerId, followeeId, 1);
+      await this.events.publish('user.followed', { followerId, followeeId });
     });
   }
 
   /** Idempotent: counters move only when a follow was really removed. */
   async unfollow(followerId: string, followeeId: string): Promise<void> {
     await this.users.findActive(followeeId);
-    await this.follows.transaction(async (manager) => {
-      if (!(await this.follows.deleteFollow(manager, followerId, followeeId))) return;
-      await this.users.adjustFollowCounts(manager, followerId, followeeId, -1);
+    await this.txHost.withTransaction(async () => {
+      if (!(await this.follows.deleteFollow(followerId, followeeId))) return;
+      await this.users.adjustFollowCounts(followerId, followeeId, -1);
     });
   }
 

@@ -1,3 +1,4 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { ArticlesService, toArticleView } from '../articles/articles.service';
 import { ArticleView } from '../articles/dto/article.dto';
@@ -9,19 +10,20 @@ import { ModerationLocksRepository } from './moderation-locks.repository';
 @Injectable()
 export class ArticleModerationService {
   constructor(
+    private readonly txHost: TransactionContext,
     private readonly articles: ArticlesService,
     private readonly locks: ModerationLocksRepository,
     private readonly audit: AuditLogService,
   ) {}
 
   setCommentsOpen(actor: AuthenticatedUser, articleId: string, commentsOpen: boolean, reason: string | null): Promise<ArticleView> {
-    return this.locks.transaction(async (manager) => {
-      await this.articles.findOrFail(articleId, manager);
-      await this.locks.lockArticle(manager, articleId);
-      const locked = await this.articles.findOrFail(articleId, manager);
+    return this.txHost.withTransaction(async () => {
+      await this.articles.findOrFail(articleId);
+      await this.locks.lockArticle(articleId);
+      const locked = await this.articles.findOrFail(articleId);
       if (locked.commentsOpen === commentsOpen) return toArticleView(locked);
-      const updated = await this.articles.setCommentsOpen(articleId, commentsOpen, manager);
-      await this.audit.record(manager, {
+      const updated = await this.articles.setCommentsOpen(articleId, commentsOpen);
+      await this.audit.record({
         actorId: actor.id,
         action: commentsOpen ? 'article.open_comments' : 'article.close_comments',
         targetType: 'article',

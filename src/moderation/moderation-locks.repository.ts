@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Role } from '../common/auth/role';
 
 export interface LockedAccount {
@@ -16,15 +16,17 @@ export interface LockedAccount {
  */
 @Injectable()
 export class ModerationLocksRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
   }
 
+
+
   /** Locks one live account for the rest of the transaction; null when it does not exist or was erased. */
-  async lockAccount(manager: EntityManager, id: string): Promise<LockedAccount | null> {
-    const rows: { id: string; role: Role; suspended_until: Date | null; banned_at: Date | null }[] = await manager.query(
+  async lockAccount(id: string): Promise<LockedAccount | null> {
+    const rows: { id: string; role: Role; suspended_until: Date | null; banned_at: Date | null }[] = await this.tx.query(
       `SELECT id, role, suspended_until, banned_at FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE`,
       [id],
     );
@@ -37,15 +39,15 @@ export class ModerationLocksRepository {
    * deadlock) and returns their ids. Two admins demoting each other at once
    * queue here, and the second sees the first's change.
    */
-  async lockAdmins(manager: EntityManager): Promise<string[]> {
-    const rows: { id: string }[] = await manager.query(
+  async lockAdmins(): Promise<string[]> {
+    const rows: { id: string }[] = await this.tx.query(
       `SELECT id FROM users WHERE role = 'admin' AND erased_at IS NULL ORDER BY id FOR UPDATE`,
     );
     return rows.map((row) => row.id);
   }
 
   /** Locks an article row so two moderators toggling it at once write one audit entry. */
-  async lockArticle(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, [id]);
+  async lockArticle(id: string): Promise<void> {
+    await this.tx.query(`SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, [id]);
   }
 }

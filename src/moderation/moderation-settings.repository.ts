@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { MODERATION_SETTINGS_ID, ModerationSettings } from './moderation-settings.entity';
 
 export interface SettingsStamp {
@@ -24,34 +24,35 @@ export function toSettingsStamp(selected: unknown): SettingsStamp {
 
 @Injectable()
 export class ModerationSettingsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
-  async find(manager: EntityManager = this.dataSource.manager): Promise<ModerationSettings> {
-    return manager.findOneOrFail(ModerationSettings, { where: { id: MODERATION_SETTINGS_ID } });
+
+  async find(): Promise<ModerationSettings> {
+    return this.tx.findOneOrFail(ModerationSettings, { where: { id: MODERATION_SETTINGS_ID } });
   }
 
   /** Locks the row for a read-modify-write, so concurrent updates apply one after the other. */
-  async findForUpdate(manager: EntityManager): Promise<ModerationSettings> {
-    return manager.findOneOrFail(ModerationSettings, {
+  async findForUpdate(): Promise<ModerationSettings> {
+    return this.tx.findOneOrFail(ModerationSettings, {
       where: { id: MODERATION_SETTINGS_ID },
       lock: { mode: 'pessimistic_write' },
     });
   }
 
   async replace(
-    manager: EntityManager,
     settings: { bannedWords: string[]; premoderateNewReaders: boolean },
   ): Promise<ModerationSettings> {
-    await manager.query(
+    await this.tx.query(
       `UPDATE moderation_settings
           SET banned_words = $2, premoderate_new_readers = $3, version = version + 1, updated_at = now()
         WHERE id = $1`,
       [MODERATION_SETTINGS_ID, settings.bannedWords, settings.premoderateNewReaders],
     );
-    return this.find(manager);
+    return this.find();
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
 }

@@ -1,5 +1,5 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { isStaff } from '../common/auth/role';
 import { CommentPolicy, NewCommentFacts, PostingContext } from '../common/hooks/comment-policy';
 import { UsersService } from '../users/users.service';
@@ -29,6 +29,7 @@ export class ModerationSettingsService implements OnModuleInit {
   private compiled: Promise<CompiledSettings> | null = null;
 
   constructor(
+    private readonly txHost: TransactionContext,
     private readonly settings: ModerationSettingsRepository,
     private readonly audit: AuditLogService,
     private readonly users: UsersService,
@@ -45,13 +46,13 @@ export class ModerationSettingsService implements OnModuleInit {
 
   async update(actorId: string, input: ModerationSettingsDto): Promise<ModerationSettingsView> {
     const bannedWords = withoutDuplicates(input.bannedWords);
-    return this.settings.transaction(async (manager) => {
-      const current = await this.settings.findForUpdate(manager);
+    return this.txHost.withTransaction(async () => {
+      const current = await this.settings.findForUpdate();
       const unchanged =
         current.premoderateNewReaders === input.premoderateNewReaders && sameList(current.bannedWords, bannedWords);
       if (unchanged) return toSettingsView(current);
-      const updated = await this.settings.replace(manager, { bannedWords, premoderateNewReaders: input.premoderateNewReaders });
-      await this.audit.record(manager, {
+      const updated = await this.settings.replace({ bannedWords, premoderateNewReaders: input.premoderateNewReaders });
+      await this.audit.record({
         actorId,
         action: 'settings.update',
         targetType: 'settings',
@@ -71,19 +72,19 @@ export class ModerationSettingsService implements OnModuleInit {
   async initialStatus(facts: NewCommentFacts, posting: PostingContext): Promise<'visible' | 'pending'> {
     if (isStaff(facts.authorRole)) return 'visible';
     const stamp = toSettingsStamp(posting.context);
-    const { matcher } = await this.compiledFor(stamp.version, posting.manager);
+    const { matcher } = await this.compiledFor(stamp.version);
     if (matcher.matches(facts.body)) return 'pending';
     if (stamp.premoderateNewReaders) {
-      const author = await this.users.findActive(facts.authorId, posting.manager);
+      const author = await this.users.findActive(facts.authorId);
       if (author.commentCount < APPROVED_COMMENTS_BEFORE_TRUST) return 'pending';
     }
     return 'visible';
   }
 
-  private async compiledFor(version: number, manager: EntityManager): Promise<CompiledSettings> {
+  private async compiledFor(version: number): Promise<CompiledSettings> {
     const cached = this.compiled ? await this.compiled : null;
     if (cached && cached.version >= version) return cached;
-    const loading = this.settings.find(manager).then((row) => ({ version: row.version, matcher: BannedWordsMatcher.compile(row.bannedWords) }));
+    const loading = this.settings.find().then((row) => ({ version: row.version, matcher: BannedWordsMatcher.compile(row.bannedWords) }));
     this.compiled = loading;
     try {
       return await loading;

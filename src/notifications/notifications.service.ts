@@ -16,7 +16,7 @@ export class NotificationsService {
     hooks: AccountHooks,
   ) {
     hooks.provideUnreadCount((userId) => this.notifications.countUnread(userId));
-    hooks.onErase((manager, userId) => this.notifications.deleteInboxOf(manager, userId));
+    hooks.onErase((userId) => this.notifications.deleteInboxOf(userId));
   }
 
   async inbox(recipientId: string, query: InboxQueryDto): Promise<Page<NotificationView>> {

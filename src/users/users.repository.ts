@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { Role } from '../common/auth/role';
 import { isUniqueViolation } from '../database/postgres-errors';
@@ -28,10 +28,15 @@ function mapUniqueViolation(error: unknown): never {
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
+
 
   private get users() {
-    return this.dataSource.getRepository(User);
+    return this.tx.getRepository(User);
   }
 
   async insertUser(user: NewUser): Promise<User> {
@@ -46,8 +51,8 @@ export class UsersRepository {
     return this.users.findOne({ where: { email, erasedAt: IsNull() } });
   }
 
-  findActiveById(id: string, manager?: EntityManager): Promise<User | null> {
-    return (manager?.getRepository(User) ?? this.users).findOne({ where: { id, erasedAt: IsNull() } });
+  findActiveById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id, erasedAt: IsNull() } });
   }
 
   findActiveByIds(ids: string[]): Promise<User[]> {
@@ -68,13 +73,13 @@ export class UsersRepository {
     }
   }
 
-  async setRole(id: string, role: Role, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.update(User, { id }, { role });
+  async setRole(id: string, role: Role): Promise<void> {
+    await this.tx.update(User, { id }, { role });
   }
 
   /** Clears everything that identifies the person; the row stays so comments keep their place. */
-  async eraseIdentity(manager: EntityManager, id: string): Promise<void> {
-    await manager.update(User, { id }, {
+  async eraseIdentity(id: string): Promise<void> {
+    await this.tx.update(User, { id }, {
       email: null,
       displayName: null,
       bio: null,
@@ -83,13 +88,13 @@ export class UsersRepository {
     });
   }
 
-  async adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
-    await manager.query(`UPDATE users SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
+  async adjustCommentCount(id: string, delta: number): Promise<void> {
+    await this.tx.query(`UPDATE users SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
   }
 
   /** Moves both sides of a follow at once: the follower's following and the followee's followers. */
-  async adjustFollowCounts(manager: EntityManager, followerId: string, followeeId: string, delta: number): Promise<void> {
-    await manager.query(
+  async adjustFollowCounts(followerId: string, followeeId: string, delta: number): Promise<void> {
+    await this.tx.query(
       `UPDATE users SET
          following_count = following_count + CASE WHEN id = $1 THEN $3 ELSE 0 END,
          follower_count = follower_count + CASE WHEN id = $2 THEN $3 ELSE 0 END
@@ -101,12 +106,8 @@ export class UsersRepository {
   async setSanctions(
     id: string,
     changes: { suspendedUntil?: Date | null; bannedAt?: Date | null },
-    manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
-    await manager.update(User, { id }, changes);
+    await this.tx.update(User, { id }, changes);
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
 }

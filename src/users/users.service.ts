@@ -1,5 +1,5 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AccountHooks, NOT_A_SUPPORTER } from '../common/hooks/account-hooks';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
@@ -16,6 +16,7 @@ export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
+    private readonly txHost: TransactionContext,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly hooks: AccountHooks,
@@ -40,8 +41,8 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** The reader unless erased, or 404 USER_NOT_FOUND; pass `manager` to read in the caller's transaction. */
-  async findActive(id: string, manager?: EntityManager): Promise<User> {
-    const user = isUuid(id) ? await this.users.findActiveById(id, manager) : null;
+  async findActive(id: string): Promise<User> {
+    const user = isUuid(id) ? await this.users.findActiveById(id) : null;
     if (!user) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
     return user;
   }
@@ -82,39 +83,34 @@ export class UsersService implements OnApplicationBootstrap {
     if (!(await this.hasher.verify(user.passwordHash, password))) {
       throw new AppError('INVALID_PASSWORD', 'The password does not match this account');
     }
-    await this.users.transaction(async (manager) => {
-      await this.hooks.runErasers(manager, userId);
-      await this.users.eraseIdentity(manager, userId);
+    await this.txHost.withTransaction(async () => {
+      await this.hooks.runErasers(userId);
+      await this.users.eraseIdentity(userId);
     });
   }
 
   /** Counter of the author's visible comments; call inside the comment's transaction. */
-  adjustCommentCount(manager: EntityManager, userId: string, delta: number): Promise<void> {
-    return this.users.adjustCommentCount(manager, userId, delta);
+  adjustCommentCount(userId: string, delta: number): Promise<void> {
+    return this.users.adjustCommentCount(userId, delta);
   }
 
   /** Follower and following counters; call inside the follow's transaction. */
-  adjustFollowCounts(manager: EntityManager, followerId: string, followeeId: string, delta: number): Promise<void> {
-    return this.users.adjustFollowCounts(manager, followerId, followeeId, delta);
+  adjustFollowCounts(followerId: string, followeeId: string, delta: number): Promise<void> {
+    return this.users.adjustFollowCounts(followerId, followeeId, delta);
   }
 
   /** Suspension and ban fields; `undefined` leaves one as it is. */
   setSanctions(
     userId: string,
     changes: { suspendedUntil?: Date | null; bannedAt?: Date | null },
-    manager?: EntityManager,
   ): Promise<void> {
-    return this.users.setSanctions(userId, changes, manager);
+    return this.users.setSanctions(userId, changes);
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.users.transaction(work);
-  }
 
-  /** With `manager` the caller has already found (and locked) the account in its transaction. */
-  async setRole(userId: string, role: Role, manager?: EntityManager): Promise<void> {
-    if (!manager) await this.findActive(userId);
-    await this.users.setRole(userId, role, manager);
+  /** The caller has already found (and locked) the account in its transaction. */
+  async setRole(userId: string, role: Role): Promise<void> {
+    await this.users.setRole(userId, role);
   }
 
   /**

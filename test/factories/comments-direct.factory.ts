@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DomainEvents } from '../../src/common/hooks/domain-events';
+import { DomainEvents } from '../../src/common/events/domain-events';
 import { TestApp } from '../support/test-app';
 
 export interface DirectComment {
@@ -18,7 +18,8 @@ export async function insertComment(
 ): Promise<DirectComment> {
   const events = t.app.get(DomainEvents);
   const status = input.status ?? 'visible';
-  return t.db.transaction(async (manager) => {
+  return t.transactions.withTransaction(async () => {
+    const manager = t.transactions.tx;
     const rootId = input.parent ? (input.parent.rootId ?? input.parent.id) : null;
     const [row]: { id: string }[] = await manager.query(
       `INSERT INTO comments (article_id, author_id, parent_id, root_id, depth, body, status, created_at)
@@ -34,7 +35,7 @@ export async function insertComment(
         parentAuthorId: input.parent?.authorId ?? null,
         rootId,
         status,
-      }, manager);
+      });
     }
     return { id: row.id, articleId: input.articleId, authorId: input.authorId };
   });

@@ -5,6 +5,7 @@ import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { TransactionContext } from '../../src/database/transaction-context';
 
 export const TEST_JWT_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
 
@@ -31,6 +32,8 @@ export interface TestApp {
   http: TestAgent;
   config: AppConfig;
   db: DataSource;
+  /** The app's transaction context: `transactions.withTransaction(...)` runs service calls as one unit of work. */
+  transactions: TransactionContext;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
     http: request(app.getHttpServer()),
     config,
     db: app.get(DataSource),
+    transactions: app.get(TransactionContext),
     close: () => app.close(),
   };
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 
 export interface SupporterStatus {
   active: boolean;
@@ -10,7 +9,7 @@ export interface SupporterStatus {
 
 export const NOT_A_SUPPORTER: SupporterStatus = { active: false, since: null, until: null, recurring: false };
 
-type Eraser = (manager: EntityManager, userId: string) => Promise<void>;
+type Eraser = (userId: string) => Promise<void>;
 type SupporterReader = (userIds: string[]) => Promise<Map<string, SupporterStatus>>;
 type UnreadCounter = (userId: string) => Promise<number>;
 type IgnoreReader = (viewerId: string) => Promise<string[]>;
@@ -55,8 +54,8 @@ export class AccountHooks {
     return this.ignoresAnyone(viewerPlaceholder);
   }
 
-  async runErasers(manager: EntityManager, userId: string): Promise<void> {
-    for (const eraser of this.erasers) await eraser(manager, userId);
+  async runErasers(userId: string): Promise<void> {
+    for (const eraser of this.erasers) await eraser(userId);
   }
 
   async supporterStatuses(userIds: string[]): Promise<Map<string, SupporterStatus>> {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { Role } from '../auth/role';
 
 export interface NewCommentFacts {
@@ -11,8 +10,6 @@ export interface NewCommentFacts {
 
 /** Where the rule runs: inside the posting transaction. */
 export interface PostingContext {
-  /** The posting transaction; any further read goes through it, never through another pool connection. */
-  manager: EntityManager;
   /** What the rule's `contextSql` selected in the transaction's first statement (null without one). */
   context: unknown;
 }

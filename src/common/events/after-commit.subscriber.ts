@@ -1,14 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import { ThreadCache } from './thread-cache';
+import { DomainEvents } from './domain-events';
 
-/** Flushes the thread-cache invalidations a transaction collected, once it has really committed. */
+/** Tells DomainEvents when a transaction has really committed or rolled back. */
 @Injectable()
-export class ThreadCacheSubscriber implements EntitySubscriberInterface, OnModuleInit {
+export class AfterCommitSubscriber implements EntitySubscriberInterface, OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cache: ThreadCache,
+    private readonly events: DomainEvents,
   ) {}
 
   onModuleInit(): void {
@@ -17,10 +17,10 @@ export class ThreadCacheSubscriber implements EntitySubscriberInterface, OnModul
 
   async afterTransactionCommit(event: TransactionCommitEvent): Promise<void> {
     // A released savepoint also broadcasts a commit; only the outermost one counts.
-    if (!event.queryRunner.isTransactionActive) await this.cache.flush(event.queryRunner);
+    if (!event.queryRunner.isTransactionActive) await this.events.committed(event.queryRunner);
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (!event.queryRunner.isTransactionActive) this.cache.discard(event.queryRunner);
+    if (!event.queryRunner.isTransactionActive) this.events.rolledBack(event.queryRunner);
   }
 }
