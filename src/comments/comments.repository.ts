@@ -170,6 +170,38 @@ export class CommentsRepository {
     );
   }
 
+  /**
+   * How far each of `comments` is from the `replyCount` this viewer would see,
+   * in one aggregate query whatever the page holds. The stored counter counts
+   * the descendants everyone sees (`countsAsVisible`: visible ones, so an
+   * anonymous reader's count); a viewer sees fewer when they ignore some authors
+   * and more when they may see pending ones (their own, or all for staff). Only
+   * the descendants where the two views differ are read (few: the rule below is
+   * `visibleToViewerSql`, the one the pages use), and each is walked up to its
+   * ancestors, so a nested reply moves every count above it. Ids with no
+   * difference are left out.
+   */
+  async findReplyCountAdjustments(comments: { id: string; rootId: string | null }[], scope: ReaderScope): Promise<Map<string, number>> {
+    if (comments.length === 0) return new Map();
+    const rootIds = [...new Set(comments.map((comment) => comment.rootId ?? comment.id))];
+    const rows: { id: string; delta: number }[] = await this.dataSource.query(
+      `WITH RECURSIVE differing AS (
+         SELECT c.parent_id AS ancestor_id, CASE WHEN c.status = 'visible' THEN -1 ELSE 1 END AS delta
+           FROM comments c
+          WHERE c.root_id = ANY($1::uuid[])
+            AND (c.status = 'pending' OR c.author_id = ANY($5::uuid[]))
+            AND (c.status = 'visible') <> (c.status IN ('visible', 'pending') AND ${visibleToViewerSql('c', '$3', '$4', '$5')})
+       ), ancestors(id, delta) AS (
+         SELECT ancestor_id, delta FROM differing
+         UNION ALL
+         SELECT p.parent_id, a.delta FROM ancestors a JOIN comments p ON p.id = a.id WHERE p.parent_id IS NOT NULL
+       )
+       SELECT id, sum(delta)::int AS delta FROM ancestors WHERE id = ANY($2::uuid[]) GROUP BY id`,
+      [rootIds, comments.map((comment) => comment.id), scope.viewerId, scope.staff, scope.ignoredIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.delta]));
+  }
+
   /** One page of a reader's visible comments, newest first (limit + 1 rows). */
   findVisibleByAuthorPage(authorId: string, after: SortKey | undefined, limit: number): Promise<KeyedRow[]> {
     const params: unknown[] = [authorId, limit + 1];

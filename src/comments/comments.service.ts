@@ -77,7 +77,8 @@ export class CommentsService implements OnModuleInit {
   async getComment(id: string, viewer?: AuthenticatedUser): Promise<CommentView> {
     const [view] = await this.viewsByIds([id], viewer);
     if (!view) throw notFound();
-    return view;
+    const [counted] = await this.withViewerReplyCounts([view], await this.scopeOf(viewer));
+    return counted;
   }
 
   /** The comment plus the cursor of the oldest-first page that starts with it (deep links). */
@@ -136,7 +137,7 @@ export class CommentsService implements OnModuleInit {
     const rows = await this.comments.findTopLevelPage(articleId, query.sort, after, query.limit, scope);
     const shownIds = rows.slice(0, query.limit).map((row) => row.id);
     const firstReplies = await this.comments.findFirstReplies(shownIds, REPLIES_PREVIEW_SIZE, scope);
-    const views = await this.viewsByIds([...shownIds, ...firstReplies.map((reply) => reply.id)], viewer);
+    const views = await this.withViewerReplyCounts(await this.viewsByIds([...shownIds, ...firstReplies.map((reply) => reply.id)], viewer), scope);
     const viewById = new Map(views.map((view) => [view.id, view]));
     const repliesByRoot = new Map<string, CommentView[]>();
     for (const reply of firstReplies) {
@@ -158,7 +159,7 @@ export class CommentsService implements OnModuleInit {
     const comment = assertCanSee(await this.comments.findByIdIfUuid(id), viewer);
     const scope = await this.scopeOf(viewer);
     const rows = await this.comments.findRepliesPage(comment.rootId ?? comment.id, after, query.limit, scope);
-    return this.hydratePage(rows, query.limit, 'oldest', viewer);
+    return this.hydratePage(rows, query.limit, 'oldest', scope, viewer);
   }
 
   /** A reader's visible comments, newest first; empty when the viewer ignores that reader. */
@@ -168,7 +169,7 @@ export class CommentsService implements OnModuleInit {
     const scope = await this.scopeOf(viewer);
     if (scope.ignoredIds.includes(userId)) return { items: [], nextCursor: null };
     const rows = await this.comments.findVisibleByAuthorPage(userId, after, query.limit);
-    return this.hydratePage(rows, query.limit, 'newest', viewer);
+    return this.hydratePage(rows, query.limit, 'newest', scope, viewer);
   }
 
   // ── Writing ────────────────────────────────────────────────────────────
@@ -306,9 +307,32 @@ export class CommentsService implements OnModuleInit {
     };
   }
 
-  private async hydratePage(rows: KeyedRow[], limit: number, sort: 'oldest' | 'newest', viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
+  private async hydratePage(
+    rows: KeyedRow[],
+    limit: number,
+    sort: 'oldest' | 'newest',
+    scope: ReaderScope,
+    viewer?: AuthenticatedUser,
+  ): Promise<Page<CommentView>> {
     const page = toPage(rows, limit, cursorOf(sort), (row) => row.id);
-    return { items: await this.viewsByIds(page.items, viewer), nextCursor: page.nextCursor };
+    return { items: await this.withViewerReplyCounts(await this.viewsByIds(page.items, viewer), scope), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * `replyCount` as this viewer would see it. The stored counter is what an
+   * anonymous reader sees (so the cached public pages use it as it is); a
+   * signed-in reader may see fewer descendants (authors they ignore) or more
+   * (pending ones: their own, or every one for staff), which one aggregate query
+   * over the shown comments corrects, whatever the page holds.
+   */
+  private async withViewerReplyCounts<T extends CommentView>(views: T[], scope: ReaderScope): Promise<T[]> {
+    if (scope.viewerId === null || views.length === 0) return views;
+    const adjustments = await this.comments.findReplyCountAdjustments(views, scope);
+    if (adjustments.size === 0) return views;
+    return views.map((view) => {
+      const delta = adjustments.get(view.id);
+      return delta ? { ...view, replyCount: view.replyCount + delta } : view;
+    });
   }
 
   /** Erasure: the reader's comments stop counting and stay as authorless, bodiless tombstones; their report notes go. */
