@@ -5,6 +5,8 @@ import { registerReader, registerStaff } from '../factories/users.factory';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const ROUNDS = 20;
+const SPREAD_STEP_MS = 15;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a write racing its author's erasure may answer: done, or refused with a 4xx the contract names. */
 const REFUSALS = [401, 403, 404, 409];
@@ -43,8 +45,15 @@ describe('account erasure racing every other write (e2e)', () => {
         delete: () => t.http.delete(`/api/v1/comments/${doomed.id}`).set(reader.auth),
         hide: () => t.http.post(`/api/v1/admin/comments/${own.id}/hide`).set(moderator.auth).send({ reason: 'spam' }),
       };
+      // Erasure checks the password (slow by design) before its transaction: each write starts a little
+      // later, spread differently every round, so some land before, during and after the erasure's locks.
       const responses = new Map(
-        await Promise.all(Object.entries(calls).map(async ([name, call]) => [name, await call()] as const)),
+        await Promise.all(
+          Object.entries(calls).map(async ([name, call], index) => {
+            if (name !== 'erase') await delay(((round * 7 + index * 13) % 10) * SPREAD_STEP_MS);
+            return [name, await call()] as const;
+          }),
+        ),
       );
       const status = (name: string) => (responses.get(name) as Response).status;
       answers.push(...[...responses].map(([name, response]) => ({ name, status: response.status })));
