@@ -6,6 +6,7 @@ import { assertCanSee, isAuthor } from './comment-access';
 import { CommentFeedbackRepository } from './comment-feedback.repository';
 import { CommentsRepository } from './comments.repository';
 import { ReportCommentDto } from './dto/comment.dto';
+import { UsersService } from '../users/users.service';
 
 /** Readers' feedback on comments: "recommend" reactions and reports to the moderators. */
 @Injectable()
@@ -14,11 +15,13 @@ export class CommentFeedbackService {
     private readonly comments: CommentsRepository,
     private readonly feedback: CommentFeedbackRepository,
     private readonly threadCache: ThreadCache,
+    private readonly users: UsersService,
   ) {}
 
   /** Idempotent: the counter moves only when this call inserted the reaction. */
   async recommend(commentId: string, reader: AuthenticatedUser): Promise<void> {
     await this.comments.transaction(async (manager) => {
+      await this.users.lockActiveAccount(manager, reader.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reader);
       if (isAuthor(comment, reader)) throw new AppError('OWN_COMMENT', 'You cannot recommend your own comment');
       if (comment.status !== 'visible') throw new AppError('COMMENT_NOT_REACTABLE', `A ${comment.status} comment cannot be recommended`);
@@ -31,6 +34,7 @@ export class CommentFeedbackService {
 
   async withdrawRecommendation(commentId: string, reader: AuthenticatedUser): Promise<void> {
     await this.comments.transaction(async (manager) => {
+      await this.users.lockActiveAccount(manager, reader.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reader);
       if (await this.feedback.deleteReaction(manager, comment.id, reader.id)) {
         await this.feedback.adjustReactionCount(manager, comment.id, -1);
@@ -41,6 +45,7 @@ export class CommentFeedbackService {
 
   async report(commentId: string, input: ReportCommentDto, reporter: AuthenticatedUser): Promise<void> {
     await this.comments.transaction(async (manager) => {
+      await this.users.lockActiveAccount(manager, reporter.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reporter);
       const recorded = await this.feedback.insertReport(manager, comment.id, reporter.id, input.reason, input.note ?? null);
       if (!recorded) throw new AppError('ALREADY_REPORTED', 'You already reported this comment');

@@ -7,6 +7,7 @@ import { KeyedRow, SORTS, SortKey, ThreadSort } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
 import { isUuid } from '../common/validation/uuid';
+import { retryOnConflict } from '../database/retry-on-conflict';
 
 /** Who is reading, as the list queries filter for them. */
 export interface ViewerStance {
@@ -88,8 +89,9 @@ const POSTING_LOCK_NAMESPACE = 4_242_003;
 export class CommentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** A transaction, run again from the start when PostgreSQL breaks a deadlock or serialization conflict with it. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return retryOnConflict(() => this.dataSource.transaction(work));
   }
 
   findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Comment | null> {
@@ -232,26 +234,40 @@ export class CommentsRepository {
   }
 
   /**
-   * First statement of a post: serializes the reader's posts (so the duplicate
-   * check that follows holds under concurrency), then locks the article row the
-   * way every comment status change does (article first). Also selects
-   * `policyContextSql` (the initial-status rule's reading, see CommentPolicy).
-   * Null for an unknown article.
+   * First statement of a post, taking the locks in the order every write uses
+   * (see UsersService.eraseAccount): the author's account lock with the check that
+   * they are not erased (the users module's `margin_lock_active_account`), then the
+   * posting lock that serializes the reader's posts (so the duplicate check that
+   * follows holds under concurrency), then the article row the way every comment
+   * status change does (article first). Also selects `policyContextSql` (the
+   * initial-status rule's reading, see CommentPolicy). Null for an unknown article.
    */
   async lockArticleForPosting(
     manager: EntityManager,
     authorId: string,
     articleId: string,
     policyContextSql: string,
-  ): Promise<{ commentsOpen: boolean; policyContext: unknown } | null> {
-    const rows: { commentsOpen: boolean; policyContext: unknown }[] = await manager.query(
-      `SELECT a.comments_open AS "commentsOpen", ${policyContextSql} AS "policyContext"
-         FROM (SELECT pg_advisory_xact_lock($1, hashtext($2))) AS posting_lock, articles a
+  ): Promise<{ authorActive: boolean; commentsOpen: boolean; policyContext: unknown } | null> {
+    // OFFSET 0 keeps the account subquery from being flattened, so its lock is taken before the posting lock.
+    const rows: { authorActive: boolean; commentsOpen: boolean; policyContext: unknown }[] = await manager.query(
+      `SELECT locks.author_active AS "authorActive", a.comments_open AS "commentsOpen", ${policyContextSql} AS "policyContext"
+         FROM (SELECT account.author_active, pg_advisory_xact_lock($1, hashtext($2::text))
+                 FROM (SELECT margin_lock_active_account($2::text::uuid) AS author_active OFFSET 0) AS account) AS locks,
+              articles a
         WHERE a.id = $3
           FOR NO KEY UPDATE OF a`,
       [POSTING_LOCK_NAMESPACE, authorId, articleId],
     );
     return rows[0] ?? null;
+  }
+
+  /** Erasure's article locks, in id order (the order two erasures and every comment write agree on). */
+  async lockArticlesOfAuthor(manager: EntityManager, authorId: string): Promise<void> {
+    await manager.query(
+      `SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id FROM comments WHERE author_id = $1)
+        ORDER BY a.id FOR NO KEY UPDATE`,
+      [authorId],
+    );
   }
 
   /**

@@ -11,7 +11,7 @@ import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
 import { Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
-import { UsersService } from '../users/users.service';
+import { accountGone, UsersService } from '../users/users.service';
 import { assertCanDelete, assertCanEdit, assertCanSee, canSee, canSeeBody, isTombstone } from './comment-access';
 import { CommentCountersService, countsAsVisible } from './comment-counters.service';
 import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow, ThreadSort } from './comment-sorts';
@@ -52,6 +52,7 @@ export class CommentsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    this.accountHooks.onEraseLock((manager, userId) => this.comments.lockArticlesOfAuthor(manager, userId));
     this.accountHooks.onErase((manager, userId) => this.eraseAuthor(manager, userId));
   }
 
@@ -179,6 +180,7 @@ export class CommentsService implements OnModuleInit {
     const comment = await this.comments.transaction(async (manager) => {
       const article = await this.comments.lockArticleForPosting(manager, author.id, articleId, this.policy.contextSql);
       if (!article) throw articleNotFound();
+      if (!article.authorActive) throw accountGone();
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
       const status = await this.policy.initialStatus(
         { authorId: author.id, authorRole: author.role, articleId, body: input.body },
@@ -212,6 +214,7 @@ export class CommentsService implements OnModuleInit {
 
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     await this.comments.transaction(async (manager) => {
+      await this.users.lockActiveAccount(manager, author.id);
       // FOR UPDATE also conflicts with the key-share lock a new reply takes on its parent, so "never once answered" holds.
       const comment = assertCanSee(isUuid(id) ? await this.comments.lockById(manager, id) : null, author);
       assertCanEdit(comment, author);
@@ -232,6 +235,7 @@ export class CommentsService implements OnModuleInit {
   /** The author or a moderator turns the comment into a `deleted` tombstone; deleting twice is a no-op. */
   async delete(id: string, actor: AuthenticatedUser): Promise<void> {
     await this.comments.transaction(async (manager) => {
+      await this.users.lockActiveAccount(manager, actor.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(id, manager), actor);
       assertCanDelete(comment, actor);
       if (comment.status === 'deleted') return;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoMicroseconds } from '../common/pagination/timestamp-cursor';
+import { retryOnConflict } from '../database/retry-on-conflict';
 
 /** A row of a followers/following/ignores page: the other reader and when the link was made. */
 export interface LinkRow {
@@ -18,8 +19,9 @@ export interface Keyset {
 export class FollowsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** A transaction, run again from the start when PostgreSQL breaks a deadlock or serialization conflict with it. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return retryOnConflict(() => this.dataSource.transaction(work));
   }
 
   /** True when this call created the follow; false when it already existed. */

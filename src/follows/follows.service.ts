@@ -26,8 +26,10 @@ export class FollowsService {
   /** Idempotent: counters move and `user.followed` is published only when the follow is new. */
   async follow(followerId: string, followeeId: string): Promise<void> {
     if (followerId === followeeId) throw new AppError('FOLLOW_SELF', 'A reader cannot follow themselves');
-    await this.users.findActive(followeeId);
     await this.follows.transaction(async (manager) => {
+      await this.users.lockActiveAccount(manager, followerId);
+      // Row-locked, so a followee's erasure in progress is waited for and a follow of them is never left behind.
+      await this.users.lockActiveReferenced(manager, followeeId);
       if (!(await this.follows.insertFollow(manager, followerId, followeeId))) return;
       await this.users.adjustFollowCounts(manager, followerId, followeeId, 1);
       await this.events.publish('user.followed', { followerId, followeeId }, manager);
@@ -38,6 +40,7 @@ export class FollowsService {
   async unfollow(followerId: string, followeeId: string): Promise<void> {
     await this.users.findActive(followeeId);
     await this.follows.transaction(async (manager) => {
+      await this.users.lockActiveAccount(manager, followerId);
       if (!(await this.follows.deleteFollow(manager, followerId, followeeId))) return;
       await this.users.adjustFollowCounts(manager, followerId, followeeId, -1);
     });

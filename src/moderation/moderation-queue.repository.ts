@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReportReason } from '../comments/comment-report.entity';
+import { retryOnConflict } from '../database/retry-on-conflict';
 
 export const QUEUE_STATES = ['reported', 'pending', 'hidden'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
@@ -77,8 +78,9 @@ const QUEUE_ORDER: Record<QueueState, QueueSpec> = {
 export class ModerationQueueRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** A transaction, run again from the start when PostgreSQL breaks a deadlock or serialization conflict with it. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return retryOnConflict(() => this.dataSource.transaction(work));
   }
 
   /** `limit + 1` rows of one queue, after `position` when given. */

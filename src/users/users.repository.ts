@@ -4,6 +4,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { Role } from '../common/auth/role';
 import { isUniqueViolation } from '../database/postgres-errors';
+import { retryOnConflict } from '../database/retry-on-conflict';
 import { User } from './user.entity';
 
 export interface NewUser {
@@ -106,7 +107,35 @@ export class UsersRepository {
     await manager.update(User, { id }, changes);
   }
 
+  /** A transaction, run again from the start when PostgreSQL breaks a deadlock or serialization conflict with it. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return retryOnConflict(() => this.dataSource.transaction(work));
+  }
+
+  /**
+   * A write's first lock: the reader's account lock, shared with their other writes
+   * and exclusive of their erasure (see UsersService.eraseAccount). False when the
+   * account is erased, including by an erasure that committed while this waited.
+   */
+  async lockActiveAccount(manager: EntityManager, id: string): Promise<boolean> {
+    const [row]: { active: boolean }[] = await manager.query(`SELECT margin_lock_active_account($1::uuid) AS active`, [id]);
+    return row.active;
+  }
+
+  /** Erasure's first lock: waits for every write of the reader in flight, and holds off the next ones. */
+  async lockAccountForErasure(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`SELECT margin_lock_account_for_erasure($1::uuid)`, [id]);
+  }
+
+  /** A key-share lock on a live account row: what a row referencing it needs, waiting for an erasure in progress. */
+  async lockActiveRow(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM users WHERE id = $1 AND erased_at IS NULL FOR KEY SHARE`, [id]);
+    return rows.length > 0;
+  }
+
+  /** The account row itself, taken by erasure after the articles; false when it was erased meanwhile. */
+  async lockRowForErasure(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE`, [id]);
+    return rows.length > 0;
   }
 }
