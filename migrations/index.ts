@@ -6,6 +6,7 @@ import { Donations1795701089283 } from './1795701089283-Donations';
 import { Moderation1795701168438 } from './1795701168438-Moderation';
 import { FeedIndex1795704685169 } from './1795704685169-FeedIndex';
 import { FeedNewestIndex1796119164622 } from './1796119164622-FeedNewestIndex';
+import { AccountLocks1796200000000 } from './1796200000000-AccountLocks';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Moderation1795701168438,
   FeedIndex1795704685169,
   FeedNewestIndex1796119164622,
+  AccountLocks1796200000000,
 ];

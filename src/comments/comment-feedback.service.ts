@@ -1,4 +1,4 @@
-import { TransactionContext } from '../database/transaction-context';
+import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { DomainEvents } from '../common/events/domain-events';
@@ -7,6 +7,7 @@ import { assertCanSee, isAuthor } from './comment-access';
 import { CommentFeedbackRepository } from './comment-feedback.repository';
 import { CommentsRepository } from './comments.repository';
 import { ReportCommentDto } from './dto/comment.dto';
+import { UsersService } from '../users/users.service';
 
 /** Readers' feedback on comments: "recommend" reactions and reports to the moderators. */
 @Injectable()
@@ -16,11 +17,13 @@ export class CommentFeedbackService {
     private readonly comments: CommentsRepository,
     private readonly feedback: CommentFeedbackRepository,
     private readonly events: DomainEvents,
+    private readonly users: UsersService,
   ) {}
 
   /** Idempotent: the counter moves only when this call inserted the reaction. */
   async recommend(commentId: string, reader: AuthenticatedUser): Promise<void> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
+      await this.users.lockActiveAccount(reader.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reader);
       if (isAuthor(comment, reader)) throw new AppError('OWN_COMMENT', 'You cannot recommend your own comment');
       if (comment.status !== 'visible') throw new AppError('COMMENT_NOT_REACTABLE', `A ${comment.status} comment cannot be recommended`);
@@ -32,7 +35,8 @@ export class CommentFeedbackService {
   }
 
   async withdrawRecommendation(commentId: string, reader: AuthenticatedUser): Promise<void> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
+      await this.users.lockActiveAccount(reader.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reader);
       if (await this.feedback.deleteReaction(comment.id, reader.id)) {
         await this.feedback.adjustReactionCount(comment.id, -1);
@@ -42,7 +46,8 @@ export class CommentFeedbackService {
   }
 
   async report(commentId: string, input: ReportCommentDto, reporter: AuthenticatedUser): Promise<void> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
+      await this.users.lockActiveAccount(reporter.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reporter);
       const recorded = await this.feedback.insertReport(comment.id, reporter.id, input.reason, input.note ?? null);
       if (!recorded) throw new AppError('ALREADY_REPORTED', 'You already reported this comment');

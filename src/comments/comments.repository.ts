@@ -172,6 +172,38 @@ export class CommentsRepository {
     );
   }
 
+  /**
+   * How far each of `comments` is from the `replyCount` this viewer would see,
+   * in one aggregate query whatever the page holds. The stored counter counts
+   * the descendants everyone sees (`countsAsVisible`: visible ones, so an
+   * anonymous reader's count); a viewer sees fewer when they ignore some authors
+   * and more when they may see pending ones (their own, or all for staff). Only
+   * the descendants where the two views differ are read (few: the rule below is
+   * `visibleToViewerSql`, the one the pages use), and each is walked up to its
+   * ancestors, so a nested reply moves every count above it. Ids with no
+   * difference are left out.
+   */
+  async findReplyCountAdjustments(comments: { id: string; rootId: string | null }[], scope: ReaderScope): Promise<Map<string, number>> {
+    if (comments.length === 0) return new Map();
+    const rootIds = [...new Set(comments.map((comment) => comment.rootId ?? comment.id))];
+    const rows: { id: string; delta: number }[] = await this.tx.query(
+      `WITH RECURSIVE differing AS (
+         SELECT c.parent_id AS ancestor_id, CASE WHEN c.status = 'visible' THEN -1 ELSE 1 END AS delta
+           FROM comments c
+          WHERE c.root_id = ANY($1::uuid[])
+            AND (c.status = 'pending' OR c.author_id = ANY($5::uuid[]))
+            AND (c.status = 'visible') <> (c.status IN ('visible', 'pending') AND ${visibleToViewerSql('c', '$3', '$4', '$5')})
+       ), ancestors(id, delta) AS (
+         SELECT ancestor_id, delta FROM differing
+         UNION ALL
+         SELECT p.parent_id, a.delta FROM ancestors a JOIN comments p ON p.id = a.id WHERE p.parent_id IS NOT NULL
+       )
+       SELECT id, sum(delta)::int AS delta FROM ancestors WHERE id = ANY($2::uuid[]) GROUP BY id`,
+      [rootIds, comments.map((comment) => comment.id), scope.viewerId, scope.staff, scope.ignoredIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.delta]));
+  }
+
   /** One page of a reader's visible comments, newest first (limit + 1 rows). */
   findVisibleByAuthorPage(authorId: string, after: SortKey | undefined, limit: number): Promise<KeyedRow[]> {
     const params: unknown[] = [authorId, limit + 1];
@@ -202,25 +234,39 @@ export class CommentsRepository {
   }
 
   /**
-   * First statement of a post: serializes the reader's posts (so the duplicate
-   * check that follows holds under concurrency), then locks the article row the
-   * way every comment status change does (article first). Also selects
-   * `policyContextSql` (the initial-status rule's reading, see CommentPolicy).
-   * Null for an unknown article.
+   * First statement of a post, taking the locks in the order every write uses
+   * (see UsersService.eraseAccount): the author's account lock with the check that
+   * they are not erased (the users module's `margin_lock_active_account`), then the
+   * posting lock that serializes the reader's posts (so the duplicate check that
+   * follows holds under concurrency), then the article row the way every comment
+   * status change does (article first). Also selects `policyContextSql` (the
+   * initial-status rule's reading, see CommentPolicy). Null for an unknown article.
    */
   async lockArticleForPosting(
     authorId: string,
     articleId: string,
     policyContextSql: string,
-  ): Promise<{ commentsOpen: boolean; policyContext: unknown } | null> {
-    const rows: { commentsOpen: boolean; policyContext: unknown }[] = await this.tx.query(
-      `SELECT a.comments_open AS "commentsOpen", ${policyContextSql} AS "policyContext"
-         FROM (SELECT pg_advisory_xact_lock($1, hashtext($2))) AS posting_lock, articles a
+  ): Promise<{ authorActive: boolean; commentsOpen: boolean; policyContext: unknown } | null> {
+    // OFFSET 0 keeps the account subquery from being flattened, so its lock is taken before the posting lock.
+    const rows: { authorActive: boolean; commentsOpen: boolean; policyContext: unknown }[] = await this.tx.query(
+      `SELECT locks.author_active AS "authorActive", a.comments_open AS "commentsOpen", ${policyContextSql} AS "policyContext"
+         FROM (SELECT account.author_active, pg_advisory_xact_lock($1, hashtext($2::text))
+                 FROM (SELECT margin_lock_active_account($2::text::uuid) AS author_active OFFSET 0) AS account) AS locks,
+              articles a
         WHERE a.id = $3
           FOR NO KEY UPDATE OF a`,
       [POSTING_LOCK_NAMESPACE, authorId, articleId],
     );
     return rows[0] ?? null;
+  }
+
+  /** Erasure's article locks, in id order (the order two erasures and every comment write agree on). */
+  async lockArticlesOfAuthor(authorId: string): Promise<void> {
+    await this.tx.query(
+      `SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id FROM comments WHERE author_id = $1)
+        ORDER BY a.id FOR NO KEY UPDATE`,
+      [authorId],
+    );
   }
 
   /**

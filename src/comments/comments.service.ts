@@ -1,4 +1,4 @@
-import { TransactionContext } from '../database/transaction-context';
+import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { articleNotFound, ArticlesService, isArticleId } from '../articles/articles.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
@@ -11,7 +11,7 @@ import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
 import { Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
-import { UsersService } from '../users/users.service';
+import { accountGone, UsersService } from '../users/users.service';
 import { assertCanDelete, assertCanEdit, assertCanSee, canSee, canSeeBody, isTombstone } from './comment-access';
 import { CommentCountersService, countsAsVisible } from './comment-counters.service';
 import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow, ThreadSort } from './comment-sorts';
@@ -53,6 +53,7 @@ export class CommentsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    this.accountHooks.onEraseLock((userId) => this.comments.lockArticlesOfAuthor(userId));
     this.accountHooks.onErase((userId) => this.eraseAuthor(userId));
   }
 
@@ -78,7 +79,8 @@ export class CommentsService implements OnModuleInit {
   async getComment(id: string, viewer?: AuthenticatedUser): Promise<CommentView> {
     const [view] = await this.viewsByIds([id], viewer);
     if (!view) throw notFound();
-    return view;
+    const [counted] = await this.withViewerReplyCounts([view], await this.scopeOf(viewer));
+    return counted;
   }
 
   /** The comment plus the cursor of the oldest-first page that starts with it (deep links). */
@@ -137,7 +139,7 @@ export class CommentsService implements OnModuleInit {
     const rows = await this.comments.findTopLevelPage(articleId, query.sort, after, query.limit, scope);
     const shownIds = rows.slice(0, query.limit).map((row) => row.id);
     const firstReplies = await this.comments.findFirstReplies(shownIds, REPLIES_PREVIEW_SIZE, scope);
-    const views = await this.viewsByIds([...shownIds, ...firstReplies.map((reply) => reply.id)], viewer);
+    const views = await this.withViewerReplyCounts(await this.viewsByIds([...shownIds, ...firstReplies.map((reply) => reply.id)], viewer), scope);
     const viewById = new Map(views.map((view) => [view.id, view]));
     const repliesByRoot = new Map<string, CommentView[]>();
     for (const reply of firstReplies) {
@@ -159,7 +161,7 @@ export class CommentsService implements OnModuleInit {
     const comment = assertCanSee(await this.comments.findByIdIfUuid(id), viewer);
     const scope = await this.scopeOf(viewer);
     const rows = await this.comments.findRepliesPage(comment.rootId ?? comment.id, after, query.limit, scope);
-    return this.hydratePage(rows, query.limit, 'oldest', viewer);
+    return this.hydratePage(rows, query.limit, 'oldest', scope, viewer);
   }
 
   /** A reader's visible comments, newest first; empty when the viewer ignores that reader. */
@@ -169,16 +171,17 @@ export class CommentsService implements OnModuleInit {
     const scope = await this.scopeOf(viewer);
     if (scope.ignoredIds.includes(userId)) return { items: [], nextCursor: null };
     const rows = await this.comments.findVisibleByAuthorPage(userId, after, query.limit);
-    return this.hydratePage(rows, query.limit, 'newest', viewer);
+    return this.hydratePage(rows, query.limit, 'newest', scope, viewer);
   }
 
   // ── Writing ────────────────────────────────────────────────────────────
 
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     if (!isArticleId(articleId)) throw articleNotFound();
-    const comment = await this.txHost.withTransaction(async () => {
+    const comment = await withRetriedTransaction(this.txHost, async () => {
       const article = await this.comments.lockArticleForPosting(author.id, articleId, this.policy.contextSql);
       if (!article) throw articleNotFound();
+      if (!article.authorActive) throw accountGone();
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
       const status = await this.policy.initialStatus(
         { authorId: author.id, authorRole: author.role, articleId, body: input.body },
@@ -209,7 +212,8 @@ export class CommentsService implements OnModuleInit {
   }
 
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
+      await this.users.lockActiveAccount(author.id);
       // FOR UPDATE also conflicts with the key-share lock a new reply takes on its parent, so "never once answered" holds.
       const comment = assertCanSee(isUuid(id) ? await this.comments.lockById(id) : null, author);
       assertCanEdit(comment, author);
@@ -229,7 +233,8 @@ export class CommentsService implements OnModuleInit {
 
   /** The author or a moderator turns the comment into a `deleted` tombstone; deleting twice is a no-op. */
   async delete(id: string, actor: AuthenticatedUser): Promise<void> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
+      await this.users.lockActiveAccount(actor.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(id), actor);
       assertCanDelete(comment, actor);
       if (comment.status === 'deleted') return;
@@ -303,9 +308,32 @@ export class CommentsService implements OnModuleInit {
     };
   }
 
-  private async hydratePage(rows: KeyedRow[], limit: number, sort: 'oldest' | 'newest', viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
+  private async hydratePage(
+    rows: KeyedRow[],
+    limit: number,
+    sort: 'oldest' | 'newest',
+    scope: ReaderScope,
+    viewer?: AuthenticatedUser,
+  ): Promise<Page<CommentView>> {
     const page = toPage(rows, limit, cursorOf(sort), (row) => row.id);
-    return { items: await this.viewsByIds(page.items, viewer), nextCursor: page.nextCursor };
+    return { items: await this.withViewerReplyCounts(await this.viewsByIds(page.items, viewer), scope), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * `replyCount` as this viewer would see it. The stored counter is what an
+   * anonymous reader sees (so the cached public pages use it as it is); a
+   * signed-in reader may see fewer descendants (authors they ignore) or more
+   * (pending ones: their own, or every one for staff), which one aggregate query
+   * over the shown comments corrects, whatever the page holds.
+   */
+  private async withViewerReplyCounts<T extends CommentView>(views: T[], scope: ReaderScope): Promise<T[]> {
+    if (scope.viewerId === null || views.length === 0) return views;
+    const adjustments = await this.comments.findReplyCountAdjustments(views, scope);
+    if (adjustments.size === 0) return views;
+    return views.map((view) => {
+      const delta = adjustments.get(view.id);
+      return delta ? { ...view, replyCount: view.replyCount + delta } : view;
+    });
   }
 
   /** Erasure: the reader's comments stop counting and stay as authorless, bodiless tombstones; their report notes go. */

@@ -16,3 +16,11 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const driver = driverError(error);
   return driver?.code === '23505' && (constraint === undefined || driver.constraint === constraint);
 }
+
+/** Why PostgreSQL gave up a transaction that may succeed when run again, or null when it did not. */
+export function retryableConflict(error: unknown): 'deadlock' | 'serialization' | null {
+  const code = driverError(error)?.code;
+  if (code === '40P01') return 'deadlock';
+  if (code === '40001') return 'serialization';
+  return null;
+}

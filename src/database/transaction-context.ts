@@ -3,6 +3,7 @@ import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transaction
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
+import { retryOnConflict } from './retry-on-conflict';
 
 /**
  * The current unit of work. Repositories run every statement on `tx` (the
@@ -36,3 +37,14 @@ export abstract class TransactionContext extends TransactionHost<TransactionalAd
   exports: [TransactionContext],
 })
 export class TransactionContextModule {}
+
+/**
+ * Runs `work` as one unit of work that PostgreSQL may abort to break a deadlock
+ * or a serialization conflict: inside a transaction already open it joins it
+ * (the outermost unit is the one to run again), otherwise it opens one and runs
+ * it again from the start on such an abort (see retryOnConflict).
+ */
+export function withRetriedTransaction<T>(txHost: TransactionContext, work: () => Promise<T>): Promise<T> {
+  if (txHost.isTransactionActive()) return work();
+  return retryOnConflict(() => txHost.withTransaction(work));
+}

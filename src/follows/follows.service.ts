@@ -1,4 +1,4 @@
-import { TransactionContext } from '../database/transaction-context';
+import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { AccountHooks } from '../common/hooks/account-hooks';
 import { DomainEvents } from '../common/events/domain-events';
@@ -28,8 +28,10 @@ export class FollowsService {
   /** Idempotent: counters move and `user.followed` is published only when the follow is new. */
   async follow(followerId: string, followeeId: string): Promise<void> {
     if (followerId === followeeId) throw new AppError('FOLLOW_SELF', 'A reader cannot follow themselves');
-    await this.users.findActive(followeeId);
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
+      await this.users.lockActiveAccount(followerId);
+      // Row-locked, so a followee's erasure in progress is waited for and a follow of them is never left behind.
+      await this.users.lockActiveReferenced(followeeId);
       if (!(await this.follows.insertFollow(followerId, followeeId))) return;
       await this.users.adjustFollowCounts(followerId, followeeId, 1);
       await this.events.publish('user.followed', { followerId, followeeId });
@@ -39,7 +41,8 @@ export class FollowsService {
   /** Idempotent: counters move only when a follow was really removed. */
   async unfollow(followerId: string, followeeId: string): Promise<void> {
     await this.users.findActive(followeeId);
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
+      await this.users.lockActiveAccount(followerId);
       if (!(await this.follows.deleteFollow(followerId, followeeId))) return;
       await this.users.adjustFollowCounts(followerId, followeeId, -1);
     });

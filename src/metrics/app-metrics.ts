@@ -52,25 +52,19 @@ export class AppMetrics {
     private readonly backlog: JobQueueBacklogRepository,
   ) {
     collectProcessMetricsOnce();
-    const pool = () => (this.dataSource.driver as unknown as { master?: PgPoolCounts }).master;
-    new Gauge({
-      name: 'margin_db_pool_connections_in_use',
-      help: 'Database pool connections checked out by queries or transactions',
-      registers: [this.registry],
-      collect() {
-        const counts = pool();
-        this.set(counts ? counts.totalCount - counts.idleCount : 0);
-      },
-    });
-    new Gauge({
-      name: 'margin_db_pool_waiting',
-      help: 'Queries waiting for a free database pool connection',
-      registers: [this.registry],
-      collect() {
-        this.set(pool()?.waitingCount ?? 0);
-      },
-    });
   }
+
+  private readonly poolInUse = new Gauge({
+    name: 'margin_db_pool_connections_in_use',
+    help: 'Database pool connections checked out by queries or transactions',
+    registers: [this.registry],
+  });
+
+  private readonly poolWaiting = new Gauge({
+    name: 'margin_db_pool_waiting',
+    help: 'Queries waiting for a free database pool connection',
+    registers: [this.registry],
+  });
 
   observeRequest(route: string, method: string, status: number, seconds: number): void {
     const labels = { route, method, status: String(status) };
@@ -79,6 +73,11 @@ export class AppMetrics {
   }
 
   async render(): Promise<string> {
+    // The pool is read before the scrape's own backlog query, which may itself wait for a connection:
+    // an exhausted pool is exactly what the scrape must show.
+    const counts = (this.dataSource.driver as unknown as { master?: PgPoolCounts }).master;
+    this.poolInUse.set(counts ? counts.totalCount - counts.idleCount : 0);
+    this.poolWaiting.set(counts?.waitingCount ?? 0);
     await this.readQueueBacklog();
     return Registry.merge([register, this.registry]).metrics();
   }

@@ -1,5 +1,5 @@
 import { ArticlesService } from '../articles/articles.service';
-import { TransactionContext } from '../database/transaction-context';
+import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { ReportReason } from '../comments/comment-report.entity';
 import { Comment } from '../comments/comment.entity';
@@ -104,7 +104,7 @@ export class CommentModerationService {
     action: (comment: Comment) => Promise<void>,
   ): Promise<CommentView> {
     const { id: commentId, articleId } = await this.comments.findById(id);
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
       // Article row first, then the comment: the order posting and setStatus use, so they cannot deadlock.
       await this.articles.lockForCommentWrite(articleId);
       await this.queue.lockComment(commentId);

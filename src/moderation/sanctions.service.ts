@@ -1,4 +1,4 @@
-import { TransactionContext } from '../database/transaction-context';
+import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
@@ -34,7 +34,7 @@ export class SanctionsService {
     if (until.getTime() <= Date.now()) {
       throw new AppError('VALIDATION_FAILED', 'until must be in the future', [{ field: 'until', message: 'until must be in the future' }]);
     }
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
       const target = await this.lockTarget(actor, userId);
       if (target.suspendedUntil?.getTime() === until.getTime()) return;
       await this.users.setSanctions(target.id, { suspendedUntil: until });
@@ -51,7 +51,7 @@ export class SanctionsService {
   }
 
   async unsuspend(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
       const target = await this.lockTarget(actor, userId);
       if (!isSuspended(target)) return;
       await this.users.setSanctions(target.id, { suspendedUntil: null });
@@ -69,7 +69,7 @@ export class SanctionsService {
 
   /** Bans the account and ends every session in the same transaction: refresh tokens and access tokens stop working at once. */
   async ban(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
       const target = await this.lockTarget(actor, userId);
       if (target.bannedAt) return;
       await this.users.setSanctions(target.id, { bannedAt: new Date() });
@@ -80,7 +80,7 @@ export class SanctionsService {
   }
 
   async unban(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
       const target = await this.lockTarget(actor, userId);
       if (!target.bannedAt) return;
       await this.users.setSanctions(target.id, { bannedAt: null });
@@ -94,7 +94,7 @@ export class SanctionsService {
    * each other at the same moment cannot leave the site without one.
    */
   async setRole(actor: AuthenticatedUser, userId: string, role: Role, reason: string | null): Promise<AccountStandingView> {
-    await this.txHost.withTransaction(async () => {
+    await withRetriedTransaction(this.txHost, async () => {
       const admins = await this.locks.lockAdmins();
       const target = await this.findTarget(userId);
       if (target.role === role) return;

@@ -110,4 +110,30 @@ export class UsersRepository {
     await this.tx.update(User, { id }, changes);
   }
 
+  /**
+   * A write's first lock: the reader's account lock, shared with their other writes
+   * and exclusive of their erasure (see UsersService.eraseAccount). False when the
+   * account is erased, including by an erasure that committed while this waited.
+   */
+  async lockActiveAccount(id: string): Promise<boolean> {
+    const [row]: { active: boolean }[] = await this.tx.query(`SELECT margin_lock_active_account($1::uuid) AS active`, [id]);
+    return row.active;
+  }
+
+  /** Erasure's first lock: waits for every write of the reader in flight, and holds off the next ones. */
+  async lockAccountForErasure(id: string): Promise<void> {
+    await this.tx.query(`SELECT margin_lock_account_for_erasure($1::uuid)`, [id]);
+  }
+
+  /** A key-share lock on a live account row: what a row referencing it needs, waiting for an erasure in progress. */
+  async lockActiveRow(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(`SELECT 1 FROM users WHERE id = $1 AND erased_at IS NULL FOR KEY SHARE`, [id]);
+    return rows.length > 0;
+  }
+
+  /** The account row itself, taken by erasure after the articles; false when it was erased meanwhile. */
+  async lockRowForErasure(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(`SELECT 1 FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE`, [id]);
+    return rows.length > 0;
+  }
 }

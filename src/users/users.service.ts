@@ -1,4 +1,4 @@
-import { TransactionContext } from '../database/transaction-context';
+import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AccountHooks, NOT_A_SUPPORTER } from '../common/hooks/account-hooks';
 import { Role } from '../common/auth/role';
@@ -83,10 +83,39 @@ export class UsersService implements OnApplicationBootstrap {
     if (!(await this.hasher.verify(user.passwordHash, password))) {
       throw new AppError('INVALID_PASSWORD', 'The password does not match this account');
     }
-    await this.txHost.withTransaction(async () => {
+    // The one lock order of every write (a deadlock needs two transactions taking two locks in opposite orders):
+    //   1. the acting reader's account lock: shared by each of their writes, in its first statement, together
+    //      with the check that the account is not erased; exclusive here, so erasure and the reader's own
+    //      writes take turns and a write that waited finds the account gone (401);
+    //   2. the reader's posting lock (posts only); 3. article rows, in id order;
+    //   4. the erased reader's users row (erasure only); 5. comment rows; 6. other readers' rows and the rest.
+    // Other readers' writes lock this reader's row only late (a notification to them, a moderator's hide moving
+    // their comment count), always after the article; so erasure locks every article it will change before
+    // the row, and the row before it changes anything. Cycles left among other readers' counters are
+    // retried by the repositories' transactions.
+    await withRetriedTransaction(this.txHost, async () => {
+      await this.users.lockAccountForErasure(userId);
+      await this.hooks.lockForErasure(userId);
+      if (!(await this.users.lockRowForErasure(userId))) throw accountGone();
       await this.hooks.runErasers(userId);
       await this.users.eraseIdentity(userId);
     });
+  }
+
+  /**
+   * First statement of a write by `userId` (see the lock order in eraseAccount): takes their account
+   * lock and answers 401 when the account was erased while the request's token was still valid.
+   */
+  async lockActiveAccount(userId: string): Promise<void> {
+    if (!(await this.users.lockActiveAccount(userId))) throw accountGone();
+  }
+
+  /**
+   * For a write that will reference another reader's row (a follow): waits for that reader's erasure in
+   * progress (it holds their row) and answers 404 USER_NOT_FOUND once they are gone.
+   */
+  async lockActiveReferenced(id: string): Promise<void> {
+    if (!isUuid(id) || !(await this.users.lockActiveRow(id))) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
   }
 
   /** Counter of the author's visible comments; call inside the comment's transaction. */
@@ -149,6 +178,11 @@ export class UsersService implements OnApplicationBootstrap {
   }
 }
 
+
+/** The request's token was issued to an account that has since been erased. */
+export function accountGone(): AppError {
+  return new AppError('UNAUTHENTICATED', 'This account no longer exists');
+}
 
 export function toProfile(user: User, isSupporter: boolean): ProfileView {
   return {

@@ -1089,7 +1089,7 @@ export interface components {
             /** Format: uuid */
             parentId: string | null;
             reactionCount: number;
-            /** @description Visible descendants */
+            /** @description Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators) */
             replyCount: number;
             /**
              * Format: uuid
@@ -1121,7 +1121,7 @@ export interface components {
             /** Format: uuid */
             parentId: string | null;
             reactionCount: number;
-            /** @description Visible descendants */
+            /** @description Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators) */
             replyCount: number;
             /**
              * Format: uuid
@@ -1366,7 +1366,7 @@ export interface components {
             /** Format: uuid */
             parentId: string | null;
             reactionCount: number;
-            /** @description Visible descendants */
+            /** @description Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators) */
             replyCount: number;
             /** @description Open reports in all */
             reportCount: number;
@@ -1477,7 +1477,7 @@ export interface components {
             parentId: string | null;
             reactionCount: number;
             replies: components["schemas"]["CommentView"][];
-            /** @description Visible descendants */
+            /** @description Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators) */
             replyCount: number;
             /**
              * Format: uuid

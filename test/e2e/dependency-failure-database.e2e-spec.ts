@@ -28,7 +28,7 @@ describe('when PostgreSQL goes away (e2e)', () => {
   let articleId: string;
 
   beforeAll(async () => {
-    const front = await CuttableTcpProxy.inFrontOf(process.env.TEST_DATABASE_URL as string);
+    const front = await CuttableTcpProxy.inFrontOf(process.env.TEST_DATABASE_TCP_URL as string);
     proxy = front.proxy;
     t = await createTestApp({ DATABASE_URL: front.url });
     reader = await registerReader(t.http);

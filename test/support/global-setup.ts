@@ -16,6 +16,8 @@ import { testDatabaseState } from './test-database-state';
 export default async function globalSetup(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
   let url: string;
+  // The embedded server serves the app over a Unix socket; tests that put a TCP proxy in front need its TCP address.
+  let tcpUrl: string | undefined;
   if (serverUrl) {
     const name = `margin_test_${process.pid}_${Date.now().toString(36)}`;
     const admin = new Client({ connectionString: serverUrl });
@@ -39,6 +41,7 @@ export default async function globalSetup(): Promise<void> {
       settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200' },
     });
     url = embedded.url;
+    tcpUrl = embedded.tcpUrl;
     testDatabaseState.stopEmbedded = embedded.stop;
     testDatabaseState.embeddedDir = dataDir;
   }
@@ -47,4 +50,5 @@ export default async function globalSetup(): Promise<void> {
   await runMigrations(dataSource);
   await dataSource.destroy();
   process.env.TEST_DATABASE_URL = url;
+  process.env.TEST_DATABASE_TCP_URL = tcpUrl ?? url;
 }

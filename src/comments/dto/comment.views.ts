@@ -31,7 +31,8 @@ export class CommentView {
   @ApiProperty({ type: InReplyToView, nullable: true }) inReplyTo: InReplyToView | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) editedAt: string | null;
-  @ApiProperty({ description: 'Visible descendants' }) replyCount: number;
+  @ApiProperty({ description: 'Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators)' })
+  replyCount: number;
   @ApiProperty() reactionCount: number;
   @ApiProperty({ description: 'Whether the viewer recommends it (false without a token)' }) viewerReacted: boolean;
   @ApiProperty() featured: boolean;

@@ -10,6 +10,7 @@ export interface SupporterStatus {
 export const NOT_A_SUPPORTER: SupporterStatus = { active: false, since: null, until: null, recurring: false };
 
 type Eraser = (userId: string) => Promise<void>;
+type ErasureLocker = (userId: string) => Promise<void>;
 type SupporterReader = (userIds: string[]) => Promise<Map<string, SupporterStatus>>;
 type UnreadCounter = (userId: string) => Promise<number>;
 type IgnoreReader = (viewerId: string) => Promise<string[]>;
@@ -24,6 +25,7 @@ type IgnoresAnyoneSql = (viewerPlaceholder: string) => string;
 @Injectable()
 export class AccountHooks {
   private readonly erasers: Eraser[] = [];
+  private readonly erasureLockers: ErasureLocker[] = [];
   private supporterReader: SupporterReader = async () => new Map();
   private unreadCounter: UnreadCounter = async () => 0;
   private ignoreReader: IgnoreReader = async () => [];
@@ -31,6 +33,19 @@ export class AccountHooks {
 
   onErase(eraser: Eraser): void {
     this.erasers.push(eraser);
+  }
+
+  /**
+   * Locks an eraser needs that come before the account row in the lock order
+   * (articles): taken by every module before any eraser runs, whatever the order
+   * the modules registered in, so no eraser holds a row while another waits for an article.
+   */
+  onEraseLock(locker: ErasureLocker): void {
+    this.erasureLockers.push(locker);
+  }
+
+  async lockForErasure(userId: string): Promise<void> {
+    for (const locker of this.erasureLockers) await locker(userId);
   }
 
   provideSupporterStatus(reader: SupporterReader): void {
