@@ -72,6 +72,11 @@ export class ArticlesRepository {
   }
 
   /** Row lock taken before any comment status change, so counter updates always lock the article first. */
+  /** Locks the row for changing the article itself, so two moderators toggling it at once write one audit entry. */
+  async lockForUpdate(id: string): Promise<void> {
+    await this.tx.query(`SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, [id]);
+  }
+
   async lockForCommentWrite(id: string): Promise<boolean> {
     const rows: unknown[] = await this.tx.query('SELECT id FROM articles WHERE id = $1 FOR NO KEY UPDATE', [id]);
     return rows.length > 0;

@@ -49,6 +49,11 @@ export class ArticlesService {
    * Locks the article row for a transaction that will change comment statuses
    * and counters: taking it first keeps one lock order and avoids deadlocks.
    */
+  /** Locks the article row for a change of the article itself (open or close its comments); call inside the transaction. */
+  lockForUpdate(id: string): Promise<void> {
+    return this.articles.lockForUpdate(id);
+  }
+
   async lockForCommentWrite(id: string): Promise<void> {
     if (!ARTICLE_ID_PATTERN.test(id) || !(await this.articles.lockForCommentWrite(id))) {
       throw articleNotFound();

@@ -30,7 +30,7 @@ export class SessionsRepository {
   async findLiveSessionUser(sessionId: string, userId: string): Promise<AuthenticatedUser | null> {
     const rows: SessionUserRow[] = await this.tx.query(
       `SELECT u.id, u.role, u.suspended_until, u.banned_at
-         FROM sessions s JOIN users u ON u.id = s.user_id
+         FROM sessions s JOIN user_profiles u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
           AND u.erased_at IS NULL`,
       [sessionId, userId],
@@ -49,7 +49,7 @@ export class SessionsRepository {
       // Wrapped in a CTE so the driver hands back the returned rows, not [rows, count].
       `WITH rotated AS (
          UPDATE sessions s SET generation = generation + 1, rotated_at = now(), expires_at = $3
-           FROM users u
+           FROM user_profiles u
           WHERE s.id = $1 AND s.generation = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
             AND u.id = s.user_id AND u.erased_at IS NULL
          RETURNING s.user_id, u.role)

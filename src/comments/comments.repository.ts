@@ -69,6 +69,7 @@ export interface PostAttempt {
 /** One row whatever happened: the checks, and the comment's columns (null when it was not inserted). */
 interface PostAttemptRow extends Omit<HydratedRow, 'id' | 'viewerReacted'> {
   id: string | null;
+  counterMoves: string;
   duplicate: boolean;
   parentFound: boolean;
   parentArticleId: string;
@@ -119,9 +120,9 @@ export class CommentsRepository {
               pu.display_name AS "parentAuthorDisplayName",
               (r.user_id IS NOT NULL) AS "viewerReacted"
          FROM comments c
-         LEFT JOIN users u ON u.id = c.author_id
+         LEFT JOIN user_profiles u ON u.id = c.author_id
          LEFT JOIN comments p ON p.id = c.parent_id
-         LEFT JOIN users pu ON pu.id = p.author_id
+         LEFT JOIN user_profiles pu ON pu.id = p.author_id
          LEFT JOIN comment_reactions r ON r.comment_id = c.id AND r.user_id = $2::uuid
         WHERE c.id = ANY($1::uuid[])`,
       [ids, viewerId],
@@ -239,22 +240,23 @@ export class CommentsRepository {
    * they are not erased (the users module's `margin_lock_active_account`), then the
    * posting lock that serializes the reader's posts (so the duplicate check that
    * follows holds under concurrency), then the article row the way every comment
-   * status change does (article first). Also selects `policyContextSql` (the
-   * initial-status rule's reading, see CommentPolicy). Null for an unknown article.
+   * status change does (article first, through the articles module's
+   * `articles_lock_for_comment_writes`). Also selects the moderation module's
+   * `moderation_posting_context()` (the initial-status rule's reading, see
+   * CommentPolicy). Null for an unknown article.
    */
   async lockArticleForPosting(
     authorId: string,
     articleId: string,
-    policyContextSql: string,
   ): Promise<{ authorActive: boolean; commentsOpen: boolean; policyContext: unknown } | null> {
-    // OFFSET 0 keeps the account subquery from being flattened, so its lock is taken before the posting lock.
+    // OFFSET 0 keeps the account subquery from being flattened, so its lock is taken before the posting lock;
+    // the article lock reads its id from the locks row (LATERAL), so it can only come after both.
     const rows: { authorActive: boolean; commentsOpen: boolean; policyContext: unknown }[] = await this.tx.query(
-      `SELECT locks.author_active AS "authorActive", a.comments_open AS "commentsOpen", ${policyContextSql} AS "policyContext"
-         FROM (SELECT account.author_active, pg_advisory_xact_lock($1, hashtext($2::text))
-                 FROM (SELECT margin_lock_active_account($2::text::uuid) AS author_active OFFSET 0) AS account) AS locks,
-              articles a
-        WHERE a.id = $3
-          FOR NO KEY UPDATE OF a`,
+      `SELECT locks.author_active AS "authorActive", a.comments_open AS "commentsOpen", moderation_posting_context() AS "policyContext"
+         FROM (SELECT account.author_active, pg_advisory_xact_lock($1, hashtext($2::text)), $3::varchar AS article_id
+                 FROM (SELECT margin_lock_active_account($2::text::uuid) AS author_active OFFSET 0) AS account
+               OFFSET 0) AS locks
+        CROSS JOIN LATERAL articles_lock_for_comment_writes(ARRAY[locks.article_id]) a`,
       [POSTING_LOCK_NAMESPACE, authorId, articleId],
     );
     return rows[0] ?? null;
@@ -263,8 +265,7 @@ export class CommentsRepository {
   /** Erasure's article locks, in id order (the order two erasures and every comment write agree on). */
   async lockArticlesOfAuthor(authorId: string): Promise<void> {
     await this.tx.query(
-      `SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id FROM comments WHERE author_id = $1)
-        ORDER BY a.id FOR NO KEY UPDATE`,
+      `SELECT 1 FROM articles_lock_for_comment_writes(ARRAY(SELECT DISTINCT article_id FROM comments WHERE author_id = $1))`,
       [authorId],
     );
   }
@@ -282,7 +283,7 @@ export class CommentsRepository {
     const rows: PostAttemptRow[] = await this.tx.query(
       `WITH RECURSIVE parent AS (
          SELECT p.id, p.article_id, p.author_id, p.status, p.root_id, p.depth, pu.display_name
-           FROM comments p LEFT JOIN users pu ON pu.id = p.author_id
+           FROM comments p LEFT JOIN user_profiles pu ON pu.id = p.author_id
           WHERE p.id = $3::uuid
        ), duplicate AS (
          SELECT 1 FROM comments
@@ -298,10 +299,9 @@ export class CommentsRepository {
          RETURNING *
        ), counted AS (
          SELECT article_id, author_id, parent_id FROM inserted WHERE status = 'visible'
-       ), article_count AS (
-         UPDATE articles SET comment_count = comment_count + 1 WHERE id IN (SELECT article_id FROM counted)
-       ), author_count AS (
-         UPDATE users SET comment_count = comment_count + 1 WHERE id IN (SELECT author_id FROM counted)
+       ), counter_moves AS (
+         -- The owners' counters (articles, users), through their functions; counted by the final SELECT so they run.
+         SELECT articles_bump_comment_count(article_id, 1), users_bump_comment_count(author_id, 1) FROM counted
        ), ancestors(id, parent_id) AS (
          SELECT id, parent_id FROM comments WHERE id IN (SELECT parent_id FROM counted)
          UNION ALL
@@ -315,14 +315,15 @@ export class CommentsRepository {
               i.root_id AS "rootId", i.depth, i.body, i.status, i.reply_count AS "replyCount",
               i.reaction_count AS "reactionCount", i.featured, i.created_at AS "createdAt", i.edited_at AS "editedAt",
               u.display_name AS "authorDisplayName", u.role AS "authorRole", (u.erased_at IS NOT NULL) AS "authorErased",
-              parent.display_name AS "parentAuthorDisplayName"
+              parent.display_name AS "parentAuthorDisplayName",
+              (SELECT count(*) FROM counter_moves) AS "counterMoves"
          FROM (VALUES (1)) AS one
          LEFT JOIN parent ON true
          LEFT JOIN inserted i ON true
-         LEFT JOIN users u ON u.id = i.author_id`,
+         LEFT JOIN user_profiles u ON u.id = i.author_id`,
       [comment.articleId, comment.authorId, comment.parentId, comment.body, comment.body.trim(), comment.status, duplicateWindowMinutes],
     );
-    const { duplicate, parentFound, parentArticleId, parentAuthorId, parentStatus, id, ...inserted } = rows[0];
+    const { duplicate, parentFound, parentArticleId, parentAuthorId, parentStatus, id, counterMoves: _moves, ...inserted } = rows[0];
     return {
       duplicate,
       parent: parentFound ? { articleId: parentArticleId, authorId: parentAuthorId, status: parentStatus } : null,
@@ -389,14 +390,14 @@ export class CommentsRepository {
 
   /**
    * What makes a reader's view of a thread's first page differ from the public
-   * one, in one round trip: whether they ignore anyone (`ignoresAnyoneSql`, from
-   * the module that owns ignores), whether they have comments in the
+   * one, in one round trip: whether they ignore anyone (`ignored_authors`, the follows
+   * module's SQL function), whether they have comments in the
    * article the public does not see as they do (pending, or tombstones whose body
    * they still see), and which of `commentIds` they recommended.
    */
-  async findViewerStance(articleId: string, viewerId: string, commentIds: string[], ignoresAnyoneSql: string): Promise<ViewerStance> {
+  async findViewerStance(articleId: string, viewerId: string, commentIds: string[]): Promise<ViewerStance> {
     const [row]: { ignores_someone: boolean; has_unlisted: boolean; reacted_ids: string[] }[] = await this.tx.query(
-      `SELECT ${ignoresAnyoneSql} AS ignores_someone,
+      `SELECT EXISTS (SELECT 1 FROM ignored_authors($1)) AS ignores_someone,
               EXISTS (SELECT 1 FROM comments WHERE author_id = $1 AND article_id = $2 AND status <> 'visible') AS has_unlisted,
               ARRAY(SELECT comment_id FROM comment_reactions WHERE user_id = $1 AND comment_id = ANY($3::uuid[]))::text[] AS reacted_ids`,
       [viewerId, articleId, commentIds],

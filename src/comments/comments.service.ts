@@ -122,7 +122,7 @@ export class CommentsService implements OnModuleInit {
   ): Promise<Page<ThreadCommentView> | null> {
     const publicPage = (await this.publicFirstPage(articleId, query)).parsed<Page<ThreadCommentView>>();
     const ids = publicPage.items.flatMap((item) => [item.id, ...item.replies.map((reply) => reply.id)]);
-    const stance = await this.comments.findViewerStance(articleId, viewer.id, ids, this.accountHooks.ignoresAnyoneSql('$1'));
+    const stance = await this.comments.findViewerStance(articleId, viewer.id, ids);
     if (stance.ignoresSomeone || stance.hasUnlistedOwnComments) return null;
     const reacted = new Set(stance.reactedIds);
     const mark = <T extends CommentView>(view: T): T => (reacted.has(view.id) ? { ...view, viewerReacted: true } : view);
@@ -179,7 +179,7 @@ export class CommentsService implements OnModuleInit {
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     if (!isArticleId(articleId)) throw articleNotFound();
     const comment = await withRetriedTransaction(this.txHost, async () => {
-      const article = await this.comments.lockArticleForPosting(author.id, articleId, this.policy.contextSql);
+      const article = await this.comments.lockArticleForPosting(author.id, articleId);
       if (!article) throw articleNotFound();
       if (!article.authorActive) throw accountGone();
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountHooks } from '../common/hooks/account-hooks';
+import { SupporterStatus, SupporterStatusProvider } from '../common/hooks/account-hooks';
 import { AppConfig } from '../config/app-config';
 import { Donation } from './donation.entity';
 import { SupporterEntitlementsRepository } from './supporter-entitlements.repository';
@@ -13,13 +13,14 @@ const FALLBACK_PERIOD_DAYS = { monthly: 31, annual: 366 } as const;
  * batch lookup the users and comments modules read through AccountHooks.
  */
 @Injectable()
-export class SupporterMembershipService {
+export class SupporterMembershipService implements SupporterStatusProvider {
   constructor(
     private readonly entitlements: SupporterEntitlementsRepository,
     private readonly config: AppConfig,
-    hooks: AccountHooks,
-  ) {
-    hooks.provideSupporterStatus((userIds) => this.entitlements.activeStatuses(userIds));
+  ) {}
+
+  supporterStatuses(userIds: string[]): Promise<Map<string, SupporterStatus>> {
+    return this.entitlements.activeStatuses(userIds);
   }
 
   /** A one-off gift counts SUPPORTER_ONE_OFF_DAYS days; a recurring one until its paid period ends. */

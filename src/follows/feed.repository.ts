@@ -24,7 +24,9 @@ export class FeedRepository {
 
   /**
    * Newest visible comments by the readers `viewerId` follows and does not
-   * ignore. Two plans give the same rows, each cheap where the other is not:
+   * ignore (through the comments module's `visible_comments` view and the
+   * follows module's `ignored_authors`). Two plans give the same rows, each
+   * cheap where the other is not:
    * 1. walk the site's newest visible comments (comments_visible_newest_idx,
    *    index-only) keeping those whose author is followed, and stop at a full
    *    page; its cost grows with how rare followed authors are, so it gives up
@@ -53,13 +55,13 @@ export class FeedRepository {
     const rows: { id: string; created_at: string }[] = await this.dataSource.query(
       `SELECT recent.id, ${isoMicroseconds('recent.created_at')} AS created_at
        FROM (
-         SELECT c.id, c.created_at, c.author_id FROM comments c
-         WHERE c.status = 'visible' ${after}
+         SELECT c.id, c.created_at, c.author_id FROM visible_comments c
+         WHERE true ${after}
          ORDER BY c.created_at DESC, c.id DESC
          LIMIT $3
        ) recent
        WHERE recent.author_id IN (SELECT f.followee_id FROM follows f WHERE f.follower_id = $1)
-         AND NOT EXISTS (SELECT 1 FROM ignores i WHERE i.user_id = $1 AND i.ignored_user_id = recent.author_id)
+         AND NOT EXISTS (SELECT 1 FROM ignored_authors($1) i WHERE i.author_id = recent.author_id)
        ORDER BY recent.created_at DESC, recent.id DESC
        LIMIT $2`,
       params,
@@ -78,13 +80,13 @@ export class FeedRepository {
       `SELECT latest.id, ${isoMicroseconds('latest.created_at')} AS created_at
        FROM follows f
        CROSS JOIN LATERAL (
-         SELECT c.id, c.created_at FROM comments c
-         WHERE c.author_id = f.followee_id AND c.status = 'visible' ${after}
+         SELECT c.id, c.created_at FROM visible_comments c
+         WHERE c.author_id = f.followee_id ${after}
          ORDER BY c.created_at DESC, c.id DESC
          LIMIT $2
        ) latest
        WHERE f.follower_id = $1
-         AND NOT EXISTS (SELECT 1 FROM ignores i WHERE i.user_id = $1 AND i.ignored_user_id = f.followee_id)
+         AND NOT EXISTS (SELECT 1 FROM ignored_authors($1) i WHERE i.author_id = f.followee_id)
        ORDER BY latest.created_at DESC, latest.id DESC
        LIMIT $2`,
       params,

@@ -9,6 +9,13 @@ export interface LinkRow {
   linkedAt: string;
 }
 
+/** How much one reader's follow counters move. */
+export interface FollowCountMove {
+  userId: string;
+  following: number;
+  followers: number;
+}
+
 export interface Keyset {
   before?: { at: string; id: string };
   limit: number;
@@ -71,33 +78,31 @@ export class FollowsRepository {
 
   async findIgnoredUserIds(userId: string): Promise<string[]> {
     const rows: { ignored_user_id: string }[] = await this.tx.query(
-      `SELECT ignored_user_id FROM ignores WHERE user_id = $1`,
+      // The rule's one implementation is the SQL function other modules' statements call too.
+      `SELECT author_id AS ignored_user_id FROM ignored_authors($1)`,
       [userId],
     );
     return rows.map((row) => row.ignored_user_id);
   }
 
   /**
-   * Removes every follow of and by the erased reader and moves the other
-   * side's counters, set-based so a reader with many followers erases in a
-   * few statements.
+   * Removes every follow of and by the erased reader, set-based so a reader with
+   * many followers erases in a few statements; returns how much each other
+   * reader's counters must move (the users module moves them).
    */
-  async deleteFollowsOf(userId: string): Promise<void> {
-    await this.tx.query(
+  async deleteFollowsOf(userId: string): Promise<FollowCountMove[]> {
+    const rows: { user_id: string; following: number; followers: number }[] = await this.tx.query(
       `WITH removed AS (
          DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1 RETURNING follower_id, followee_id
        ), moves AS (
          SELECT follower_id AS user_id, 1 AS following, 0 AS followers FROM removed
          UNION ALL
          SELECT followee_id, 0, 1 FROM removed
-       ), totals AS (
-         SELECT user_id, sum(following)::int AS following, sum(followers)::int AS followers FROM moves GROUP BY user_id
        )
-       UPDATE users SET following_count = following_count - totals.following,
-                        follower_count = follower_count - totals.followers
-       FROM totals WHERE users.id = totals.user_id`,
+       SELECT user_id, sum(following)::int AS following, sum(followers)::int AS followers FROM moves GROUP BY user_id`,
       [userId],
     );
+    return rows.map((row) => ({ userId: row.user_id, following: -row.following, followers: -row.followers }));
   }
 
   async deleteIgnoresOf(userId: string): Promise<void> {
@@ -129,7 +134,3 @@ export class FollowsRepository {
   }
 }
 
-/** SQL for "does the reader in `viewerPlaceholder` ignore anyone?", embedded in other modules' reads. */
-export function ignoresAnyoneSql(viewerPlaceholder: string): string {
-  return `EXISTS (SELECT 1 FROM ignores WHERE user_id = ${viewerPlaceholder})`;
-}

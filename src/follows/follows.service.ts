@@ -20,7 +20,7 @@ export class FollowsService {
     hooks: AccountHooks,
   ) {
     hooks.onErase(async (userId) => {
-      await this.follows.deleteFollowsOf(userId);
+      await this.users.applyFollowCountMoves(await this.follows.deleteFollowsOf(userId));
       await this.follows.deleteIgnoresOf(userId);
     });
   }

@@ -4,7 +4,6 @@ import { ArticlesService, toArticleView } from '../articles/articles.service';
 import { ArticleView } from '../articles/dto/article.dto';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { AuditLogService } from './audit-log.service';
-import { ModerationLocksRepository } from './moderation-locks.repository';
 
 /** Opening and closing an article's comments from the moderators' tools, on the record. */
 @Injectable()
@@ -12,14 +11,13 @@ export class ArticleModerationService {
   constructor(
     private readonly txHost: TransactionContext,
     private readonly articles: ArticlesService,
-    private readonly locks: ModerationLocksRepository,
     private readonly audit: AuditLogService,
   ) {}
 
   setCommentsOpen(actor: AuthenticatedUser, articleId: string, commentsOpen: boolean, reason: string | null): Promise<ArticleView> {
     return this.txHost.withTransaction(async () => {
       await this.articles.findOrFail(articleId);
-      await this.locks.lockArticle(articleId);
+      await this.articles.lockForUpdate(articleId);
       const locked = await this.articles.findOrFail(articleId);
       if (locked.commentsOpen === commentsOpen) return toArticleView(locked);
       const updated = await this.articles.setCommentsOpen(articleId, commentsOpen);

@@ -13,10 +13,10 @@ export interface SettingsStamp {
  * flag), as a parameterless SQL expression: the posting statement selects it, so
  * each post sees the settings as they are now without a round trip of its own.
  */
-export const SETTINGS_STAMP_SQL = `(SELECT json_build_object('version', version, 'premoderateNewReaders', premoderate_new_readers)
-    FROM moderation_settings WHERE id = ${Number(MODERATION_SETTINGS_ID)})`;
-
-/** The stamp from what SETTINGS_STAMP_SQL selected (null before the settings row exists). */
+/**
+ * The stamp from what the SQL function `moderation_posting_context()` (this module's
+ * migration defines it; the posting statement selects it) returned: null before the settings row exists.
+ */
 export function toSettingsStamp(selected: unknown): SettingsStamp {
   const stamp = selected as Partial<SettingsStamp> | null;
   return { version: stamp?.version ?? 0, premoderateNewReaders: stamp?.premoderateNewReaders ?? false };

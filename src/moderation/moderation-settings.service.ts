@@ -1,13 +1,13 @@
 import { TransactionContext } from '../database/transaction-context';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { isStaff } from '../common/auth/role';
-import { CommentPolicy, NewCommentFacts, PostingContext } from '../common/hooks/comment-policy';
+import { InitialStatusRule, NewCommentFacts, PostingContext } from '../common/hooks/comment-policy';
 import { UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { BannedWordsMatcher, foldForMatching } from './banned-words.matcher';
 import { ModerationSettingsDto, ModerationSettingsView } from './dto/moderation-settings.dto';
 import { ModerationSettings } from './moderation-settings.entity';
-import { ModerationSettingsRepository, SETTINGS_STAMP_SQL, toSettingsStamp } from './moderation-settings.repository';
+import { ModerationSettingsRepository, toSettingsStamp } from './moderation-settings.repository';
 
 /** A reader needs this many approved (visible) comments before premoderation stops holding theirs. */
 export const APPROVED_COMMENTS_BEFORE_TRUST = 3;
@@ -25,7 +25,7 @@ interface CompiledSettings {
  * change on its next comment.
  */
 @Injectable()
-export class ModerationSettingsService implements OnModuleInit {
+export class ModerationSettingsService implements InitialStatusRule {
   private compiled: Promise<CompiledSettings> | null = null;
 
   constructor(
@@ -33,12 +33,7 @@ export class ModerationSettingsService implements OnModuleInit {
     private readonly settings: ModerationSettingsRepository,
     private readonly audit: AuditLogService,
     private readonly users: UsersService,
-    private readonly policy: CommentPolicy,
   ) {}
-
-  onModuleInit(): void {
-    this.policy.provideInitialStatusRule((facts, posting) => this.initialStatus(facts, posting), SETTINGS_STAMP_SQL);
-  }
 
   async get(): Promise<ModerationSettingsView> {
     return toSettingsView(await this.settings.find());

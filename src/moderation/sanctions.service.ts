@@ -8,8 +8,7 @@ import { AccountHooks } from '../common/hooks/account-hooks';
 import { toProfile, UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { AccountStandingView } from './dto/sanctions.dto';
-import { LockedAccount, ModerationLocksRepository } from './moderation-locks.repository';
-import { isUuid } from '../common/validation/uuid';
+import type { LockedAccount } from '../users/users.repository';
 
 /**
  * Suspensions, bans and roles. The rules, beyond the contract:
@@ -25,7 +24,6 @@ export class SanctionsService {
     private readonly txHost: TransactionContext,
     private readonly users: UsersService,
     private readonly auth: AuthService,
-    private readonly locks: ModerationLocksRepository,
     private readonly audit: AuditLogService,
     private readonly hooks: AccountHooks,
   ) {}
@@ -95,7 +93,7 @@ export class SanctionsService {
    */
   async setRole(actor: AuthenticatedUser, userId: string, role: Role, reason: string | null): Promise<AccountStandingView> {
     await withRetriedTransaction(this.txHost, async () => {
-      const admins = await this.locks.lockAdmins();
+      const admins = await this.users.lockAdmins();
       const target = await this.findTarget(userId);
       if (target.role === role) return;
       if (target.role === 'admin' && admins.length <= 1) {
@@ -116,7 +114,7 @@ export class SanctionsService {
 
   /** Locks the account with the transaction's own connection (a second pool connection here could deadlock the pool). */
   private async findTarget(userId: string): Promise<LockedAccount> {
-    const target = isUuid(userId) ? await this.locks.lockAccount(userId) : null;
+    const target = await this.users.lockLiveAccount(userId);
     if (!target) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
     return target;
   }

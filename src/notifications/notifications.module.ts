@@ -6,12 +6,15 @@ import { NotificationProducer } from './notification-producer';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { UnreadCountProvider } from '../common/hooks/account-hooks';
 
 /** The reader's inbox, the producers that fill it, and the PostgreSQL job queue behind the fan-out. */
 @Module({
   imports: [UsersModule],
   controllers: [NotificationsController],
-  providers: [JobQueue, NotificationsRepository, NotificationsService, NotificationProducer, FanOutLagMetric],
+  providers: [JobQueue, NotificationsRepository, NotificationsService, NotificationProducer, FanOutLagMetric,
+    { provide: UnreadCountProvider, useExisting: NotificationsService },
+  ],
   exports: [JobQueue],
 })
 export class NotificationsModule {}

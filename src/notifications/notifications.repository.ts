@@ -32,9 +32,9 @@ export interface FanOutCursor {
   followerId: string;
 }
 
-/** Recipient does not ignore the actor: an ignored reader causes no notification. */
+/** Recipient does not ignore the actor (the follows module's `ignored_authors`): an ignored reader causes no notification. */
 const ACTOR_NOT_IGNORED = (recipient: string, actor: string) =>
-  `NOT EXISTS (SELECT 1 FROM ignores i WHERE i.user_id = ${recipient} AND i.ignored_user_id = ${actor})`;
+  `NOT EXISTS (SELECT 1 FROM ignored_authors(${recipient}) i WHERE i.author_id = ${actor})`;
 
 const EXCERPT_LENGTH = 140;
 
@@ -92,14 +92,14 @@ export class NotificationsRepository {
       `WITH posts AS (
          SELECT DISTINCT p.comment_id, p.author_id, p.excluded_id
          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS p(comment_id, author_id, excluded_id)
-         JOIN comments c ON c.id = p.comment_id AND c.status = 'visible' AND c.author_id = p.author_id
+         JOIN visible_comments c ON c.id = p.comment_id AND c.author_id = p.author_id
        ), sized AS (
-         SELECT p.*, (SELECT count(*) FROM (SELECT 1 FROM follows f WHERE f.followee_id = p.author_id LIMIT $4 + 1) capped) AS followers
+         SELECT p.*, (SELECT count(*) FROM (SELECT 1 FROM follower_links f WHERE f.followee_id = p.author_id LIMIT $4 + 1) capped) AS followers
          FROM posts p
        ), inserted AS (
          INSERT INTO notifications (recipient_id, type, actor_id, comment_id)
          SELECT f.follower_id, 'followed_comment', s.author_id, s.comment_id
-         FROM sized s JOIN follows f ON f.followee_id = s.author_id
+         FROM sized s JOIN follower_links f ON f.followee_id = s.author_id
          WHERE s.followers <= $4
            AND f.follower_id IS DISTINCT FROM s.excluded_id AND ${ACTOR_NOT_IGNORED('f.follower_id', 's.author_id')}
          ON CONFLICT DO NOTHING
@@ -126,7 +126,7 @@ export class NotificationsRepository {
   ): Promise<FanOutCursor | null> {
     const rows: { at: string; follower_id: string }[] = await this.tx.query(
       `WITH batch AS (
-         SELECT f.follower_id, f.created_at FROM follows f
+         SELECT f.follower_id, f.created_at FROM follower_links f
          WHERE f.followee_id = $1
            AND ($4::timestamptz IS NULL OR (f.created_at, f.follower_id) > ($4::timestamptz, $5::uuid))
          ORDER BY f.created_at, f.follower_id
@@ -149,9 +149,7 @@ export class NotificationsRepository {
     commentId: string,
   ): Promise<{ authorId: string | null; parentAuthorId: string | null } | null> {
     const rows: { author_id: string | null; parent_author_id: string | null }[] = await this.tx.query(
-      `SELECT c.author_id, p.author_id AS parent_author_id
-       FROM comments c LEFT JOIN comments p ON p.id = c.parent_id
-       WHERE c.id = $1`,
+      `SELECT c.author_id, c.parent_author_id FROM comment_notices(NULL) c WHERE c.id = $1`,
       [commentId],
     );
     return rows.length === 0 ? null : { authorId: rows[0].author_id, parentAuthorId: rows[0].parent_author_id };
@@ -173,9 +171,9 @@ export class NotificationsRepository {
     }[] = await this.tx.query(
       `SELECT n.id, n.type, ${isoMicroseconds('n.created_at')} AS created_at, n.read_at, n.actor_id,
               c.id AS comment_id, c.article_id, c.parent_id, c.root_id, c.status,
-              CASE WHEN c.status = 'visible' OR c.author_id = $1 THEN left(c.body, ${EXCERPT_LENGTH}) END AS excerpt
+              left(c.body, ${EXCERPT_LENGTH}) AS excerpt
        FROM notifications n
-       LEFT JOIN comments c ON c.id = n.comment_id
+       LEFT JOIN comment_notices($1) c ON c.id = n.comment_id
        WHERE ${conditions.join(' AND ')}
        ORDER BY n.created_at DESC, n.id DESC
        LIMIT $2`,

@@ -26,6 +26,14 @@ function mapUniqueViolation(error: unknown): never {
   throw error;
 }
 
+/** A live account under a row lock, as staff actions check it. */
+export interface LockedAccount {
+  id: string;
+  role: Role;
+  suspendedUntil: Date | null;
+  bannedAt: Date | null;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(private readonly txHost: TransactionContext) {}
@@ -100,6 +108,35 @@ export class UsersRepository {
          follower_count = follower_count + CASE WHEN id = $2 THEN $3 ELSE 0 END
        WHERE id IN ($1, $2)`,
       [followerId, followeeId, delta],
+    );
+  }
+
+  /** Locks one live account for the rest of the transaction; null when it does not exist or was erased. */
+  async lockLiveAccount(id: string): Promise<LockedAccount | null> {
+    const rows: { id: string; role: Role; suspended_until: Date | null; banned_at: Date | null }[] = await this.tx.query(
+      `SELECT id, role, suspended_until, banned_at FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE`,
+      [id],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, role: row.role, suspendedUntil: row.suspended_until, bannedAt: row.banned_at } : null;
+  }
+
+  /** Locks every live admin row in id order (concurrent callers cannot deadlock) and returns their ids. */
+  async lockAdmins(): Promise<string[]> {
+    const rows: { id: string }[] = await this.tx.query(
+      `SELECT id FROM users WHERE role = 'admin' AND erased_at IS NULL ORDER BY id FOR UPDATE`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Many readers' follow counters in one statement. */
+  async applyFollowCountMoves(moves: { userId: string; following: number; followers: number }[]): Promise<void> {
+    if (moves.length === 0) return;
+    await this.tx.query(
+      `UPDATE users SET following_count = following_count + m.following, follower_count = follower_count + m.followers
+         FROM unnest($1::uuid[], $2::int[], $3::int[]) AS m(user_id, following, followers)
+        WHERE users.id = m.user_id`,
+      [moves.map((move) => move.userId), moves.map((move) => move.following), moves.map((move) => move.followers)],
     );
   }
 

@@ -8,7 +8,7 @@ import { maskedEmail } from './masked-email';
 import { ProfileView, UserView } from './dto/user.views';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
-import { NewUser, ProfileChanges, UsersRepository } from './users.repository';
+import { LockedAccount, NewUser, ProfileChanges, UsersRepository } from './users.repository';
 import { isUuid } from '../common/validation/uuid';
 
 @Injectable()
@@ -121,6 +121,27 @@ export class UsersService implements OnApplicationBootstrap {
   /** Counter of the author's visible comments; call inside the comment's transaction. */
   adjustCommentCount(userId: string, delta: number): Promise<void> {
     return this.users.adjustCommentCount(userId, delta);
+  }
+
+  /**
+   * Locks one live account for the rest of the transaction (a staff action on it);
+   * null when it does not exist or was erased.
+   */
+  lockLiveAccount(id: string): Promise<LockedAccount | null> {
+    return isUuid(id) ? this.users.lockLiveAccount(id) : Promise.resolve(null);
+  }
+
+  /**
+   * Locks every live admin row and returns their ids: two admins demoting each
+   * other at once queue here, and the second sees the first's change.
+   */
+  lockAdmins(): Promise<string[]> {
+    return this.users.lockAdmins();
+  }
+
+  /** Many readers' follower and following counters at once (an erased reader's follows going); call inside the transaction. */
+  applyFollowCountMoves(moves: { userId: string; following: number; followers: number }[]): Promise<void> {
+    return this.users.applyFollowCountMoves(moves);
   }
 
   /** Follower and following counters; call inside the follow's transaction. */
