@@ -28,7 +28,7 @@ function outageReason(exception: unknown): string {
   return String(code ?? driverError?.code ?? 'connection failure');
 }
 
-function toProblem(exception: unknown, logger: Logger): { problem: ProblemDetails; headers: Record<string, string> } {
+function toProblem(exception: unknown, logger: Logger, reqId: string | undefined): { problem: ProblemDetails; headers: Record<string, string> } {
   if (exception instanceof AppError) {
     return { problem: problemFor(exception.code, exception.detail, exception.errors), headers: exception.headers ?? {} };
   }
@@ -40,16 +40,17 @@ function toProblem(exception: unknown, logger: Logger): { problem: ProblemDetail
     // Nest re-throws Fastify's body-parser errors as plain HttpExceptions, keeping only the message.
     const code = status === 400 && /JSON/.test(exception.message) ? 'INVALID_JSON' : genericCodeForStatus(status);
     const detail = status === 404 ? 'No such resource' : undefined;
-    if (status >= 500) logger.error(exception);
+    if (status >= 500) logger.error({ err: exception, reqId }, 'Framework error');
     return { problem: problemFor(code, detail), headers: {} };
   }
   if (isDatabaseUnavailable(exception)) {
     // An outage, not a bug: the client retries after Retry-After; one line per burst is enough in the logs.
-    if (outageLog.shouldLog(Date.now())) logger.warn(`Database unavailable: ${outageReason(exception)}`);
+    if (outageLog.shouldLog(Date.now())) logger.warn({ reqId }, `Database unavailable: ${outageReason(exception)}`);
     const unavailable = serviceUnavailable();
     return { problem: problemFor(unavailable.code, unavailable.detail), headers: unavailable.headers ?? {} };
   }
-  logger.error(exception instanceof Error ? { err: exception } : { exception }, 'Unhandled error');
+  // The request's id on the line ties it to the request line and to what the client was told (X-Request-Id).
+  logger.error(exception instanceof Error ? { err: exception, reqId } : { exception, reqId }, 'Unhandled error');
   return { problem: problemFor('INTERNAL_ERROR', 'Something went wrong on our side'), headers: {} };
 }
 
@@ -73,7 +74,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const { problem, headers } = toProblem(exception, this.logger);
+    const { problem, headers } = toProblem(exception, this.logger, (request as { id?: string } | undefined)?.id);
     sendProblem(reply, request, problem, headers);
   }
 }
