@@ -11,7 +11,7 @@ import { DomainEvents } from '../common/events/domain-events';
 import { AuditLogService } from './audit-log.service';
 import { CommentHistoryView } from './dto/comment-moderation.dto';
 import { ModerationActionName } from './moderation-action.entity';
-import { ModerationQueueRepository } from './moderation-queue.repository';
+import { CommentReviewService } from '../comments/comment-review.service';
 
 /**
  * Hide, unhide, approve, feature and unfeature. Each locks the comment, changes
@@ -24,7 +24,7 @@ export class CommentModerationService {
   constructor(
     private readonly txHost: TransactionContext,
     private readonly comments: CommentsService,
-    private readonly queue: ModerationQueueRepository,
+    private readonly review: CommentReviewService,
     private readonly audit: AuditLogService,
     private readonly events: DomainEvents,
     private readonly articles: ArticlesService,
@@ -107,7 +107,7 @@ export class CommentModerationService {
     await withRetriedTransaction(this.txHost, async () => {
       // Article row first, then the comment: the order posting and setStatus use, so they cannot deadlock.
       await this.articles.lockForCommentWrite(articleId);
-      await this.queue.lockComment(commentId);
+      await this.review.lockForReview(commentId);
       const comment = await this.comments.findById(commentId);
       if (comment.status === 'deleted') throw new AppError('COMMENT_DELETED', 'A deleted comment cannot be moderated');
       await action(comment);

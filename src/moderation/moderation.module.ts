@@ -11,7 +11,6 @@ import { AuditLogController } from './audit-log.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLogService } from './audit-log.service';
 import { CommentModerationService } from './comment-moderation.service';
-import { ModerationQueueRepository } from './moderation-queue.repository';
 import { ModerationQueueService } from './moderation-queue.service';
 import { ModerationSettingsController } from './moderation-settings.controller';
 import { ModerationSettingsRepository } from './moderation-settings.repository';
@@ -31,7 +30,6 @@ import { InitialStatusRule } from '../common/hooks/comment-policy';
     { provide: InitialStatusRule, useExisting: ModerationSettingsService },
     SanctionsService,
     ArticleModerationService,
-    ModerationQueueRepository,
     ModerationQueueService,
     CommentModerationService,
   ],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { FanOutLagMetric } from './jobs/fan-out-lag.metric';
 import { JobQueue } from './jobs/job-queue';
+import { JobQueueBacklogRepository } from './jobs/job-queue-backlog.repository';
 import { NotificationProducer } from './notification-producer';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
@@ -12,9 +13,9 @@ import { UnreadCountProvider } from '../common/hooks/account-hooks';
 @Module({
   imports: [UsersModule],
   controllers: [NotificationsController],
-  providers: [JobQueue, NotificationsRepository, NotificationsService, NotificationProducer, FanOutLagMetric,
+  providers: [JobQueue, JobQueueBacklogRepository, NotificationsRepository, NotificationsService, NotificationProducer, FanOutLagMetric,
     { provide: UnreadCountProvider, useExisting: NotificationsService },
   ],
-  exports: [JobQueue],
+  exports: [JobQueue, JobQueueBacklogRepository],
 })
 export class NotificationsModule {}

@@ -1,7 +1,7 @@
 import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ReportReason } from '../comments/comment-report.entity';
+import { ReportReason } from './comment-report.entity';
 
 export const QUEUE_STATES = ['reported', 'pending', 'hidden'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
@@ -70,18 +70,17 @@ const QUEUE_ORDER: Record<QueueState, QueueSpec> = {
 };
 
 /**
- * The moderators' queue: read-only queries over comments, their reports,
- * articles and authors, each fetching what a whole page needs at once.
+ * What the moderators' queue reads of comments and their reports (with the
+ * article title and author standing through the articles and users modules'
+ * views), each query fetching what a whole page needs at once.
  */
 @Injectable()
-export class ModerationQueueRepository {
+export class CommentReviewRepository {
   constructor(private readonly txHost: TransactionContext) {}
   /** The statement runs in the current transaction when there is one. */
   private get tx(): EntityManager {
     return this.txHost.tx;
   }
-
-
 
   /** `limit + 1` rows of one queue, after `position` when given. */
   findQueuePage(state: QueueState, limit: number, position?: QueuePosition): Promise<QueueRow[]> {
@@ -98,7 +97,7 @@ export class ModerationQueueRepository {
               to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey",
               c.article_id AS "articleId", a.title AS "articleTitle", c.author_id AS "authorId", c.hidden_reason AS "hiddenReason"
          FROM comments c
-         LEFT JOIN articles a ON a.id = c.article_id
+         LEFT JOIN article_titles a ON a.id = c.article_id
         WHERE ${spec.where} ${after}
         ORDER BY ${spec.orderBy}
         LIMIT $1`,
@@ -129,7 +128,7 @@ export class ModerationQueueRepository {
     return this.tx.query(
       `SELECT u.id AS "userId", u.suspended_until AS "suspendedUntil", u.banned_at AS "bannedAt",
               (SELECT count(*)::int FROM comments h WHERE h.author_id = u.id AND h.status = 'hidden') AS "hiddenCommentCount"
-         FROM users u
+         FROM user_profiles u
         WHERE u.id = ANY($1::uuid[])`,
       [userIds],
     );
