@@ -1,4 +1,4 @@
-import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { DomainEvents } from '../common/events/domain-events';
@@ -13,7 +13,7 @@ import { UsersService } from '../users/users.service';
 @Injectable()
 export class CommentFeedbackService {
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly comments: CommentsRepository,
     private readonly feedback: CommentFeedbackRepository,
     private readonly events: DomainEvents,
@@ -22,7 +22,7 @@ export class CommentFeedbackService {
 
   /** Idempotent: the counter moves only when this call inserted the reaction. */
   async recommend(commentId: string, reader: AuthenticatedUser): Promise<void> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       await this.users.lockActiveAccount(reader.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reader);
       if (isAuthor(comment, reader)) throw new AppError('OWN_COMMENT', 'You cannot recommend your own comment');
@@ -35,7 +35,7 @@ export class CommentFeedbackService {
   }
 
   async withdrawRecommendation(commentId: string, reader: AuthenticatedUser): Promise<void> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       await this.users.lockActiveAccount(reader.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reader);
       if (await this.feedback.deleteReaction(comment.id, reader.id)) {
@@ -46,7 +46,7 @@ export class CommentFeedbackService {
   }
 
   async report(commentId: string, input: ReportCommentDto, reporter: AuthenticatedUser): Promise<void> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       await this.users.lockActiveAccount(reporter.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reporter);
       const recorded = await this.feedback.insertReport(comment.id, reporter.id, input.reason, input.note ?? null);

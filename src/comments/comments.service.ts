@@ -1,4 +1,4 @@
-import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { articleNotFound, ArticlesService, isArticleId } from '../articles/articles.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
@@ -41,7 +41,7 @@ export interface StatusChange {
 @Injectable()
 export class CommentsService implements OnModuleInit {
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly comments: CommentsRepository,
     private readonly articles: ArticlesService,
     private readonly users: UsersService,
@@ -178,7 +178,7 @@ export class CommentsService implements OnModuleInit {
 
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     if (!isArticleId(articleId)) throw articleNotFound();
-    const comment = await withRetriedTransaction(this.txHost, async () => {
+    const comment = await this.unitOfWork.runRetried(async () => {
       const article = await this.comments.lockArticleForPosting(author.id, articleId);
       if (!article) throw articleNotFound();
       if (!article.authorActive) throw accountGone();
@@ -212,7 +212,7 @@ export class CommentsService implements OnModuleInit {
   }
 
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       await this.users.lockActiveAccount(author.id);
       // FOR UPDATE also conflicts with the key-share lock a new reply takes on its parent, so "never once answered" holds.
       const comment = assertCanSee(isUuid(id) ? await this.comments.lockById(id) : null, author);
@@ -233,7 +233,7 @@ export class CommentsService implements OnModuleInit {
 
   /** The author or a moderator turns the comment into a `deleted` tombstone; deleting twice is a no-op. */
   async delete(id: string, actor: AuthenticatedUser): Promise<void> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       await this.users.lockActiveAccount(actor.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(id), actor);
       assertCanDelete(comment, actor);

@@ -3,14 +3,13 @@ import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transaction
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
-import { retryOnConflict } from './retry-on-conflict';
 
 /**
  * The current unit of work. Repositories run every statement on `tx` (the
  * transaction's manager inside one, the pool's outside), so a statement cannot
- * leave its transaction for another pool connection by accident; services mark
- * units with `@Transactional()` or `withTransaction`, and nested units join the
- * outer one.
+ * leave its transaction for another pool connection by accident. Services mark
+ * units of work with UnitOfWork (unit-of-work.ts), never here directly: it is
+ * what runs the after-commit handlers once the transaction has committed.
  */
 export abstract class TransactionContext extends TransactionHost<TransactionalAdapterTypeOrm> {}
 
@@ -38,13 +37,3 @@ export abstract class TransactionContext extends TransactionHost<TransactionalAd
 })
 export class TransactionContextModule {}
 
-/**
- * Runs `work` as one unit of work that PostgreSQL may abort to break a deadlock
- * or a serialization conflict: inside a transaction already open it joins it
- * (the outermost unit is the one to run again), otherwise it opens one and runs
- * it again from the start on such an abort (see retryOnConflict).
- */
-export function withRetriedTransaction<T>(txHost: TransactionContext, work: () => Promise<T>): Promise<T> {
-  if (txHost.isTransactionActive()) return work();
-  return retryOnConflict(() => txHost.withTransaction(work));
-}

@@ -1,4 +1,4 @@
-import { TransactionContext } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { AppError } from '../common/errors/app-error';
@@ -73,7 +73,7 @@ export class StripeWebhookService {
   private readonly logger = new Logger(StripeWebhookService.name);
 
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly stripe: StripeConnection,
     private readonly donations: DonationsRepository,
     private readonly records: StripeRecordsRepository,
@@ -96,7 +96,7 @@ export class StripeWebhookService {
 
   private async process(event: Stripe.Event): Promise<void> {
     const facts = await this.readFromStripe(event);
-    await this.txHost.withTransaction(async () => {
+    await this.unitOfWork.run(async () => {
       if (!(await this.records.claimEvent(event.id, event.type))) return;
       const outcome = await this.apply(event, facts);
       if (outcome !== 'applied') this.logger.warn({ eventId: event.id, type: event.type, outcome }, 'Stripe event changed nothing');
@@ -113,7 +113,7 @@ export class StripeWebhookService {
     const identity = recordableIdentity(event);
     this.logger.warn({ eventId: identity?.id, type: identity?.type, problem }, 'Signed Stripe event cannot be processed; acknowledged without effect');
     if (!identity) return;
-    await this.txHost.withTransaction(async () => {
+    await this.unitOfWork.run(async () => {
       if (await this.records.claimEvent(identity.id, identity.type)) {
         await this.records.finishEvent(identity.id, `ignored: malformed event: ${problem}`);
       }

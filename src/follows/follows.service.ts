@@ -1,4 +1,4 @@
-import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { AccountHooks } from '../common/hooks/account-hooks';
 import { DomainEvents } from '../common/events/domain-events';
@@ -13,7 +13,7 @@ import { linkKeyset, toProfilePage } from './profile-page';
 @Injectable()
 export class FollowsService {
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly follows: FollowsRepository,
     private readonly users: UsersService,
     private readonly events: DomainEvents,
@@ -28,7 +28,7 @@ export class FollowsService {
   /** Idempotent: counters move and `user.followed` is published only when the follow is new. */
   async follow(followerId: string, followeeId: string): Promise<void> {
     if (followerId === followeeId) throw new AppError('FOLLOW_SELF', 'A reader cannot follow themselves');
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       await this.users.lockActiveAccount(followerId);
       // Row-locked, so a followee's erasure in progress is waited for and a follow of them is never left behind.
       await this.users.lockActiveReferenced(followeeId);
@@ -41,7 +41,7 @@ export class FollowsService {
   /** Idempotent: counters move only when a follow was really removed. */
   async unfollow(followerId: string, followeeId: string): Promise<void> {
     await this.users.findActive(followeeId);
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       await this.users.lockActiveAccount(followerId);
       if (!(await this.follows.deleteFollow(followerId, followeeId))) return;
       await this.users.adjustFollowCounts(followerId, followeeId, -1);

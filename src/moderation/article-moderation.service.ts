@@ -1,4 +1,4 @@
-import { TransactionContext } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { ArticlesService, toArticleView } from '../articles/articles.service';
 import { ArticleView } from '../articles/dto/article.dto';
@@ -9,13 +9,13 @@ import { AuditLogService } from './audit-log.service';
 @Injectable()
 export class ArticleModerationService {
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly articles: ArticlesService,
     private readonly audit: AuditLogService,
   ) {}
 
   setCommentsOpen(actor: AuthenticatedUser, articleId: string, commentsOpen: boolean, reason: string | null): Promise<ArticleView> {
-    return this.txHost.withTransaction(async () => {
+    return this.unitOfWork.run(async () => {
       await this.articles.findOrFail(articleId);
       await this.articles.lockForUpdate(articleId);
       const locked = await this.articles.findOrFail(articleId);

@@ -1,5 +1,5 @@
 import { ArticlesService } from '../articles/articles.service';
-import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { ReportReason } from '../comments/comment-report.entity';
 import { Comment } from '../comments/comment.entity';
@@ -22,7 +22,7 @@ import { CommentReviewService } from '../comments/comment-review.service';
 @Injectable()
 export class CommentModerationService {
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly comments: CommentsService,
     private readonly review: CommentReviewService,
     private readonly audit: AuditLogService,
@@ -104,7 +104,7 @@ export class CommentModerationService {
     action: (comment: Comment) => Promise<void>,
   ): Promise<CommentView> {
     const { id: commentId, articleId } = await this.comments.findById(id);
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       // Article row first, then the comment: the order posting and setStatus use, so they cannot deadlock.
       await this.articles.lockForCommentWrite(articleId);
       await this.review.lockForReview(commentId);

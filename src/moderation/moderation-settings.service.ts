@@ -1,4 +1,4 @@
-import { TransactionContext } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { isStaff } from '../common/auth/role';
 import { InitialStatusRule, NewCommentFacts, PostingContext } from '../common/hooks/comment-policy';
@@ -29,7 +29,7 @@ export class ModerationSettingsService implements InitialStatusRule {
   private compiled: Promise<CompiledSettings> | null = null;
 
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly settings: ModerationSettingsRepository,
     private readonly audit: AuditLogService,
     private readonly users: UsersService,
@@ -41,7 +41,7 @@ export class ModerationSettingsService implements InitialStatusRule {
 
   async update(actorId: string, input: ModerationSettingsDto): Promise<ModerationSettingsView> {
     const bannedWords = withoutDuplicates(input.bannedWords);
-    return this.txHost.withTransaction(async () => {
+    return this.unitOfWork.run(async () => {
       const current = await this.settings.findForUpdate();
       const unchanged =
         current.premoderateNewReaders === input.premoderateNewReaders && sameList(current.bannedWords, bannedWords);

@@ -1,4 +1,4 @@
-import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
@@ -21,7 +21,7 @@ import type { LockedAccount } from '../users/users.repository';
 @Injectable()
 export class SanctionsService {
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly audit: AuditLogService,
@@ -32,7 +32,7 @@ export class SanctionsService {
     if (until.getTime() <= Date.now()) {
       throw new AppError('VALIDATION_FAILED', 'until must be in the future', [{ field: 'until', message: 'until must be in the future' }]);
     }
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       const target = await this.lockTarget(actor, userId);
       if (target.suspendedUntil?.getTime() === until.getTime()) return;
       await this.users.setSanctions(target.id, { suspendedUntil: until });
@@ -49,7 +49,7 @@ export class SanctionsService {
   }
 
   async unsuspend(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       const target = await this.lockTarget(actor, userId);
       if (!isSuspended(target)) return;
       await this.users.setSanctions(target.id, { suspendedUntil: null });
@@ -67,7 +67,7 @@ export class SanctionsService {
 
   /** Bans the account and ends every session in the same transaction: refresh tokens and access tokens stop working at once. */
   async ban(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       const target = await this.lockTarget(actor, userId);
       if (target.bannedAt) return;
       await this.users.setSanctions(target.id, { bannedAt: new Date() });
@@ -78,7 +78,7 @@ export class SanctionsService {
   }
 
   async unban(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       const target = await this.lockTarget(actor, userId);
       if (!target.bannedAt) return;
       await this.users.setSanctions(target.id, { bannedAt: null });
@@ -92,7 +92,7 @@ export class SanctionsService {
    * each other at the same moment cannot leave the site without one.
    */
   async setRole(actor: AuthenticatedUser, userId: string, role: Role, reason: string | null): Promise<AccountStandingView> {
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       const admins = await this.users.lockAdmins();
       const target = await this.findTarget(userId);
       if (target.role === role) return;

@@ -1,4 +1,4 @@
-import { TransactionContext, withRetriedTransaction } from '../database/transaction-context';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AccountHooks, NOT_A_SUPPORTER } from '../common/hooks/account-hooks';
 import { Role } from '../common/auth/role';
@@ -16,7 +16,7 @@ export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
-    private readonly txHost: TransactionContext,
+    private readonly unitOfWork: UnitOfWork,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly hooks: AccountHooks,
@@ -93,7 +93,7 @@ export class UsersService implements OnApplicationBootstrap {
     // their comment count), always after the article; so erasure locks every article it will change before
     // the row, and the row before it changes anything. Cycles left among other readers' counters are
     // retried by the repositories' transactions.
-    await withRetriedTransaction(this.txHost, async () => {
+    await this.unitOfWork.runRetried(async () => {
       await this.users.lockAccountForErasure(userId);
       await this.hooks.lockForErasure(userId);
       if (!(await this.users.lockRowForErasure(userId))) throw accountGone();

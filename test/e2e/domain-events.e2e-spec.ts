@@ -1,4 +1,5 @@
 import { DomainEventMap, DomainEvents } from '../../src/common/events/domain-events';
+import { TransactionContext } from '../../src/database/transaction-context';
 import { createArticle } from '../factories/articles.factory';
 import { registerReader, uniqueSuffix } from '../factories/users.factory';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -65,8 +66,8 @@ describe('domain events and the transaction context (e2e)', () => {
   it('joins a nested unit of work to the outer transaction, so both roll back together', async () => {
     const article = await createArticle(t.http);
     const marker = `nested-${uniqueSuffix()}`;
-    const outer = t.transactions.withTransaction(async () => {
-      await t.transactions.withTransaction(async () => {
+    const outer = t.transactions.run(async () => {
+      await t.transactions.run(async () => {
         await t.transactions.tx.query('UPDATE articles SET title = $2 WHERE id = $1', [article.id, marker]);
       });
       throw new Error('the outer unit fails after the inner one finished');
@@ -74,6 +75,12 @@ describe('domain events and the transaction context (e2e)', () => {
     await expect(outer).rejects.toThrow('the outer unit fails');
     const [row]: { title: string | null }[] = await t.db.query('SELECT title FROM articles WHERE id = $1', [article.id]);
     expect(row.title).not.toBe(marker);
+  });
+
+  it('refuses after-commit work in a transaction UnitOfWork did not open (it would be dropped)', async () => {
+    const article = await createArticle(t.http);
+    const bare = t.app.get(TransactionContext).withTransaction(() => t.app.get(DomainEvents).publish('thread.changed', { articleId: article.id }));
+    await expect(bare).rejects.toThrow('UnitOfWork did not open');
   });
 
   it('publishes outside a transaction straight through both kinds of handler', async () => {

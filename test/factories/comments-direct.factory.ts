@@ -18,7 +18,7 @@ export async function insertComment(
 ): Promise<DirectComment> {
   const events = t.app.get(DomainEvents);
   const status = input.status ?? 'visible';
-  return t.transactions.withTransaction(async () => {
+  return t.transactions.run(async () => {
     const manager = t.transactions.tx;
     const rootId = input.parent ? (input.parent.rootId ?? input.parent.id) : null;
     const [row]: { id: string }[] = await manager.query(

@@ -27,7 +27,7 @@ export function runJobs(t: TestApp): Promise<number> {
 export async function moderate(t: TestApp, commentId: string, action: 'hidden' | 'approved', moderatorId: string): Promise<void> {
   const comments = t.app.get(CommentsService);
   const events = t.app.get(DomainEvents);
-  await t.transactions.withTransaction(async () => {
+  await t.transactions.run(async () => {
     const { after } = await comments.setStatus(commentId, action === 'hidden' ? 'hidden' : 'visible', { hiddenReason: 'spam' });
     await events.publish('comment.moderated', { commentId, authorId: after.authorId, action, actorId: moderatorId });
   });

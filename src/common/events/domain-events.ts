@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Counter, register } from 'prom-client';
-import { QueryRunner } from 'typeorm';
 import { TransactionContext } from '../../database/transaction-context';
 
 /** What happened, as other modules need to hear of it: the one map every publisher and handler is typed by. */
@@ -37,6 +37,8 @@ interface Published {
   type: DomainEventType;
   payload: unknown;
 }
+/** After-commit work a unit of work collected, keyed by event and payload (an article touched ten times is invalidated once). */
+export type AfterCommitQueue = Map<string, Published>;
 
 const afterCommitFailures =
   (register.getSingleMetric('margin_after_commit_failures_total') as Counter<'event'> | undefined) ??
@@ -53,10 +55,10 @@ const afterCommitFailures =
  *   once, in the publisher's transaction, so their effects commit or roll back
  *   with the cause and happen exactly once; their failure fails the write;
  * - after-commit handlers (cache invalidation, live publishing, metrics) run
- *   once the outermost transaction has committed, and never after a rollback;
- *   their failure is logged and counted, never turned into an error of a write
- *   that already stands. Outside a transaction they run right after the
- *   in-transaction ones.
+ *   once the outermost unit of work (UnitOfWork) has committed and released its
+ *   connection, and never after a rollback; their failure is logged and counted,
+ *   never turned into an error of a write that already stands. Outside a
+ *   transaction they run right after the in-transaction ones.
  * Handlers must be quick: the request waits for both kinds.
  */
 @Injectable()
@@ -64,6 +66,7 @@ export class DomainEvents {
   private readonly logger = new Logger('DomainEvents');
   private readonly inTransaction = new Map<DomainEventType, AnyHandler[]>();
   private readonly afterCommit = new Map<DomainEventType, AnyHandler[]>();
+  private readonly queues = new AsyncLocalStorage<AfterCommitQueue>();
 
   constructor(private readonly txHost: TransactionContext) {}
 
@@ -78,22 +81,27 @@ export class DomainEvents {
   async publish<K extends DomainEventType>(type: K, payload: DomainEventMap[K]): Promise<void> {
     for (const handler of this.inTransaction.get(type) ?? []) await handler(payload);
     if (!this.afterCommit.has(type)) return;
-    const runner = this.txHost.tx.queryRunner;
-    if (runner?.isTransactionActive) queueOf(runner).set(`${type}\u0000${JSON.stringify(payload)}`, { type, payload });
-    else await this.runAfterCommit([{ type, payload }]);
+    if (!this.txHost.isTransactionActive()) return this.runAfterCommit([{ type, payload }]);
+    const queue = this.queues.getStore();
+    // A transaction opened around UnitOfWork would drop the after-commit work silently: refuse instead.
+    if (!queue) throw new Error(`${type} was published in a transaction that UnitOfWork did not open`);
+    queue.set(`${type}\u0000${JSON.stringify(payload)}`, { type, payload });
   }
 
-  /** Runs what the transaction of `runner` queued; called once it has committed. */
-  async committed(runner: QueryRunner): Promise<void> {
-    const queue = queueOf(runner);
+  /** A queue for one unit of work (UnitOfWork), filled by what `work` publishes. */
+  openQueue(): AfterCommitQueue {
+    return new Map();
+  }
+
+  collecting<T>(queue: AfterCommitQueue, work: () => Promise<T>): Promise<T> {
+    return this.queues.run(queue, work);
+  }
+
+  /** Runs what a committed unit of work queued. */
+  runQueued(queue: AfterCommitQueue): Promise<void> {
     const published = [...queue.values()];
     queue.clear();
-    await this.runAfterCommit(published);
-  }
-
-  /** Drops what the transaction of `runner` queued; called once it has rolled back. */
-  rolledBack(runner: QueryRunner): void {
-    queueOf(runner).clear();
+    return this.runAfterCommit(published);
   }
 
   private async runAfterCommit(published: Published[]): Promise<void> {
@@ -114,11 +122,4 @@ export class DomainEvents {
 
 function add(map: Map<DomainEventType, AnyHandler[]>, type: DomainEventType, handler: AnyHandler): void {
   map.set(type, [...(map.get(type) ?? []), handler]);
-}
-
-/** Keyed by event and payload, so a transaction that touches one article ten times invalidates it once. */
-function queueOf(runner: QueryRunner): Map<string, Published> {
-  const data = runner.data as { afterCommit?: Map<string, Published> };
-  data.afterCommit ??= new Map();
-  return data.afterCommit;
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { AfterCommitSubscriber } from './after-commit.subscriber';
+import { UnitOfWork } from '../../database/unit-of-work';
 import { DomainEvents } from './domain-events';
 
 @Global()
-@Module({ providers: [DomainEvents, AfterCommitSubscriber], exports: [DomainEvents] })
+@Module({ providers: [DomainEvents, UnitOfWork], exports: [DomainEvents, UnitOfWork] })
 export class EventsModule {}
