@@ -52,12 +52,14 @@ describe('keyset cursors', () => {
     ['a number', 1767225600000],
     ['text around a timestamp', 'x2026-01-01T00:00:00Z'],
     ['a timestamp with trailing text', '2026-01-01T00:00:00Zx'],
+    ['in year 0, which PostgreSQL does not have', '0000-06-01T00:00:00Z'],
+    ['at an offset PostgreSQL does not take', '2026-01-01T00:00:00+16:00'],
   ])('refuse a timestamp key that is %s', (_, key) => {
     expect(() => decodeCursor(forged([key, ID]), ['timestamp', 'uuid'])).toThrow(invalid);
   });
 
   it('accept timestamps in UTC and with an offset', () => {
-    for (const key of ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.5+02:00', '2026-01-01T00:00:00-0500']) {
+    for (const key of ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.5+02:00', '2026-01-01T00:00:00-0500', '0001-01-01T00:00:00+15:59']) {
       expect(decodeCursor(forged([key, ID]), ['timestamp', 'uuid'])).toEqual([key, ID]);
     }
   });
