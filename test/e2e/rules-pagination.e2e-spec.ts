@@ -73,9 +73,10 @@ describe('pagination rules (e2e)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await t.http.get(`/api/v1/users/${reader.id}/following`).query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
-      seen.push(...page.body.items.map((item: { id: string }) => item.id));
-      cursor = page.body.nextCursor;
+      const response = await t.http.get(`/api/v1/users/${reader.id}/following`).query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
+      const page = response.body as { items: { id: string }[]; nextCursor: string | null };
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
     } while (cursor && seen.length < 10);
     expect(seen).toEqual(followed.map((other) => other.id).reverse());
   });
