@@ -41,6 +41,8 @@ describe('appeal currency table: edges of the contract', () => {
     expect(fields(currencyTableErrors({ gbp: { ...gbp, amounts: [...ten, 110] } }))).toEqual(['currencies.gbp.amounts']);
     expect(fields(currencyTableErrors({ gbp: { ...gbp, amounts: [] } }))).toEqual(['currencies.gbp.amounts']);
     expect(fields(currencyTableErrors({ gbp: { ...gbp, amounts: 500 } }))).toEqual(['currencies.gbp.amounts']);
+    // one fractional suggestion among good ones, inside min..max
+    expect(fields(currencyTableErrors({ gbp: { ...gbp, amounts: [300, 400.5] } }))).toEqual(['currencies.gbp.amounts']);
   });
 
   it('does not check ranges once a field is already wrong', () => {
