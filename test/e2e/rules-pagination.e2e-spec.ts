@@ -36,6 +36,15 @@ describe('pagination rules (e2e)', () => {
     expect((await thread({ limit: 1 }).expect(200)).body.items).toHaveLength(1);
   });
 
+  it('documents the paging parameters of every list in the OpenAPI document: limit 1..100, default 20, and the cursor', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body;
+    for (const path of ['/api/v1/articles/{articleId}/comments', '/api/v1/users/{id}/following', '/api/v1/me/feed']) {
+      const parameters: { name: string; schema: Record<string, unknown>; description?: string }[] = document.paths[path].get.parameters;
+      expect(parameters.find((parameter) => parameter.name === 'limit')?.schema).toEqual(expect.objectContaining({ minimum: 1, maximum: 100, default: 20 }));
+      expect(parameters.find((parameter) => parameter.name === 'cursor')?.description).toMatch(/nextCursor/);
+    }
+  });
+
   it('refuses a limit of 0, of 101 or that is not an integer', async () => {
     for (const limit of ['0', '101', '2.5', 'ten']) expectProblem(await thread({ limit }), 400, 'VALIDATION_FAILED');
   });
