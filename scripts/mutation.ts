@@ -47,7 +47,7 @@ const GROUPS: Group[] = [
   {
     name: 'supporter-membership',
     mutate: ['src/donations/supporter-membership.service.ts'],
-    tests: ['test/e2e/donations-webhooks.e2e-spec.ts'],
+    tests: ['test/e2e/rules-supporter.e2e-spec.ts', 'test/e2e/donations-webhooks.e2e-spec.ts'],
   },
   {
     name: 'rate-limits',
