@@ -41,6 +41,8 @@ describe('keyset cursors', () => {
     ['an unsafe integer', [2 ** 53, ID]],
     ['a numeric string for a number', ['1', ID]],
     ['a malformed id', [1, 'not-a-uuid']],
+    ['a valid first part alone', [1]],
+    ['an array holding the number', [[1], ID]],
   ])('refuse a number-keyed cursor that is %s', (_, value) => {
     expect(() => decodeCursor(forged(value), ['number', 'uuid'])).toThrow(invalid);
   });
@@ -52,6 +54,7 @@ describe('keyset cursors', () => {
     ['a number', 1767225600000],
     ['text around a timestamp', 'x2026-01-01T00:00:00Z'],
     ['a timestamp with trailing text', '2026-01-01T00:00:00Zx'],
+    ['an array holding a timestamp', ['2026-01-01T00:00:00Z']],
     ['in year 0, which PostgreSQL does not have', '0000-06-01T00:00:00Z'],
     ['at an offset PostgreSQL does not take', '2026-01-01T00:00:00+16:00'],
   ])('refuse a timestamp key that is %s', (_, key) => {
@@ -67,6 +70,14 @@ describe('keyset cursors', () => {
   it('refuse string keys longer than 256 characters, and non-strings', () => {
     expect(() => decodeCursor(forged(['x'.repeat(257), ID]), ['string', 'uuid'])).toThrow(invalid);
     expect(() => decodeCursor(forged([7, ID]), ['string', 'uuid'])).toThrow(invalid);
+    expect(() => decodeCursor(forged([['x'], ID]), ['string', 'uuid'])).toThrow(invalid);
+  });
+
+  it('refuse a well-formed cursor with a character outside base64url before or after it', () => {
+    const good = forged([1, ID]);
+    expect(decodeCursor(good, ['number', 'uuid'])).toEqual([1, ID]);
+    expect(() => decodeCursor(`!${good}`, ['number', 'uuid'])).toThrow(invalid);
+    expect(() => decodeCursor(`${good}!`, ['number', 'uuid'])).toThrow(invalid);
   });
 
   it('say in the detail whether the cursor is mangled or belongs to another list', () => {
@@ -99,5 +110,6 @@ describe('pages built from limit + 1 rows', () => {
   it('end with a null cursor when no extra row came back', () => {
     expect(page(rows, 3)).toEqual({ items: [1, 2, 3], nextCursor: null });
     expect(page([], 3)).toEqual({ items: [], nextCursor: null });
+    expect(page(rows, 0)).toEqual({ items: [], nextCursor: null });
   });
 });
