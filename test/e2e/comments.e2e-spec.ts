@@ -1,14 +1,15 @@
 import { ignore } from '../factories/follows.factory';
 import { CommentsService } from '../../src/comments/comments.service';
-import { InitialStatusRule } from '../../src/common/hooks/comment-policy';
 import { DomainEventMap, DomainEvents } from '../../src/common/events/domain-events';
 import { createArticle } from '../factories/articles.factory';
 import { ageComment, articleCommentCount, changeStatus, commentRow, postComment } from '../factories/comments.factory';
 import { registerReader, registerStaff, RegisteredReader, uniqueSuffix } from '../factories/users.factory';
+import { createIsolatedTestApp } from '../support/isolated-test-app';
 import { expectProblem } from '../support/problem';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
-const PREMODERATED = '[premoderate-me]';
+// A banned word: the real moderation rule holds comments that use it as pending.
+const PREMODERATED = 'premoderateme';
 const FAIL_EVENT = '[fail-the-event]';
 
 describe('comments (e2e)', () => {
@@ -16,9 +17,10 @@ describe('comments (e2e)', () => {
   const created: DomainEventMap['comment.created'][] = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
-    // The moderation module's rule, swapped for one the test controls by the comment's text.
-    jest.spyOn(t.app.get(InitialStatusRule), 'initialStatus').mockImplementation(async ({ body }) => (body.includes(PREMODERATED) ? 'pending' : 'visible'));
+    // A database of its own: the banned words are site-wide, and other files reset them.
+    t = await createIsolatedTestApp();
+    const admin = await registerStaff(t.http, t.db, 'admin');
+    await t.http.put('/api/v1/admin/settings/moderation').set(admin.auth).send({ bannedWords: [PREMODERATED], premoderateNewReaders: false }).expect(200);
     t.app.get(DomainEvents).onInTransaction('comment.created', async (payload) => {
       const manager = t.transactions.tx;
       await manager.query('SELECT 1');

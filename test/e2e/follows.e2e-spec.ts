@@ -1,16 +1,17 @@
 import { createArticle } from '../factories/articles.factory';
 import { postComment } from '../factories/comments.factory';
-import { insertComment } from '../factories/comments-direct.factory';
+import { postCommentAs } from '../factories/comments-direct.factory';
 import { follow, ignore } from '../factories/follows.factory';
 import { registerReader } from '../factories/users.factory';
 import { expectProblem } from '../support/problem';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createIsolatedTestApp } from '../support/isolated-test-app';
+import { TestApp } from '../support/test-app';
 
 describe('follows, ignores and the feed (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createIsolatedTestApp(); // pending comments come from a site-wide banned word
   });
   afterAll(() => t.close());
 
@@ -243,13 +244,13 @@ describe('follows, ignores and the feed (e2e)', () => {
       await follow(t.http, reader, b);
       const article = await createArticle(t.http);
       const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes));
-      const a1 = await insertComment(t, { articleId: article.id, authorId: a.id, createdAt: at(1) });
-      const b1 = await insertComment(t, { articleId: article.id, authorId: b.id, createdAt: at(2) });
-      const a2 = await insertComment(t, { articleId: article.id, authorId: a.id, createdAt: at(3) });
-      await insertComment(t, { articleId: article.id, authorId: a.id, createdAt: at(4), status: 'pending' });
-      await insertComment(t, { articleId: article.id, authorId: b.id, createdAt: at(5), status: 'hidden' });
-      await insertComment(t, { articleId: article.id, authorId: stranger.id, createdAt: at(6) });
-      const b2 = await insertComment(t, { articleId: article.id, authorId: b.id, parent: a1, createdAt: at(7) });
+      const a1 = await postCommentAs(t, { articleId: article.id, author: a, createdAt: at(1) });
+      const b1 = await postCommentAs(t, { articleId: article.id, author: b, createdAt: at(2) });
+      const a2 = await postCommentAs(t, { articleId: article.id, author: a, createdAt: at(3) });
+      await postCommentAs(t, { articleId: article.id, author: a, createdAt: at(4), status: 'pending' });
+      await postCommentAs(t, { articleId: article.id, author: b, createdAt: at(5), status: 'hidden' });
+      await postCommentAs(t, { articleId: article.id, author: stranger, createdAt: at(6) });
+      const b2 = await postCommentAs(t, { articleId: article.id, author: b, parent: a1, createdAt: at(7), body: 'A comment' });
 
       const first = await t.http.get('/api/v1/me/feed?limit=3').set(reader.auth).expect(200);
       expect(first.body.items.map((c: { id: string }) => c.id)).toEqual([b2.id, a2.id, b1.id]);
@@ -276,8 +277,8 @@ describe('follows, ignores and the feed (e2e)', () => {
       await follow(t.http, reader, a);
       await follow(t.http, reader, b);
       const article = await createArticle(t.http);
-      const fromA = await insertComment(t, { articleId: article.id, authorId: a.id });
-      await insertComment(t, { articleId: article.id, authorId: b.id });
+      const fromA = await postCommentAs(t, { articleId: article.id, author: a });
+      await postCommentAs(t, { articleId: article.id, author: b });
       await ignore(t.http, reader, b);
       const response = await t.http.get('/api/v1/me/feed').set(reader.auth).expect(200);
       expect(response.body.items.map((c: { id: string }) => c.id)).toEqual([fromA.id]);

@@ -3,19 +3,19 @@ import { JobQueue } from '../../src/notifications/jobs/job-queue';
 import { FAN_OUT_BATCH_SIZE, FAN_OUT_JOB, PURGE_JOB } from '../../src/notifications/notification-producer';
 import { createArticle, TestArticle } from '../factories/articles.factory';
 import { postComment } from '../factories/comments.factory';
-import { countNotifications, insertComment } from '../factories/comments-direct.factory';
+import { countNotifications, postCommentAs } from '../factories/comments-direct.factory';
 import { follow, ignore, seedFollowers } from '../factories/follows.factory';
 import { inboxOf, moderate, runJobs } from '../factories/notifications.factory';
 import { registerReader, registerStaff } from '../factories/users.factory';
 import { expectProblem } from '../support/problem';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 describe('notifications (e2e)', () => {
   let t: TestApp;
   let article: TestArticle;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createIsolatedTestApp(); // pending comments come from a site-wide banned word
     article = await createArticle(t.http);
   });
   afterAll(() => t.close());
@@ -186,10 +186,10 @@ describe('notifications (e2e)', () => {
       ];
       await follow(t.http, fan, author);
       const parent = await postComment(t.http, parentAuthor, article.id);
-      const reply = await insertComment(t, {
+      const reply = await postCommentAs(t, {
         articleId: article.id,
-        authorId: author.id,
-        parent: { id: parent.id, articleId: article.id, authorId: parentAuthor.id },
+        author,
+        parent,
         status: 'pending',
       });
       await runJobs(t);

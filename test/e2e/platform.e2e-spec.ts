@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { registerReader } from '../factories/users.factory';
+import { createIsolatedTestApp } from '../support/isolated-test-app';
 import { expectProblem } from '../support/problem';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -85,9 +86,18 @@ describe('platform: health, docs, errors, headers (e2e)', () => {
   });
 
   it('never leaks a stack, SQL or driver message', async () => {
-    const reader = await registerReader(t.http);
-    const response = await t.http.get(`/api/v1/users/${reader.id}'--`);
-    expect(JSON.stringify(response.body)).not.toMatch(/QueryFailedError|syntax|at .*\.ts|SELECT/);
+    // The request must reach SQL and fail there: on a database of its own, a column the
+    // profile query reads is renamed away, so PostgreSQL answers with an error naming it.
+    const isolated = await createIsolatedTestApp();
+    try {
+      const reader = await registerReader(isolated.http);
+      await isolated.db.query('ALTER TABLE users RENAME COLUMN bio TO bio_renamed_away');
+      const response = await isolated.http.get(`/api/v1/users/${reader.id}`);
+      expectProblem(response, 500, 'INTERNAL_ERROR');
+      expect(JSON.stringify(response.body)).not.toMatch(/QueryFailedError|syntax|at .*\.ts|SELECT|bio|column|does not exist|relation/);
+    } finally {
+      await isolated.close();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { ThreadCache } from '../../src/common/cache/thread-cache';
 import { createArticle } from '../factories/articles.factory';
-import { insertComment } from '../factories/comments-direct.factory';
+import { postCommentAs } from '../factories/comments-direct.factory';
 import { registerReader } from '../factories/users.factory';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -25,7 +25,7 @@ describe('thread cache memory under many spellings of one query (e2e)', () => {
   it('keeps one cached page for every spelling of the same query, and serves them all the same bytes', async () => {
     const article = await createArticle(t.http);
     const author = await registerReader(t.http);
-    for (let n = 0; n < 30; n += 1) await insertComment(t, { articleId: article.id, authorId: author.id, body: `comment ${n} ${'x'.repeat(500)}` });
+    for (let n = 0; n < 30; n += 1) await postCommentAs(t, { articleId: article.id, author, body: `comment ${n} ${'x'.repeat(500)}` });
     const cache = t.app.get(ThreadCache);
     const sizeBefore = cache.size;
 
@@ -43,7 +43,7 @@ describe('thread cache memory under many spellings of one query (e2e)', () => {
     const author = await registerReader(t.http);
     const articles = [await createArticle(t.http), await createArticle(t.http)];
     for (const article of articles) {
-      for (let n = 0; n < 25; n += 1) await insertComment(t, { articleId: article.id, authorId: author.id, body: `c${n} ${'y'.repeat(900)}` });
+      for (let n = 0; n < 25; n += 1) await postCommentAs(t, { articleId: article.id, author, body: `${article.id} c${n} ${'y'.repeat(900)}` });
     }
     for (const article of articles) {
       for (const sort of ['newest', 'oldest', 'top', 'replies']) {

@@ -20,6 +20,11 @@ export function decodeCursor(cursor: string, shape: readonly ('string' | 'number
   return parsed as (string | number)[];
 }
 
+/**
+ * An ISO-8601 time that PostgreSQL's timestamptz also accepts: JavaScript takes year
+ * 0000 and offsets up to ±23:59, PostgreSQL neither (a forged cursor would be a 500).
+ */
+const TIMESTAMP = /^(?!0000)\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-](0\d|1[0-5]):?\d{2})$/;
 
 function fits(value: unknown, kind: 'string' | 'number' | 'uuid' | 'timestamp'): boolean {
   switch (kind) {
@@ -28,7 +33,7 @@ function fits(value: unknown, kind: 'string' | 'number' | 'uuid' | 'timestamp'):
     case 'uuid':
       return isUuid(value);
     case 'timestamp':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+      return typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
     case 'string':
       return typeof value === 'string' && value.length <= 256;
   }
