@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { TransactionContext } from '../database/transaction-context';
 import { isoMicroseconds } from '../common/pagination/timestamp-cursor';
 import { Keyset } from './follows.repository';
 
@@ -20,7 +20,12 @@ export const FEED_RECENT_SCAN_LIMIT = 2000;
 
 @Injectable()
 export class FeedRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
   /**
    * Newest visible comments by the readers `viewerId` follows and does not
@@ -52,7 +57,7 @@ export class FeedRepository {
       after = `AND (c.created_at, c.id) < ($4::timestamptz, $5::uuid)`;
     }
     // The inner ORDER BY matches the outer one, so rows stream through the filter and the scan stops at a full page.
-    const rows: { id: string; created_at: string }[] = await this.dataSource.query(
+    const rows: { id: string; created_at: string }[] = await this.tx.query(
       `SELECT recent.id, ${isoMicroseconds('recent.created_at')} AS created_at
        FROM (
          SELECT c.id, c.created_at, c.author_id FROM visible_comments c
@@ -76,7 +81,7 @@ export class FeedRepository {
       params.push(page.before.at, page.before.id);
       after = `AND (c.created_at, c.id) < ($3::timestamptz, $4::uuid)`;
     }
-    const rows: { id: string; created_at: string }[] = await this.dataSource.query(
+    const rows: { id: string; created_at: string }[] = await this.tx.query(
       `SELECT latest.id, ${isoMicroseconds('latest.created_at')} AS created_at
        FROM follows f
        CROSS JOIN LATERAL (
