@@ -68,7 +68,8 @@ export class ArticlesRepository {
 
   async adjustCommentCount(id: string, delta: number): Promise<void> {
     if (delta === 0) return;
-    await this.tx.query(`UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
+    // The one implementation of the move, shared with the comments module's posting statement.
+    await this.tx.query(`SELECT articles_bump_comment_count($1, $2)`, [id, delta]);
   }
 
   /** Row lock taken before any comment status change, so counter updates always lock the article first. */

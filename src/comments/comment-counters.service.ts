@@ -11,8 +11,10 @@ type CountedComment = Pick<Comment, 'id' | 'articleId' | 'authorId' | 'parentId'
  * the article's `commentCount`, the author's `commentCount` and `replyCount`
  * of every ancestor. Call it inside the transaction that changes the status,
  * with +1 when a comment becomes visible and -1 when it stops being visible.
- * The one exception is posting: `CommentsRepository.insertUnlessRefused` makes
- * the same +1 moves in its insert statement (one round trip); keep them in step.
+ * Posting makes the same +1 moves inside its insert statement (one round trip),
+ * through the same owners' SQL functions (`articles_bump_comment_count`,
+ * `users_bump_comment_count`) the article and user counters use here; only the
+ * ancestors' `reply_count`, which is this module's own, is written twice.
  */
 @Injectable()
 export class CommentCountersService {

@@ -97,7 +97,8 @@ export class UsersRepository {
   }
 
   async adjustCommentCount(id: string, delta: number): Promise<void> {
-    await this.tx.query(`UPDATE users SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
+    // The one implementation of the move, shared with the comments module's posting statement.
+    await this.tx.query(`SELECT users_bump_comment_count($1, $2)`, [id, delta]);
   }
 
   /** Moves both sides of a follow at once: the follower's following and the followee's followers. */
