@@ -7,6 +7,7 @@ import { Moderation1795701168438 } from './1795701168438-Moderation';
 import { FeedIndex1795704685169 } from './1795704685169-FeedIndex';
 import { FeedNewestIndex1796119164622 } from './1796119164622-FeedNewestIndex';
 import { AccountLocks1796200000000 } from './1796200000000-AccountLocks';
+import { ModuleSqlInterfaces1796300000000 } from './1796300000000-ModuleSqlInterfaces';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   FeedIndex1795704685169,
   FeedNewestIndex1796119164622,
   AccountLocks1796200000000,
+  ModuleSqlInterfaces1796300000000,
 ];

@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { CommentsModule } from './comments/comments.module';
 import { HooksModule } from './common/hooks/hooks.module';
 import { CacheModule } from './common/cache/cache.module';
+import { EventsModule } from './common/events/events.module';
 import { AccessGuard } from './common/auth/access.guard';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
@@ -20,6 +21,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DonationsModule } from './donations/donations.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { TransactionContextModule } from './database/transaction-context';
 import { FollowsModule } from './follows/follows.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -35,6 +37,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
+        TransactionContextModule,
         RedisModule,
         ThrottlerModule.forRootAsync({
           inject: [REDIS],
@@ -43,6 +46,7 @@ export class AppModule {
             storage: redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),
           }),
         }),
+        EventsModule,
         HooksModule,
         CacheModule,
         HealthModule,

@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Article } from './article.entity';
 
 export interface ArticleFields {
@@ -13,15 +13,20 @@ export interface ArticleFields {
 
 @Injectable()
 export class ArticlesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
-  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Article | null> {
-    return manager.findOne(Article, { where: { id } });
+
+  findById(id: string): Promise<Article | null> {
+    return this.tx.findOne(Article, { where: { id } });
   }
 
   /** Inserts or updates in one statement; fields left undefined keep their stored value. */
   async upsert(id: string, fields: ArticleFields): Promise<{ article: Article; created: boolean }> {
-    const rows: (Record<string, unknown> & { created: boolean })[] = await this.dataSource.query(
+    const rows: (Record<string, unknown> & { created: boolean })[] = await this.tx.query(
       `INSERT INTO articles AS a (id, title, url, published_at, comments_open, appeal_id)
        VALUES ($1, $2, $3, $4, COALESCE($5, true), $6)
        ON CONFLICT (id) DO UPDATE SET
@@ -47,28 +52,34 @@ export class ArticlesRepository {
     return { article: article as Article, created: rows[0].created };
   }
 
-  async setCommentsOpen(id: string, commentsOpen: boolean, manager: EntityManager = this.dataSource.manager): Promise<Article | null> {
-    await manager.query(`UPDATE articles SET comments_open = $2, updated_at = now() WHERE id = $1`, [id, commentsOpen]);
-    return this.findById(id, manager);
+  async setCommentsOpen(id: string, commentsOpen: boolean): Promise<Article | null> {
+    await this.tx.query(`UPDATE articles SET comments_open = $2, updated_at = now() WHERE id = $1`, [id, commentsOpen]);
+    return this.findById(id);
   }
 
   async countsFor(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const rows: { id: string; comment_count: number }[] = await this.dataSource.query(
+    const rows: { id: string; comment_count: number }[] = await this.tx.query(
       `SELECT id, comment_count FROM articles WHERE id = ANY($1::varchar[])`,
       [ids],
     );
     return new Map(rows.map((row) => [row.id, row.comment_count]));
   }
 
-  async adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
+  async adjustCommentCount(id: string, delta: number): Promise<void> {
     if (delta === 0) return;
-    await manager.query(`UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
+    // The one implementation of the move, shared with the comments module's posting statement.
+    await this.tx.query(`SELECT articles_bump_comment_count($1, $2)`, [id, delta]);
   }
 
   /** Row lock taken before any comment status change, so counter updates always lock the article first. */
-  async lockForCommentWrite(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query('SELECT id FROM articles WHERE id = $1 FOR NO KEY UPDATE', [id]);
+  /** Locks the row for changing the article itself, so two moderators toggling it at once write one audit entry. */
+  async lockForUpdate(id: string): Promise<void> {
+    await this.tx.query(`SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, [id]);
+  }
+
+  async lockForCommentWrite(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query('SELECT id FROM articles WHERE id = $1 FOR NO KEY UPDATE', [id]);
     return rows.length > 0;
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { Upserted } from '../common/http/upserted';
 import { Article } from './article.entity';
@@ -27,8 +26,8 @@ export class ArticlesService {
   }
 
   /** The article, or 404 ARTICLE_NOT_FOUND; other modules call this before writing under an article. */
-  async findOrFail(id: string, manager?: EntityManager): Promise<Article> {
-    const article = ARTICLE_ID_PATTERN.test(id) ? await this.articles.findById(id, manager) : null;
+  async findOrFail(id: string): Promise<Article> {
+    const article = ARTICLE_ID_PATTERN.test(id) ? await this.articles.findById(id) : null;
     if (!article) throw articleNotFound();
     return article;
   }
@@ -40,9 +39,9 @@ export class ArticlesService {
   }
 
   /** Opens or closes an article's comments; pass `manager` to do it in the caller's transaction. */
-  async setCommentsOpen(id: string, commentsOpen: boolean, manager?: EntityManager): Promise<ArticleView> {
-    await this.findOrFail(id, manager);
-    const article = await this.articles.setCommentsOpen(id, commentsOpen, manager);
+  async setCommentsOpen(id: string, commentsOpen: boolean): Promise<ArticleView> {
+    await this.findOrFail(id);
+    const article = await this.articles.setCommentsOpen(id, commentsOpen);
     return toArticleView(article as Article);
   }
 
@@ -50,15 +49,20 @@ export class ArticlesService {
    * Locks the article row for a transaction that will change comment statuses
    * and counters: taking it first keeps one lock order and avoids deadlocks.
    */
-  async lockForCommentWrite(manager: EntityManager, id: string): Promise<void> {
-    if (!ARTICLE_ID_PATTERN.test(id) || !(await this.articles.lockForCommentWrite(manager, id))) {
+  /** Locks the article row for a change of the article itself (open or close its comments); call inside the transaction. */
+  lockForUpdate(id: string): Promise<void> {
+    return this.articles.lockForUpdate(id);
+  }
+
+  async lockForCommentWrite(id: string): Promise<void> {
+    if (!ARTICLE_ID_PATTERN.test(id) || !(await this.articles.lockForCommentWrite(id))) {
       throw articleNotFound();
     }
   }
 
   /** Keeps `commentCount` in step with visible comments; call inside the comment's transaction. */
-  adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
-    return this.articles.adjustCommentCount(manager, id, delta);
+  adjustCommentCount(id: string, delta: number): Promise<void> {
+    return this.articles.adjustCommentCount(id, delta);
   }
 }
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
@@ -26,7 +25,7 @@ export class AuthService {
     hooks: AccountHooks,
   ) {
     this.refreshTokens = new RefreshTokenCodec(config.jwtSecret);
-    hooks.onErase((manager, userId) => this.sessions.deleteAllForUser(manager, userId));
+    hooks.onErase((userId) => this.sessions.deleteAllForUser(userId));
   }
 
   async register(input: RegisterDto): Promise<AuthResultView> {
@@ -63,8 +62,8 @@ export class AuthService {
   }
 
   /** Ends every session of a reader at once (bans, role changes by staff); pass `manager` to do it in the caller's transaction. */
-  endAllSessions(userId: string, reason: string, manager?: EntityManager): Promise<void> {
-    return this.sessions.revokeAllForUser(userId, reason, manager);
+  endAllSessions(userId: string, reason: string): Promise<void> {
+    return this.sessions.revokeAllForUser(userId, reason);
   }
 
   private async startSession(userId: string, role: Role): Promise<AuthResultView> {

@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Role } from '../common/auth/role';
 import { Session } from './session.entity';
@@ -14,18 +14,23 @@ interface SessionUserRow {
 
 @Injectable()
 export class SessionsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
+
 
   async insertSession(userId: string, expiresAt: Date): Promise<Session> {
-    const sessions = this.dataSource.getRepository(Session);
+    const sessions = this.tx.getRepository(Session);
     return sessions.save(sessions.create({ userId, expiresAt, generation: 0 }));
   }
 
   /** The user behind a live session; null when the session ended or the account is gone. */
   async findLiveSessionUser(sessionId: string, userId: string): Promise<AuthenticatedUser | null> {
-    const rows: SessionUserRow[] = await this.dataSource.query(
+    const rows: SessionUserRow[] = await this.tx.query(
       `SELECT u.id, u.role, u.suspended_until, u.banned_at
-         FROM sessions s JOIN users u ON u.id = s.user_id
+         FROM sessions s JOIN user_profiles u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
           AND u.erased_at IS NULL`,
       [sessionId, userId],
@@ -40,11 +45,11 @@ export class SessionsRepository {
    * one; concurrent refreshes with the same token cannot both succeed.
    */
   async rotate(sessionId: string, generation: number, expiresAt: Date): Promise<{ userId: string; role: Role } | null> {
-    const rows: { user_id: string; role: Role }[] = await this.dataSource.query(
+    const rows: { user_id: string; role: Role }[] = await this.tx.query(
       // Wrapped in a CTE so the driver hands back the returned rows, not [rows, count].
       `WITH rotated AS (
          UPDATE sessions s SET generation = generation + 1, rotated_at = now(), expires_at = $3
-           FROM users u
+           FROM user_profiles u
           WHERE s.id = $1 AND s.generation = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
             AND u.id = s.user_id AND u.erased_at IS NULL
          RETURNING s.user_id, u.role)
@@ -55,20 +60,20 @@ export class SessionsRepository {
   }
 
   async revoke(sessionId: string, reason: string): Promise<void> {
-    await this.dataSource.query(
+    await this.tx.query(
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`,
       [sessionId, reason],
     );
   }
 
-  async revokeAllForUser(userId: string, reason: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(
+  async revokeAllForUser(userId: string, reason: string): Promise<void> {
+    await this.tx.query(
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
       [userId, reason],
     );
   }
 
-  async deleteAllForUser(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [userId]);
+  async deleteAllForUser(userId: string): Promise<void> {
+    await this.tx.query(`DELETE FROM sessions WHERE user_id = $1`, [userId]);
   }
 }

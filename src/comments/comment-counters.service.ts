@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { ArticlesService } from '../articles/articles.service';
 import { UsersService } from '../users/users.service';
 import { Comment } from './comment.entity';
+import { CommentsRepository } from './comments.repository';
 
 type CountedComment = Pick<Comment, 'id' | 'articleId' | 'authorId' | 'parentId'>;
 
@@ -11,29 +11,24 @@ type CountedComment = Pick<Comment, 'id' | 'articleId' | 'authorId' | 'parentId'
  * the article's `commentCount`, the author's `commentCount` and `replyCount`
  * of every ancestor. Call it inside the transaction that changes the status,
  * with +1 when a comment becomes visible and -1 when it stops being visible.
- * The one exception is posting: `CommentsRepository.insertUnlessRefused` makes
- * the same +1 moves in its insert statement (one round trip); keep them in step.
+ * Posting makes the same +1 moves inside its insert statement (one round trip),
+ * through the same owners' SQL functions (`articles_bump_comment_count`,
+ * `users_bump_comment_count`) the article and user counters use here; only the
+ * ancestors' `reply_count`, which is this module's own, is written twice.
  */
 @Injectable()
 export class CommentCountersService {
   constructor(
     private readonly articles: ArticlesService,
     private readonly users: UsersService,
+    private readonly comments: CommentsRepository,
   ) {}
 
-  async applyVisibilityChange(manager: EntityManager, comment: CountedComment, delta: 1 | -1): Promise<void> {
-    await this.articles.adjustCommentCount(manager, comment.articleId, delta);
-    if (comment.authorId) await this.users.adjustCommentCount(manager, comment.authorId, delta);
+  async applyVisibilityChange(comment: CountedComment, delta: 1 | -1): Promise<void> {
+    await this.articles.adjustCommentCount(comment.articleId, delta);
+    if (comment.authorId) await this.users.adjustCommentCount(comment.authorId, delta);
     if (comment.parentId) {
-      await manager.query(
-        `WITH RECURSIVE ancestors(id, parent_id) AS (
-           SELECT id, parent_id FROM comments WHERE id = $1
-           UNION ALL
-           SELECT c.id, c.parent_id FROM comments c JOIN ancestors a ON c.id = a.parent_id
-         )
-         UPDATE comments SET reply_count = reply_count + $2 WHERE id IN (SELECT id FROM ancestors)`,
-        [comment.parentId, delta],
-      );
+      await this.comments.adjustAncestorReplyCounts(comment.parentId, delta);
     }
   }
 }

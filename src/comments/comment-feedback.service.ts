@@ -1,6 +1,7 @@
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
-import { ThreadCache } from '../common/cache/thread-cache';
+import { DomainEvents } from '../common/events/domain-events';
 import { AppError } from '../common/errors/app-error';
 import { assertCanSee, isAuthor } from './comment-access';
 import { CommentFeedbackRepository } from './comment-feedback.repository';
@@ -12,44 +13,45 @@ import { UsersService } from '../users/users.service';
 @Injectable()
 export class CommentFeedbackService {
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly comments: CommentsRepository,
     private readonly feedback: CommentFeedbackRepository,
-    private readonly threadCache: ThreadCache,
+    private readonly events: DomainEvents,
     private readonly users: UsersService,
   ) {}
 
   /** Idempotent: the counter moves only when this call inserted the reaction. */
   async recommend(commentId: string, reader: AuthenticatedUser): Promise<void> {
-    await this.comments.transaction(async (manager) => {
-      await this.users.lockActiveAccount(manager, reader.id);
-      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reader);
+    await this.unitOfWork.runRetried(async () => {
+      await this.users.lockActiveAccount(reader.id);
+      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reader);
       if (isAuthor(comment, reader)) throw new AppError('OWN_COMMENT', 'You cannot recommend your own comment');
       if (comment.status !== 'visible') throw new AppError('COMMENT_NOT_REACTABLE', `A ${comment.status} comment cannot be recommended`);
-      if (await this.feedback.insertReaction(manager, comment.id, reader.id)) {
-        await this.feedback.adjustReactionCount(manager, comment.id, 1);
-        await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
+      if (await this.feedback.insertReaction(comment.id, reader.id)) {
+        await this.feedback.adjustReactionCount(comment.id, 1);
+        await this.events.publish('thread.changed', { articleId: comment.articleId });
       }
     });
   }
 
   async withdrawRecommendation(commentId: string, reader: AuthenticatedUser): Promise<void> {
-    await this.comments.transaction(async (manager) => {
-      await this.users.lockActiveAccount(manager, reader.id);
-      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reader);
-      if (await this.feedback.deleteReaction(manager, comment.id, reader.id)) {
-        await this.feedback.adjustReactionCount(manager, comment.id, -1);
-        await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
+    await this.unitOfWork.runRetried(async () => {
+      await this.users.lockActiveAccount(reader.id);
+      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reader);
+      if (await this.feedback.deleteReaction(comment.id, reader.id)) {
+        await this.feedback.adjustReactionCount(comment.id, -1);
+        await this.events.publish('thread.changed', { articleId: comment.articleId });
       }
     });
   }
 
   async report(commentId: string, input: ReportCommentDto, reporter: AuthenticatedUser): Promise<void> {
-    await this.comments.transaction(async (manager) => {
-      await this.users.lockActiveAccount(manager, reporter.id);
-      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId, manager), reporter);
-      const recorded = await this.feedback.insertReport(manager, comment.id, reporter.id, input.reason, input.note ?? null);
+    await this.unitOfWork.runRetried(async () => {
+      await this.users.lockActiveAccount(reporter.id);
+      const comment = assertCanSee(await this.comments.findByIdIfUuid(commentId), reporter);
+      const recorded = await this.feedback.insertReport(comment.id, reporter.id, input.reason, input.note ?? null);
       if (!recorded) throw new AppError('ALREADY_REPORTED', 'You already reported this comment');
-      await this.feedback.incrementOpenReportCount(manager, comment.id);
+      await this.feedback.incrementOpenReportCount(comment.id);
     });
   }
 }

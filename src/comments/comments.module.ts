@@ -7,12 +7,22 @@ import { CommentFeedbackService } from './comment-feedback.service';
 import { CommentsController } from './comments.controller';
 import { CommentsRepository } from './comments.repository';
 import { CommentsService } from './comments.service';
+import { CommentReviewRepository } from './comment-review.repository';
+import { CommentReviewService } from './comment-review.service';
 import { UserCommentsController } from './user-comments.controller';
 
 @Module({
   imports: [ArticlesModule, UsersModule],
   controllers: [CommentsController, UserCommentsController],
-  providers: [CommentCountersService, CommentsService, CommentsRepository, CommentFeedbackService, CommentFeedbackRepository],
-  exports: [CommentCountersService, CommentsService],
+  providers: [
+    CommentCountersService,
+    CommentsService,
+    CommentsRepository,
+    CommentFeedbackService,
+    CommentFeedbackRepository,
+    CommentReviewService,
+    CommentReviewRepository,
+  ],
+  exports: [CommentCountersService, CommentsService, CommentReviewService],
 })
 export class CommentsModule {}

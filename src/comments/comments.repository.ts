@@ -1,13 +1,12 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Role } from '../common/auth/role';
 import { visibleToViewerSql } from './comment-access';
 import { KeyedRow, SORTS, SortKey, ThreadSort } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
 import { isUuid } from '../common/validation/uuid';
-import { retryOnConflict } from '../database/retry-on-conflict';
 
 /** Who is reading, as the list queries filter for them. */
 export interface ViewerStance {
@@ -70,6 +69,7 @@ export interface PostAttempt {
 /** One row whatever happened: the checks, and the comment's columns (null when it was not inserted). */
 interface PostAttemptRow extends Omit<HydratedRow, 'id' | 'viewerReacted'> {
   id: string | null;
+  counterMoves: string;
   duplicate: boolean;
   parentFound: boolean;
   parentArticleId: string;
@@ -87,31 +87,32 @@ const POSTING_LOCK_NAMESPACE = 4_242_003;
 
 @Injectable()
 export class CommentsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** A transaction, run again from the start when PostgreSQL breaks a deadlock or serialization conflict with it. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return retryOnConflict(() => this.dataSource.transaction(work));
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
   }
 
-  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Comment | null> {
-    return manager.findOne(Comment, { where: { id } });
+
+
+  findById(id: string): Promise<Comment | null> {
+    return this.tx.findOne(Comment, { where: { id } });
   }
 
   /** Like findById, but any id that is not a UUID simply finds nothing. */
-  async findByIdIfUuid(id: string, manager: EntityManager = this.dataSource.manager): Promise<Comment | null> {
-    return isUuid(id) ? this.findById(id, manager) : null;
+  async findByIdIfUuid(id: string): Promise<Comment | null> {
+    return isUuid(id) ? this.findById(id) : null;
   }
 
   /** The row under FOR UPDATE, so status and counter changes on it take turns. */
-  lockById(manager: EntityManager, id: string): Promise<Comment | null> {
-    return manager.findOne(Comment, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  lockById(id: string): Promise<Comment | null> {
+    return this.tx.findOne(Comment, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
   /** Comments by id with author, answered author and the viewer's reaction, in one query (any order). */
   hydrate(ids: string[], viewerId: string | null): Promise<HydratedRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.dataSource.query(
+    return this.tx.query(
       `SELECT c.id, c.article_id AS "articleId", c.author_id AS "authorId", c.parent_id AS "parentId",
               c.root_id AS "rootId", c.depth, c.body, c.status, c.reply_count AS "replyCount",
               c.reaction_count AS "reactionCount", c.featured, c.created_at AS "createdAt", c.edited_at AS "editedAt",
@@ -119,9 +120,9 @@ export class CommentsRepository {
               pu.display_name AS "parentAuthorDisplayName",
               (r.user_id IS NOT NULL) AS "viewerReacted"
          FROM comments c
-         LEFT JOIN users u ON u.id = c.author_id
+         LEFT JOIN user_profiles u ON u.id = c.author_id
          LEFT JOIN comments p ON p.id = c.parent_id
-         LEFT JOIN users pu ON pu.id = p.author_id
+         LEFT JOIN user_profiles pu ON pu.id = p.author_id
          LEFT JOIN comment_reactions r ON r.comment_id = c.id AND r.user_id = $2::uuid
         WHERE c.id = ANY($1::uuid[])`,
       [ids, viewerId],
@@ -134,7 +135,7 @@ export class CommentsRepository {
     const params: unknown[] = [articleId, scope.viewerId, scope.staff, scope.ignoredIds, limit + 1];
     const keyset = after ? `AND ${spec.after('$6', '$7')}` : '';
     if (after) params.push(after[0], after[1]);
-    return this.dataSource.query(
+    return this.tx.query(
       `SELECT ${KEYED_COLUMNS} FROM comments c
         WHERE c.article_id = $1 AND c.parent_id IS NULL
           AND ${visibleToViewerSql('c', '$2', '$3', '$4')} ${keyset}
@@ -146,7 +147,7 @@ export class CommentsRepository {
   /** The first `perRoot` descendants (oldest first) of each top-level comment, in one query. */
   findFirstReplies(rootIds: string[], perRoot: number, scope: ReaderScope): Promise<{ rootId: string; id: string }[]> {
     if (rootIds.length === 0) return Promise.resolve([]);
-    return this.dataSource.query(
+    return this.tx.query(
       `SELECT root.id AS "rootId", first.id
          FROM unnest($1::uuid[]) AS root(id)
          CROSS JOIN LATERAL (
@@ -164,7 +165,7 @@ export class CommentsRepository {
     const params: unknown[] = [rootId, scope.viewerId, scope.staff, scope.ignoredIds, limit + 1];
     const keyset = after ? `AND ${SORTS.oldest.after('$6', '$7')}` : '';
     if (after) params.push(after[0], after[1]);
-    return this.dataSource.query(
+    return this.tx.query(
       `SELECT ${KEYED_COLUMNS} FROM comments c
         WHERE c.root_id = $1 AND ${visibleToViewerSql('c', '$2', '$3', '$4')} ${keyset}
         ORDER BY ${SORTS.oldest.orderBy} LIMIT $5`,
@@ -186,7 +187,7 @@ export class CommentsRepository {
   async findReplyCountAdjustments(comments: { id: string; rootId: string | null }[], scope: ReaderScope): Promise<Map<string, number>> {
     if (comments.length === 0) return new Map();
     const rootIds = [...new Set(comments.map((comment) => comment.rootId ?? comment.id))];
-    const rows: { id: string; delta: number }[] = await this.dataSource.query(
+    const rows: { id: string; delta: number }[] = await this.tx.query(
       `WITH RECURSIVE differing AS (
          SELECT c.parent_id AS ancestor_id, CASE WHEN c.status = 'visible' THEN -1 ELSE 1 END AS delta
            FROM comments c
@@ -209,7 +210,7 @@ export class CommentsRepository {
     const params: unknown[] = [authorId, limit + 1];
     const keyset = after ? `AND ${SORTS.newest.after('$3', '$4')}` : '';
     if (after) params.push(after[0], after[1]);
-    return this.dataSource.query(
+    return this.tx.query(
       `SELECT ${KEYED_COLUMNS} FROM comments c
         WHERE c.author_id = $1 AND c.status = 'visible' ${keyset}
         ORDER BY ${SORTS.newest.orderBy} LIMIT $2`,
@@ -224,7 +225,7 @@ export class CommentsRepository {
    */
   async findPrecedingRow(comment: Pick<Comment, 'id' | 'articleId' | 'rootId' | 'createdAt'>): Promise<KeyedRow | null> {
     const list = comment.rootId ? 'c.root_id = $1' : 'c.article_id = $1 AND c.parent_id IS NULL';
-    const rows: KeyedRow[] = await this.dataSource.query(
+    const rows: KeyedRow[] = await this.tx.query(
       `SELECT ${KEYED_COLUMNS} FROM comments c
         WHERE ${list} AND (c.created_at, c.id) < ((SELECT created_at FROM comments WHERE id = $2), $2::uuid)
         ORDER BY c.created_at DESC, c.id DESC LIMIT 1`,
@@ -239,33 +240,32 @@ export class CommentsRepository {
    * they are not erased (the users module's `margin_lock_active_account`), then the
    * posting lock that serializes the reader's posts (so the duplicate check that
    * follows holds under concurrency), then the article row the way every comment
-   * status change does (article first). Also selects `policyContextSql` (the
-   * initial-status rule's reading, see CommentPolicy). Null for an unknown article.
+   * status change does (article first, through the articles module's
+   * `articles_lock_for_comment_writes`). Also selects the moderation module's
+   * `moderation_posting_context()` (the initial-status rule's reading, see
+   * CommentPolicy). Null for an unknown article.
    */
   async lockArticleForPosting(
-    manager: EntityManager,
     authorId: string,
     articleId: string,
-    policyContextSql: string,
   ): Promise<{ authorActive: boolean; commentsOpen: boolean; policyContext: unknown } | null> {
-    // OFFSET 0 keeps the account subquery from being flattened, so its lock is taken before the posting lock.
-    const rows: { authorActive: boolean; commentsOpen: boolean; policyContext: unknown }[] = await manager.query(
-      `SELECT locks.author_active AS "authorActive", a.comments_open AS "commentsOpen", ${policyContextSql} AS "policyContext"
-         FROM (SELECT account.author_active, pg_advisory_xact_lock($1, hashtext($2::text))
-                 FROM (SELECT margin_lock_active_account($2::text::uuid) AS author_active OFFSET 0) AS account) AS locks,
-              articles a
-        WHERE a.id = $3
-          FOR NO KEY UPDATE OF a`,
+    // OFFSET 0 keeps the account subquery from being flattened, so its lock is taken before the posting lock;
+    // the article lock reads its id from the locks row (LATERAL), so it can only come after both.
+    const rows: { authorActive: boolean; commentsOpen: boolean; policyContext: unknown }[] = await this.tx.query(
+      `SELECT locks.author_active AS "authorActive", a.comments_open AS "commentsOpen", moderation_posting_context() AS "policyContext"
+         FROM (SELECT account.author_active, pg_advisory_xact_lock($1, hashtext($2::text)), $3::varchar AS article_id
+                 FROM (SELECT margin_lock_active_account($2::text::uuid) AS author_active OFFSET 0) AS account
+               OFFSET 0) AS locks
+        CROSS JOIN LATERAL articles_lock_for_comment_writes(ARRAY[locks.article_id]) a`,
       [POSTING_LOCK_NAMESPACE, authorId, articleId],
     );
     return rows[0] ?? null;
   }
 
   /** Erasure's article locks, in id order (the order two erasures and every comment write agree on). */
-  async lockArticlesOfAuthor(manager: EntityManager, authorId: string): Promise<void> {
-    await manager.query(
-      `SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id FROM comments WHERE author_id = $1)
-        ORDER BY a.id FOR NO KEY UPDATE`,
+  async lockArticlesOfAuthor(authorId: string): Promise<void> {
+    await this.tx.query(
+      `SELECT 1 FROM articles_lock_for_comment_writes(ARRAY(SELECT DISTINCT article_id FROM comments WHERE author_id = $1))`,
       [authorId],
     );
   }
@@ -279,11 +279,11 @@ export class CommentsRepository {
    * moves for a comment becoming visible. Returns the checks and the hydrated comment
    * (null when not inserted), so the caller can name the rule that refused it.
    */
-  async insertUnlessRefused(manager: EntityManager, comment: NewComment, duplicateWindowMinutes: number): Promise<PostAttempt> {
-    const rows: PostAttemptRow[] = await manager.query(
+  async insertUnlessRefused(comment: NewComment, duplicateWindowMinutes: number): Promise<PostAttempt> {
+    const rows: PostAttemptRow[] = await this.tx.query(
       `WITH RECURSIVE parent AS (
          SELECT p.id, p.article_id, p.author_id, p.status, p.root_id, p.depth, pu.display_name
-           FROM comments p LEFT JOIN users pu ON pu.id = p.author_id
+           FROM comments p LEFT JOIN user_profiles pu ON pu.id = p.author_id
           WHERE p.id = $3::uuid
        ), duplicate AS (
          SELECT 1 FROM comments
@@ -299,10 +299,9 @@ export class CommentsRepository {
          RETURNING *
        ), counted AS (
          SELECT article_id, author_id, parent_id FROM inserted WHERE status = 'visible'
-       ), article_count AS (
-         UPDATE articles SET comment_count = comment_count + 1 WHERE id IN (SELECT article_id FROM counted)
-       ), author_count AS (
-         UPDATE users SET comment_count = comment_count + 1 WHERE id IN (SELECT author_id FROM counted)
+       ), counter_moves AS (
+         -- The owners' counters (articles, users), through their functions; counted by the final SELECT so they run.
+         SELECT articles_bump_comment_count(article_id, 1), users_bump_comment_count(author_id, 1) FROM counted
        ), ancestors(id, parent_id) AS (
          SELECT id, parent_id FROM comments WHERE id IN (SELECT parent_id FROM counted)
          UNION ALL
@@ -316,14 +315,15 @@ export class CommentsRepository {
               i.root_id AS "rootId", i.depth, i.body, i.status, i.reply_count AS "replyCount",
               i.reaction_count AS "reactionCount", i.featured, i.created_at AS "createdAt", i.edited_at AS "editedAt",
               u.display_name AS "authorDisplayName", u.role AS "authorRole", (u.erased_at IS NOT NULL) AS "authorErased",
-              parent.display_name AS "parentAuthorDisplayName"
+              parent.display_name AS "parentAuthorDisplayName",
+              (SELECT count(*) FROM counter_moves) AS "counterMoves"
          FROM (VALUES (1)) AS one
          LEFT JOIN parent ON true
          LEFT JOIN inserted i ON true
-         LEFT JOIN users u ON u.id = i.author_id`,
+         LEFT JOIN user_profiles u ON u.id = i.author_id`,
       [comment.articleId, comment.authorId, comment.parentId, comment.body, comment.body.trim(), comment.status, duplicateWindowMinutes],
     );
-    const { duplicate, parentFound, parentArticleId, parentAuthorId, parentStatus, id, ...inserted } = rows[0];
+    const { duplicate, parentFound, parentArticleId, parentAuthorId, parentStatus, id, counterMoves: _moves, ...inserted } = rows[0];
     return {
       duplicate,
       parent: parentFound ? { articleId: parentArticleId, authorId: parentAuthorId, status: parentStatus } : null,
@@ -331,19 +331,32 @@ export class CommentsRepository {
     };
   }
 
-  async hasReplies(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query('SELECT 1 FROM comments WHERE parent_id = $1 LIMIT 1', [id]);
+  /** Moves `reply_count` of `parentId` and of every comment above it by `delta`. */
+  async adjustAncestorReplyCounts(parentId: string, delta: 1 | -1): Promise<void> {
+    await this.tx.query(
+      `WITH RECURSIVE ancestors(id, parent_id) AS (
+         SELECT id, parent_id FROM comments WHERE id = $1
+         UNION ALL
+         SELECT c.id, c.parent_id FROM comments c JOIN ancestors a ON c.id = a.parent_id
+       )
+       UPDATE comments SET reply_count = reply_count + $2 WHERE id IN (SELECT id FROM ancestors)`,
+      [parentId, delta],
+    );
+  }
+
+  async hasReplies(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query('SELECT 1 FROM comments WHERE parent_id = $1 LIMIT 1', [id]);
     return rows.length > 0;
   }
 
   /** Keeps the replaced body in comment_versions and stores the new one. */
-  async replaceBody(manager: EntityManager, comment: Comment, body: string): Promise<void> {
-    await manager.insert(CommentVersion, { commentId: comment.id, body: comment.body });
-    await manager.update(Comment, { id: comment.id }, { body, editedAt: () => 'now()' });
+  async replaceBody(comment: Comment, body: string): Promise<void> {
+    await this.tx.insert(CommentVersion, { commentId: comment.id, body: comment.body });
+    await this.tx.update(Comment, { id: comment.id }, { body, editedAt: () => 'now()' });
   }
 
-  async updateStatus(manager: EntityManager, id: string, status: CommentStatus, hiddenReason: string | null): Promise<void> {
-    await manager.query(
+  async updateStatus(id: string, status: CommentStatus, hiddenReason: string | null): Promise<void> {
+    await this.tx.query(
       `UPDATE comments SET status = $2::varchar, hidden_reason = $3,
               deleted_at = CASE WHEN $2::varchar = 'deleted' THEN COALESCE(deleted_at, now()) ELSE NULL END
         WHERE id = $1`,
@@ -351,40 +364,40 @@ export class CommentsRepository {
     );
   }
 
-  async setFeatured(manager: EntityManager, id: string, featured: boolean): Promise<void> {
-    await manager.query(`UPDATE comments SET featured = $2 WHERE id = $1`, [id, featured]);
+  async setFeatured(id: string, featured: boolean): Promise<void> {
+    await this.tx.query(`UPDATE comments SET featured = $2 WHERE id = $1`, [id, featured]);
   }
 
   /** Marks every open report resolved and zeroes the counter; returns how many were open. */
-  async resolveOpenReports(manager: EntityManager, commentId: string): Promise<number> {
-    const rows: unknown[] = await manager.query(
+  async resolveOpenReports(commentId: string): Promise<number> {
+    const rows: unknown[] = await this.tx.query(
       `WITH resolved AS (
          UPDATE comment_reports SET resolved_at = now() WHERE comment_id = $1 AND resolved_at IS NULL RETURNING id
        ) SELECT id FROM resolved`,
       [commentId],
     );
-    await manager.query('UPDATE comments SET open_report_count = 0 WHERE id = $1', [commentId]);
+    await this.tx.query('UPDATE comments SET open_report_count = 0 WHERE id = $1', [commentId]);
     return rows.length;
   }
 
   listVersions(commentId: string): Promise<CommentVersion[]> {
-    return this.dataSource.manager.find(CommentVersion, { where: { commentId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.tx.find(CommentVersion, { where: { commentId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  findCountedByAuthor(manager: EntityManager, authorId: string): Promise<Comment[]> {
-    return manager.find(Comment, { where: { authorId, status: 'visible' } });
+  findCountedByAuthor(authorId: string): Promise<Comment[]> {
+    return this.tx.find(Comment, { where: { authorId, status: 'visible' } });
   }
 
   /**
    * What makes a reader's view of a thread's first page differ from the public
-   * one, in one round trip: whether they ignore anyone (`ignoresAnyoneSql`, from
-   * the module that owns ignores), whether they have comments in the
+   * one, in one round trip: whether they ignore anyone (`ignored_authors`, the follows
+   * module's SQL function), whether they have comments in the
    * article the public does not see as they do (pending, or tombstones whose body
    * they still see), and which of `commentIds` they recommended.
    */
-  async findViewerStance(articleId: string, viewerId: string, commentIds: string[], ignoresAnyoneSql: string): Promise<ViewerStance> {
-    const [row]: { ignores_someone: boolean; has_unlisted: boolean; reacted_ids: string[] }[] = await this.dataSource.query(
-      `SELECT ${ignoresAnyoneSql} AS ignores_someone,
+  async findViewerStance(articleId: string, viewerId: string, commentIds: string[]): Promise<ViewerStance> {
+    const [row]: { ignores_someone: boolean; has_unlisted: boolean; reacted_ids: string[] }[] = await this.tx.query(
+      `SELECT EXISTS (SELECT 1 FROM ignored_authors($1)) AS ignores_someone,
               EXISTS (SELECT 1 FROM comments WHERE author_id = $1 AND article_id = $2 AND status <> 'visible') AS has_unlisted,
               ARRAY(SELECT comment_id FROM comment_reactions WHERE user_id = $1 AND comment_id = ANY($3::uuid[]))::text[] AS reacted_ids`,
       [viewerId, articleId, commentIds],
@@ -392,23 +405,23 @@ export class CommentsRepository {
     return { ignoresSomeone: row.ignores_someone, hasUnlistedOwnComments: row.has_unlisted, reactedIds: row.reacted_ids };
   }
 
-  async findArticleIdsByAuthor(manager: EntityManager, authorId: string): Promise<string[]> {
-    const rows: { article_id: string }[] = await manager.query(`SELECT DISTINCT article_id FROM comments WHERE author_id = $1`, [authorId]);
+  async findArticleIdsByAuthor(authorId: string): Promise<string[]> {
+    const rows: { article_id: string }[] = await this.tx.query(`SELECT DISTINCT article_id FROM comments WHERE author_id = $1`, [authorId]);
     return rows.map((row) => row.article_id);
   }
 
   /** Erasure: the reader's reports still count for the comments they flagged, but no longer say who wrote what. */
-  async redactReportsBy(manager: EntityManager, reporterId: string): Promise<void> {
-    await manager.query(`UPDATE comment_reports SET note = NULL, reporter_id = NULL WHERE reporter_id = $1`, [reporterId]);
+  async redactReportsBy(reporterId: string): Promise<void> {
+    await this.tx.query(`UPDATE comment_reports SET note = NULL, reporter_id = NULL WHERE reporter_id = $1`, [reporterId]);
   }
 
   /** Leaves an erased reader's comments as authorless, bodiless tombstones; earlier bodies go too. */
-  async eraseAuthoredContent(manager: EntityManager, authorId: string): Promise<void> {
-    await manager.query(
+  async eraseAuthoredContent(authorId: string): Promise<void> {
+    await this.tx.query(
       `UPDATE comment_versions SET body = NULL WHERE comment_id IN (SELECT id FROM comments WHERE author_id = $1)`,
       [authorId],
     );
-    await manager.query(
+    await this.tx.query(
       `UPDATE comments SET author_id = NULL, body = NULL,
               status = CASE WHEN status IN ('visible', 'pending') THEN 'deleted' ELSE status END,
               deleted_at = CASE WHEN status IN ('visible', 'pending') THEN now() ELSE deleted_at END

@@ -1,12 +1,12 @@
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { articleNotFound, ArticlesService, isArticleId } from '../articles/articles.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { isStaff } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
 import { CommentPolicy } from '../common/hooks/comment-policy';
-import { DomainEvents } from '../common/hooks/domain-events';
+import { DomainEvents } from '../common/events/domain-events';
 import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
 import { Page, toPage } from '../common/pagination/cursor';
@@ -41,6 +41,7 @@ export interface StatusChange {
 @Injectable()
 export class CommentsService implements OnModuleInit {
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly comments: CommentsRepository,
     private readonly articles: ArticlesService,
     private readonly users: UsersService,
@@ -52,8 +53,8 @@ export class CommentsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.accountHooks.onEraseLock((manager, userId) => this.comments.lockArticlesOfAuthor(manager, userId));
-    this.accountHooks.onErase((manager, userId) => this.eraseAuthor(manager, userId));
+    this.accountHooks.onEraseLock((userId) => this.comments.lockArticlesOfAuthor(userId));
+    this.accountHooks.onErase((userId) => this.eraseAuthor(userId));
   }
 
   // ── Reading ────────────────────────────────────────────────────────────
@@ -121,7 +122,7 @@ export class CommentsService implements OnModuleInit {
   ): Promise<Page<ThreadCommentView> | null> {
     const publicPage = (await this.publicFirstPage(articleId, query)).parsed<Page<ThreadCommentView>>();
     const ids = publicPage.items.flatMap((item) => [item.id, ...item.replies.map((reply) => reply.id)]);
-    const stance = await this.comments.findViewerStance(articleId, viewer.id, ids, this.accountHooks.ignoresAnyoneSql('$1'));
+    const stance = await this.comments.findViewerStance(articleId, viewer.id, ids);
     if (stance.ignoresSomeone || stance.hasUnlistedOwnComments) return null;
     const reacted = new Set(stance.reactedIds);
     const mark = <T extends CommentView>(view: T): T => (reacted.has(view.id) ? { ...view, viewerReacted: true } : view);
@@ -177,22 +178,21 @@ export class CommentsService implements OnModuleInit {
 
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     if (!isArticleId(articleId)) throw articleNotFound();
-    const comment = await this.comments.transaction(async (manager) => {
-      const article = await this.comments.lockArticleForPosting(manager, author.id, articleId, this.policy.contextSql);
+    const comment = await this.unitOfWork.runRetried(async () => {
+      const article = await this.comments.lockArticleForPosting(author.id, articleId);
       if (!article) throw articleNotFound();
       if (!article.authorActive) throw accountGone();
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
       const status = await this.policy.initialStatus(
         { authorId: author.id, authorRole: author.role, articleId, body: input.body },
-        { manager, context: article.policyContext },
+        { context: article.policyContext },
       );
       const attempt = await this.comments.insertUnlessRefused(
-        manager,
         { articleId, authorId: author.id, parentId: input.parentId ?? null, body: input.body, status },
         DUPLICATE_WINDOW_MINUTES,
       );
       const created = acceptedComment(attempt, input, articleId, author);
-      await this.threadCache.invalidateAfterCommit(manager, articleId);
+      await this.events.publish('thread.changed', { articleId });
       await this.events.publish(
         'comment.created',
         {
@@ -204,7 +204,6 @@ export class CommentsService implements OnModuleInit {
           rootId: created.rootId,
           status,
         },
-        manager,
       );
       return created;
     });
@@ -213,37 +212,36 @@ export class CommentsService implements OnModuleInit {
   }
 
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
-    await this.comments.transaction(async (manager) => {
-      await this.users.lockActiveAccount(manager, author.id);
+    await this.unitOfWork.runRetried(async () => {
+      await this.users.lockActiveAccount(author.id);
       // FOR UPDATE also conflicts with the key-share lock a new reply takes on its parent, so "never once answered" holds.
-      const comment = assertCanSee(isUuid(id) ? await this.comments.lockById(manager, id) : null, author);
+      const comment = assertCanSee(isUuid(id) ? await this.comments.lockById(id) : null, author);
       assertCanEdit(comment, author);
       if (isTombstone(comment.status)) throw new AppError('COMMENT_NOT_EDITABLE', 'A hidden or deleted comment cannot be edited');
       const windowEnd = comment.createdAt.getTime() + EDIT_WINDOW_MINUTES * 60_000;
       if (Date.now() > windowEnd) {
         throw new AppError('COMMENT_EDIT_WINDOW_CLOSED', `Comments can be edited for ${EDIT_WINDOW_MINUTES} minutes`);
       }
-      if (await this.comments.hasReplies(manager, comment.id)) {
+      if (await this.comments.hasReplies(comment.id)) {
         throw new AppError('COMMENT_EDIT_WINDOW_CLOSED', 'A comment cannot be edited once it has been answered');
       }
-      await this.comments.replaceBody(manager, comment, input.body);
-      await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
+      await this.comments.replaceBody(comment, input.body);
+      await this.events.publish('thread.changed', { articleId: comment.articleId });
     });
     return this.getComment(id, author);
   }
 
   /** The author or a moderator turns the comment into a `deleted` tombstone; deleting twice is a no-op. */
   async delete(id: string, actor: AuthenticatedUser): Promise<void> {
-    await this.comments.transaction(async (manager) => {
-      await this.users.lockActiveAccount(manager, actor.id);
-      const comment = assertCanSee(await this.comments.findByIdIfUuid(id, manager), actor);
+    await this.unitOfWork.runRetried(async () => {
+      await this.users.lockActiveAccount(actor.id);
+      const comment = assertCanSee(await this.comments.findByIdIfUuid(id), actor);
       assertCanDelete(comment, actor);
       if (comment.status === 'deleted') return;
-      await this.setStatus(manager, id, 'deleted');
+      await this.setStatus(id, 'deleted');
       await this.events.publish(
         'comment.deleted',
         { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId, actorId: actor.id, byAuthor: comment.authorId === actor.id },
-        manager,
       );
     });
   }
@@ -251,8 +249,8 @@ export class CommentsService implements OnModuleInit {
   // ── Moderation primitives (used by the moderation module) ──────────────
 
   /** The stored comment whatever its status, or 404 COMMENT_NOT_FOUND. */
-  async findById(id: string, manager?: EntityManager): Promise<Comment> {
-    const comment = isUuid(id) ? await this.comments.findById(id, manager) : null;
+  async findById(id: string): Promise<Comment> {
+    const comment = isUuid(id) ? await this.comments.findById(id) : null;
     if (!comment) throw notFound();
     return comment;
   }
@@ -264,36 +262,35 @@ export class CommentsService implements OnModuleInit {
    * not hold the comment's row lock before calling it.
    */
   async setStatus(
-    manager: EntityManager,
     commentId: string,
     status: CommentStatus,
     options: { hiddenReason?: string | null } = {},
   ): Promise<StatusChange> {
-    const stored = await this.comments.findByIdIfUuid(commentId, manager);
+    const stored = await this.comments.findByIdIfUuid(commentId);
     if (!stored) throw notFound();
-    await this.articles.lockForCommentWrite(manager, stored.articleId);
-    const before = (await this.comments.lockById(manager, commentId)) as Comment;
+    await this.articles.lockForCommentWrite(stored.articleId);
+    const before = (await this.comments.lockById(commentId)) as Comment;
     const hiddenReason = status === 'hidden' ? (options.hiddenReason ?? before.hiddenReason) : null;
-    await this.comments.updateStatus(manager, commentId, status, hiddenReason);
+    await this.comments.updateStatus(commentId, status, hiddenReason);
     const wasCounted = countsAsVisible(before.status);
     const isCounted = countsAsVisible(status);
-    if (wasCounted !== isCounted) await this.counters.applyVisibilityChange(manager, before, isCounted ? 1 : -1);
-    await this.threadCache.invalidateAfterCommit(manager, stored.articleId);
-    const after = (await this.comments.findById(commentId, manager)) as Comment;
+    if (wasCounted !== isCounted) await this.counters.applyVisibilityChange(before, isCounted ? 1 : -1);
+    await this.events.publish('thread.changed', { articleId: stored.articleId });
+    const after = (await this.comments.findById(commentId)) as Comment;
     return { before, after };
   }
 
   /** Sets the featured flag inside the caller's transaction; the thread's cached pages go when it commits. */
-  async setFeatured(manager: EntityManager, commentId: string, featured: boolean): Promise<Comment> {
-    const comment = await this.findById(commentId, manager);
-    await this.comments.setFeatured(manager, commentId, featured);
-    await this.threadCache.invalidateAfterCommit(manager, comment.articleId);
+  async setFeatured(commentId: string, featured: boolean): Promise<Comment> {
+    const comment = await this.findById(commentId);
+    await this.comments.setFeatured(commentId, featured);
+    await this.events.publish('thread.changed', { articleId: comment.articleId });
     return { ...comment, featured };
   }
 
   /** Resolves every open report of the comment and zeroes its open report count; returns how many. */
-  resolveOpenReports(manager: EntityManager, commentId: string): Promise<number> {
-    return this.comments.resolveOpenReports(manager, commentId);
+  resolveOpenReports(commentId: string): Promise<number> {
+    return this.comments.resolveOpenReports(commentId);
   }
 
   /** Earlier bodies, oldest first (bodies are null once the author's account is erased). */
@@ -340,15 +337,15 @@ export class CommentsService implements OnModuleInit {
   }
 
   /** Erasure: the reader's comments stop counting and stay as authorless, bodiless tombstones; their report notes go. */
-  private async eraseAuthor(manager: EntityManager, userId: string): Promise<void> {
-    for (const comment of await this.comments.findCountedByAuthor(manager, userId)) {
-      await this.counters.applyVisibilityChange(manager, comment, -1);
+  private async eraseAuthor(userId: string): Promise<void> {
+    for (const comment of await this.comments.findCountedByAuthor(userId)) {
+      await this.counters.applyVisibilityChange(comment, -1);
     }
-    for (const articleId of await this.comments.findArticleIdsByAuthor(manager, userId)) {
-      await this.threadCache.invalidateAfterCommit(manager, articleId);
+    for (const articleId of await this.comments.findArticleIdsByAuthor(userId)) {
+      await this.events.publish('thread.changed', { articleId });
     }
-    await this.comments.eraseAuthoredContent(manager, userId);
-    await this.comments.redactReportsBy(manager, userId);
+    await this.comments.eraseAuthoredContent(userId);
+    await this.comments.redactReportsBy(userId);
   }
 }
 

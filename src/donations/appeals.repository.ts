@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { TransactionContext } from '../database/transaction-context';
 import { Appeal, CurrencyOptions } from './appeal.entity';
 import { Frequency } from './donation-terms';
 
@@ -14,15 +14,20 @@ export interface AppealFields {
 
 @Injectable()
 export class AppealsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
   findById(id: string): Promise<Appeal | null> {
-    return this.dataSource.getRepository(Appeal).findOneBy({ id });
+    return this.tx.getRepository(Appeal).findOneBy({ id });
   }
 
   /** Creates or replaces an appeal in one statement; `created` tells which. */
   async upsert(id: string, fields: AppealFields): Promise<{ appeal: Appeal; created: boolean }> {
-    const rows: { created: boolean }[] = await this.dataSource.query(
+    const rows: { created: boolean }[] = await this.tx.query(
       `INSERT INTO appeals (id, headline, body, currencies, frequencies, active)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET headline = EXCLUDED.headline, body = EXCLUDED.body,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { TransactionContext } from '../database/transaction-context';
 import { Frequency } from './donation-terms';
 
 export interface SummaryFilter {
@@ -23,7 +23,12 @@ export interface SummaryRow {
 
 @Injectable()
 export class DonationSummaryRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
   /**
    * Money received (rows with `paid_at`), grouped by article, appeal, currency
@@ -31,7 +36,7 @@ export class DonationSummaryRepository {
    * and no payment loses more than it brought in.
    */
   async totals(filter: SummaryFilter): Promise<SummaryRow[]> {
-    const rows: Record<string, string>[] = await this.dataSource.query(
+    const rows: Record<string, string>[] = await this.tx.query(
       `WITH received AS (
          SELECT article_id, appeal_id, currency, frequency, amount, refunded_amount,
                 CASE WHEN dispute_status IN ('open', 'lost') THEN disputed_amount ELSE 0 END AS disputed_amount

@@ -19,6 +19,7 @@ import { StripeWebhookController } from './stripe-webhook.controller';
 import { StripeWebhookService } from './stripe-webhook.service';
 import { SupporterEntitlementsRepository } from './supporter-entitlements.repository';
 import { SupporterMembershipService } from './supporter-membership.service';
+import { SupporterStatusProvider } from '../common/hooks/account-hooks';
 
 /** Appeals, Stripe Checkout, webhooks, supporter membership and donation reporting. */
 @Module({
@@ -36,6 +37,8 @@ import { SupporterMembershipService } from './supporter-membership.service';
     StripeWebhookService,
     SupporterEntitlementsRepository,
     SupporterMembershipService,
+    // Supporter badges other modules show (AccountHooks refuses to start without it).
+    { provide: SupporterStatusProvider, useExisting: SupporterMembershipService },
     DonationSummaryRepository,
     DonationSummaryService,
     DonorErasureService,

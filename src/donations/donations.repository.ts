@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Donation } from './donation.entity';
 import { DisputeStatus, DonationStatus, Frequency } from './donation-terms';
 
@@ -30,32 +30,34 @@ const UNSETTLED: DonationStatus[] = ['pending', 'failed', 'expired'];
 
 @Injectable()
 export class DonationsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
   }
 
+
   insertPending(donation: NewDonation): Promise<Donation> {
-    const repository = this.dataSource.getRepository(Donation);
+    const repository = this.tx.getRepository(Donation);
     return repository.save(repository.create({ ...donation, status: 'pending' }));
   }
 
   async attachCheckoutSession(id: string, sessionId: string): Promise<void> {
-    await this.dataSource.getRepository(Donation).update({ id }, { stripeCheckoutSessionId: sessionId });
+    await this.tx.getRepository(Donation).update({ id }, { stripeCheckoutSessionId: sessionId });
   }
 
   async markCheckoutFailed(id: string): Promise<void> {
-    await this.dataSource.getRepository(Donation).update({ id, status: 'pending' }, { status: 'failed' });
+    await this.tx.getRepository(Donation).update({ id, status: 'pending' }, { status: 'failed' });
   }
 
   findById(id: string): Promise<Donation | null> {
-    return this.dataSource.getRepository(Donation).findOneBy({ id });
+    return this.tx.getRepository(Donation).findOneBy({ id });
   }
 
   /** Newest first, keyset on (created_at, id); `limit + 1` rows so the caller knows whether more exist. */
   findPageForUser(userId: string, limit: number, after?: { createdAt: string; id: string }): Promise<Donation[]> {
-    const query = this.dataSource
+    const query = this.tx
       .getRepository(Donation)
       .createQueryBuilder('donation')
       .where('donation.user_id = :userId', { userId })
@@ -68,61 +70,60 @@ export class DonationsRepository {
 
   // ---- webhook effects: each runs inside the event's transaction, on a locked row ----
 
-  lockById(manager: EntityManager, id: string): Promise<Donation | null> {
-    return manager.getRepository(Donation).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  lockById(id: string): Promise<Donation | null> {
+    return this.tx.getRepository(Donation).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  lockByPaymentIntent(manager: EntityManager, paymentIntentId: string): Promise<Donation | null> {
-    return manager
+  lockByPaymentIntent(paymentIntentId: string): Promise<Donation | null> {
+    return this.tx
       .getRepository(Donation)
       .findOne({ where: { stripePaymentIntentId: paymentIntentId }, lock: { mode: 'pessimistic_write' } });
   }
 
   /** Records the Stripe ids a payment is known by, never replacing one already set. */
-  async link(manager: EntityManager, donation: Donation, links: StripeLinks): Promise<void> {
+  async link(donation: Donation, links: StripeLinks): Promise<void> {
     const missing = Object.fromEntries(
       Object.entries(links).filter(([key, value]) => value && !donation[key as keyof StripeLinks]),
     ) as StripeLinks;
     if (Object.keys(missing).length === 0) return;
-    await manager.getRepository(Donation).update({ id: donation.id }, missing);
+    await this.tx.getRepository(Donation).update({ id: donation.id }, missing);
     Object.assign(donation, missing);
   }
 
   /** pending/failed/expired → succeeded; returns false when the payment was already settled (nothing to do). */
-  async markSucceeded(manager: EntityManager, donation: Donation, paidAt: Date): Promise<boolean> {
+  async markSucceeded(donation: Donation, paidAt: Date): Promise<boolean> {
     if (!UNSETTLED.includes(donation.status)) return false;
-    await manager.getRepository(Donation).update({ id: donation.id }, { status: 'succeeded', paidAt });
+    await this.tx.getRepository(Donation).update({ id: donation.id }, { status: 'succeeded', paidAt });
     Object.assign(donation, { status: 'succeeded', paidAt });
     return true;
   }
 
   /** Moves a still-pending payment to failed or expired; a settled one keeps its state. */
-  async closeIfPending(manager: EntityManager, donation: Donation, status: 'failed' | 'expired'): Promise<boolean> {
+  async closeIfPending(donation: Donation, status: 'failed' | 'expired'): Promise<boolean> {
     if (donation.status !== 'pending') return false;
-    await manager.getRepository(Donation).update({ id: donation.id }, { status });
+    await this.tx.getRepository(Donation).update({ id: donation.id }, { status });
     return true;
   }
 
-  async setStatus(manager: EntityManager, id: string, status: DonationStatus): Promise<void> {
-    await manager.getRepository(Donation).update({ id }, { status });
+  async setStatus(id: string, status: DonationStatus): Promise<void> {
+    await this.tx.getRepository(Donation).update({ id }, { status });
   }
 
-  async recordRefund(manager: EntityManager, donation: Donation, refundedAmount: number, fully: boolean): Promise<void> {
+  async recordRefund(donation: Donation, refundedAmount: number, fully: boolean): Promise<void> {
     const refunded = Math.min(donation.amount, Math.max(donation.refundedAmount, refundedAmount));
     const status: DonationStatus = fully ? 'refunded' : donation.status;
-    await manager.getRepository(Donation).update({ id: donation.id }, { refundedAmount: refunded, status });
+    await this.tx.getRepository(Donation).update({ id: donation.id }, { refundedAmount: refunded, status });
     Object.assign(donation, { refundedAmount: refunded, status });
   }
 
   async recordDispute(
-    manager: EntityManager,
     donation: Donation,
     dispute: { id: string; status: DisputeStatus; amount: number },
   ): Promise<void> {
     const disputedAmount = dispute.status === 'won' ? 0 : Math.min(donation.amount, dispute.amount);
     const status: DonationStatus =
       dispute.status === 'won' ? (donation.refundedAmount >= donation.amount ? 'refunded' : 'succeeded') : 'disputed';
-    await manager.getRepository(Donation).update(
+    await this.tx.getRepository(Donation).update(
       { id: donation.id },
       { stripeDisputeId: dispute.id, disputeStatus: dispute.status, disputedAmount, status },
     );
@@ -134,8 +135,8 @@ export class DonationsRepository {
    * turns the failed row into a paid one; a paid row is left as it is.
    * Returns the row when this call made it paid, else null.
    */
-  async recordRenewalPaid(manager: EntityManager, renewal: RenewalPayment, paidAt: Date): Promise<Donation | null> {
-    const rows: { id: string }[] = await manager.query(
+  async recordRenewalPaid(renewal: RenewalPayment, paidAt: Date): Promise<Donation | null> {
+    const rows: { id: string }[] = await this.tx.query(
       `WITH upserted AS (
          INSERT INTO donations (user_id, article_id, appeal_id, amount, currency, frequency, status, renewal_of,
                                 stripe_invoice_id, stripe_subscription_id, stripe_payment_intent_id, paid_at)
@@ -149,12 +150,12 @@ export class DonationsRepository {
        ) SELECT id FROM upserted`,
       renewalValues(renewal, paidAt),
     );
-    return rows.length > 0 ? this.lockById(manager, rows[0].id) : null;
+    return rows.length > 0 ? this.lockById(rows[0].id) : null;
   }
 
   /** A renewal whose payment failed: kept (unpaid) so a later successful retry updates the same row. */
-  async recordRenewalFailed(manager: EntityManager, renewal: RenewalPayment): Promise<void> {
-    await manager.query(
+  async recordRenewalFailed(renewal: RenewalPayment): Promise<void> {
+    await this.tx.query(
       `INSERT INTO donations (user_id, article_id, appeal_id, amount, currency, frequency, status, renewal_of,
                               stripe_invoice_id, stripe_subscription_id, stripe_payment_intent_id, paid_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'failed', $7, $8, $9, $10, $11)
@@ -164,8 +165,8 @@ export class DonationsRepository {
   }
 
   /** Erasure: the reader's donations stay as financial records (amount, currency, dates, Stripe ids), no longer theirs. */
-  async detachDonor(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE donations SET user_id = NULL WHERE user_id = $1`, [userId]);
+  async detachDonor(userId: string): Promise<void> {
+    await this.tx.query(`UPDATE donations SET user_id = NULL WHERE user_id = $1`, [userId]);
   }
 }
 

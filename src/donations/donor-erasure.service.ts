@@ -1,5 +1,4 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AccountHooks } from '../common/hooks/account-hooks';
 import { JobQueue } from '../notifications/jobs/job-queue';
 import { DonationsRepository } from './donations.repository';
@@ -36,14 +35,14 @@ export class DonorErasureService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.hooks.onErase((manager, userId) => this.eraseDonor(manager, userId));
+    this.hooks.onErase((userId) => this.eraseDonor(userId));
   }
 
-  private async eraseDonor(manager: EntityManager, userId: string): Promise<void> {
-    const customerIds = await this.records.unlinkReader(manager, userId);
-    await this.donations.detachDonor(manager, userId);
-    await this.entitlements.deleteAllOf(manager, userId);
-    for (const customerId of customerIds) await this.jobs.enqueue(manager, REDACT_CUSTOMER_JOB, { customerId });
+  private async eraseDonor(userId: string): Promise<void> {
+    const customerIds = await this.records.unlinkReader(userId);
+    await this.donations.detachDonor(userId);
+    await this.entitlements.deleteAllOf(userId);
+    for (const customerId of customerIds) await this.jobs.enqueue(REDACT_CUSTOMER_JOB, { customerId });
   }
 
   /** Idempotent: an empty value unsets a field on Stripe's side, so a retry changes nothing more. */

@@ -1,6 +1,6 @@
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
-import { EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
@@ -73,6 +73,7 @@ export class StripeWebhookService {
   private readonly logger = new Logger(StripeWebhookService.name);
 
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly stripe: StripeConnection,
     private readonly donations: DonationsRepository,
     private readonly records: StripeRecordsRepository,
@@ -95,11 +96,11 @@ export class StripeWebhookService {
 
   private async process(event: Stripe.Event): Promise<void> {
     const facts = await this.readFromStripe(event);
-    await this.donations.transaction(async (manager) => {
-      if (!(await this.records.claimEvent(manager, event.id, event.type))) return;
-      const outcome = await this.apply(manager, event, facts);
+    await this.unitOfWork.run(async () => {
+      if (!(await this.records.claimEvent(event.id, event.type))) return;
+      const outcome = await this.apply(event, facts);
       if (outcome !== 'applied') this.logger.warn({ eventId: event.id, type: event.type, outcome }, 'Stripe event changed nothing');
-      await this.records.finishEvent(manager, event.id, outcome);
+      await this.records.finishEvent(event.id, outcome);
     });
   }
 
@@ -112,9 +113,9 @@ export class StripeWebhookService {
     const identity = recordableIdentity(event);
     this.logger.warn({ eventId: identity?.id, type: identity?.type, problem }, 'Signed Stripe event cannot be processed; acknowledged without effect');
     if (!identity) return;
-    await this.donations.transaction(async (manager) => {
-      if (await this.records.claimEvent(manager, identity.id, identity.type)) {
-        await this.records.finishEvent(manager, identity.id, `ignored: malformed event: ${problem}`);
+    await this.unitOfWork.run(async () => {
+      if (await this.records.claimEvent(identity.id, identity.type)) {
+        await this.records.finishEvent(identity.id, `ignored: malformed event: ${problem}`);
       }
     });
   }
@@ -166,116 +167,114 @@ export class StripeWebhookService {
     return mapped.code === 'PAYMENT_PROVIDER_UNAVAILABLE' ? mapped : new AppError('PAYMENT_PROVIDER_UNAVAILABLE', mapped.detail);
   }
 
-  private apply(manager: EntityManager, event: Stripe.Event, facts: StripeFacts): Promise<Outcome> {
+  private apply(event: Stripe.Event, facts: StripeFacts): Promise<Outcome> {
     const at = new Date(event.created * 1000);
     switch (event.type) {
       case 'checkout.session.completed':
-        return this.checkoutCompleted(manager, event.data.object, facts, event.data.object.payment_status === 'paid', at);
+        return this.checkoutCompleted(event.data.object, facts, event.data.object.payment_status === 'paid', at);
       case 'checkout.session.async_payment_succeeded':
-        return this.checkoutCompleted(manager, event.data.object, facts, true, at);
+        return this.checkoutCompleted(event.data.object, facts, true, at);
       case 'checkout.session.async_payment_failed':
-        return this.checkoutClosed(manager, event.data.object, 'failed');
+        return this.checkoutClosed(event.data.object, 'failed');
       case 'checkout.session.expired':
-        return this.checkoutClosed(manager, event.data.object, 'expired');
+        return this.checkoutClosed(event.data.object, 'expired');
       case 'invoice.paid':
-        return this.invoicePaid(manager, event.data.object, facts, at);
+        return this.invoicePaid(event.data.object, facts, at);
       case 'invoice.payment_failed':
-        return this.invoicePaymentFailed(manager, event.data.object);
+        return this.invoicePaymentFailed(event.data.object);
       case 'customer.subscription.updated':
       case 'customer.subscription.deleted':
-        return this.subscriptionChanged(manager, facts);
+        return this.subscriptionChanged(facts);
       case 'charge.refunded':
-        return this.chargeRefunded(manager, event.data.object);
+        return this.chargeRefunded(event.data.object);
       case 'charge.dispute.created':
       case 'charge.dispute.closed':
-        return this.disputeChanged(manager, event.data.object);
+        return this.disputeChanged(event.data.object);
       default:
         return Promise.resolve('ignored: event type not handled');
     }
   }
 
-  private lockDonation(manager: EntityManager, id: string | null | undefined): Promise<Donation | null> {
-    return id && /^[0-9a-f-]{36}$/i.test(id) ? this.donations.lockById(manager, id) : Promise.resolve(null);
+  private lockDonation(id: string | null | undefined): Promise<Donation | null> {
+    return id && /^[0-9a-f-]{36}$/i.test(id) ? this.donations.lockById(id) : Promise.resolve(null);
   }
 
   private async checkoutCompleted(
-    manager: EntityManager,
     session: Stripe.Checkout.Session,
     facts: StripeFacts,
     paid: boolean,
     at: Date,
   ): Promise<Outcome> {
-    const donation = await this.lockDonation(manager, session.client_reference_id ?? session.metadata?.donationId);
+    const donation = await this.lockDonation(session.client_reference_id ?? session.metadata?.donationId);
     if (!donation) return 'ignored: no donation for this Checkout Session';
-    await this.donations.link(manager, donation, {
+    await this.donations.link(donation, {
       stripeCheckoutSessionId: session.id,
       stripePaymentIntentId: idOf(session.payment_intent),
       stripeSubscriptionId: idOf(session.subscription),
     });
-    if (facts.subscription) await this.storeSubscription(manager, facts.subscription, donation);
+    if (facts.subscription) await this.storeSubscription(facts.subscription, donation);
     if (!paid) return 'applied';
-    if (await this.donations.markSucceeded(manager, donation, at)) {
+    if (await this.donations.markSucceeded(donation, at)) {
       const periodEnd = facts.subscription ? periodEndOf(facts.subscription.subscription) : null;
-      await this.membership.grantFor(manager, donation, at, periodEnd);
+      await this.membership.grantFor(donation, at, periodEnd);
     }
     return 'applied';
   }
 
-  private async checkoutClosed(manager: EntityManager, session: Stripe.Checkout.Session, status: 'failed' | 'expired'): Promise<Outcome> {
-    const donation = await this.lockDonation(manager, session.client_reference_id ?? session.metadata?.donationId);
+  private async checkoutClosed(session: Stripe.Checkout.Session, status: 'failed' | 'expired'): Promise<Outcome> {
+    const donation = await this.lockDonation(session.client_reference_id ?? session.metadata?.donationId);
     if (!donation) return 'ignored: no donation for this Checkout Session';
-    await this.donations.link(manager, donation, { stripeCheckoutSessionId: session.id });
-    return (await this.donations.closeIfPending(manager, donation, status)) ? 'applied' : 'ignored: the donation is already settled';
+    await this.donations.link(donation, { stripeCheckoutSessionId: session.id });
+    return (await this.donations.closeIfPending(donation, status)) ? 'applied' : 'ignored: the donation is already settled';
   }
 
   /** The donation whose Checkout created a subscription: by the metadata it carries, else by the subscription id. */
-  private async originalDonation(manager: EntityManager, donationId: string | undefined, subscriptionId: string): Promise<Donation | null> {
-    const byMetadata = await this.lockDonation(manager, donationId);
+  private async originalDonation(donationId: string | undefined, subscriptionId: string): Promise<Donation | null> {
+    const byMetadata = await this.lockDonation(donationId);
     if (byMetadata) return byMetadata;
-    const known = await this.records.findSubscription(manager, subscriptionId);
-    return known ? this.lockDonation(manager, known.donationId) : null;
+    const known = await this.records.findSubscription(subscriptionId);
+    return known ? this.lockDonation(known.donationId) : null;
   }
 
-  private async invoicePaid(manager: EntityManager, invoice: Stripe.Invoice, facts: StripeFacts, at: Date): Promise<Outcome> {
+  private async invoicePaid(invoice: Stripe.Invoice, facts: StripeFacts, at: Date): Promise<Outcome> {
     const details = invoice.parent?.subscription_details;
     if (!details || !invoice.id) return 'ignored: not a subscription invoice';
     const subscriptionId = idOf(details.subscription) as string;
-    const original = await this.originalDonation(manager, details.metadata?.donationId, subscriptionId);
+    const original = await this.originalDonation(details.metadata?.donationId, subscriptionId);
     if (!original) return 'ignored: no donation for this subscription';
-    await this.donations.link(manager, original, { stripeSubscriptionId: subscriptionId });
+    await this.donations.link(original, { stripeSubscriptionId: subscriptionId });
     const paidAt = fromUnix(invoice.status_transitions?.paid_at) ?? at;
     const periodEnd = invoicePeriodEnd(invoice);
 
     if (invoice.billing_reason === 'subscription_create' || original.stripeInvoiceId === invoice.id) {
-      await this.donations.link(manager, original, { stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId });
-      if (await this.donations.markSucceeded(manager, original, paidAt)) {
-        await this.membership.grantFor(manager, original, paidAt, periodEnd);
+      await this.donations.link(original, { stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId });
+      if (await this.donations.markSucceeded(original, paidAt)) {
+        await this.membership.grantFor(original, paidAt, periodEnd);
       }
       return 'applied';
     }
     if (invoice.amount_paid <= 0) return 'ignored: nothing was paid';
     const renewal = await this.donations.recordRenewalPaid(
-      manager,
       { original, stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId ?? null, amount: invoice.amount_paid, currency: invoice.currency },
       paidAt,
     );
     if (!renewal) return 'ignored: the renewal is already recorded';
-    await this.membership.grantFor(manager, renewal, paidAt, periodEnd);
+    await this.membership.grantFor(renewal, paidAt, periodEnd);
     return 'applied';
   }
 
-  private async invoicePaymentFailed(manager: EntityManager, invoice: Stripe.Invoice): Promise<Outcome> {
+  private async invoicePaymentFailed(invoice: Stripe.Invoice): Promise<Outcome> {
     const details = invoice.parent?.subscription_details;
     if (!details || !invoice.id) return 'ignored: not a subscription invoice';
     const subscriptionId = idOf(details.subscription) as string;
-    const original = await this.originalDonation(manager, details.metadata?.donationId, subscriptionId);
+    const original = await this.originalDonation(details.metadata?.donationId, subscriptionId);
     if (!original) return 'ignored: no donation for this subscription';
-    await this.donations.link(manager, original, { stripeSubscriptionId: subscriptionId });
+    await this.donations.link(original, { stripeSubscriptionId: subscriptionId });
     if (invoice.billing_reason === 'subscription_create') {
-      return (await this.donations.closeIfPending(manager, original, 'failed')) ? 'applied' : 'ignored: the donation is already settled';
+      return (await this.donations.closeIfPending(original, 'failed')) ? 'applied' : 'ignored: the donation is already settled';
     }
     if (invoice.amount_due <= 0) return 'ignored: nothing was due';
-    await this.donations.recordRenewalFailed(manager, {
+    await this.donations.recordRenewalFailed({
       original,
       stripeInvoiceId: invoice.id,
       stripePaymentIntentId: null,
@@ -285,19 +284,19 @@ export class StripeWebhookService {
     return 'applied';
   }
 
-  private async subscriptionChanged(manager: EntityManager, facts: StripeFacts): Promise<Outcome> {
+  private async subscriptionChanged(facts: StripeFacts): Promise<Outcome> {
     if (!facts.subscription) return 'ignored: Stripe no longer knows this subscription';
     const { subscription } = facts.subscription;
-    const original = await this.originalDonation(manager, subscription.metadata?.donationId, subscription.id);
+    const original = await this.originalDonation(subscription.metadata?.donationId, subscription.id);
     if (!original) return 'ignored: no donation for this subscription';
-    await this.donations.link(manager, original, { stripeSubscriptionId: subscription.id });
-    return (await this.storeSubscription(manager, facts.subscription, original)) ? 'applied' : 'ignored: a newer state is stored';
+    await this.donations.link(original, { stripeSubscriptionId: subscription.id });
+    return (await this.storeSubscription(facts.subscription, original)) ? 'applied' : 'ignored: a newer state is stored';
   }
 
   /** Upserts the subscription under its row lock; only the newest read changes renewal flags and the donation's status. */
-  private async storeSubscription(manager: EntityManager, read: SubscriptionRead, original: Donation): Promise<boolean> {
+  private async storeSubscription(read: SubscriptionRead, original: Donation): Promise<boolean> {
     const { subscription } = read;
-    const stored = await this.records.saveSubscriptionState(manager, {
+    const stored = await this.records.saveSubscriptionState({
       id: subscription.id,
       donationId: original.id,
       userId: original.userId,
@@ -310,35 +309,35 @@ export class StripeWebhookService {
     });
     if (!stored) return false;
     const renewing = RENEWING_STATUSES.has(subscription.status) && !subscription.cancel_at_period_end;
-    await this.membership.setRenewing(manager, subscription.id, renewing);
+    await this.membership.setRenewing(subscription.id, renewing);
     if (ENDED_STATUSES.has(subscription.status) && original.status === 'succeeded') {
-      await this.donations.setStatus(manager, original.id, 'canceled');
+      await this.donations.setStatus(original.id, 'canceled');
     }
     return true;
   }
 
-  private async chargeRefunded(manager: EntityManager, charge: Stripe.Charge): Promise<Outcome> {
+  private async chargeRefunded(charge: Stripe.Charge): Promise<Outcome> {
     const paymentIntentId = idOf(charge.payment_intent);
-    const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(manager, paymentIntentId) : null;
+    const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(paymentIntentId) : null;
     if (!donation) return 'ignored: no donation for this payment';
-    await this.donations.recordRefund(manager, donation, charge.amount_refunded, charge.refunded);
-    if (charge.refunded) await this.membership.revokeFor(manager, donation.id);
+    await this.donations.recordRefund(donation, charge.amount_refunded, charge.refunded);
+    if (charge.refunded) await this.membership.revokeFor(donation.id);
     return 'applied';
   }
 
-  private async disputeChanged(manager: EntityManager, dispute: Stripe.Dispute): Promise<Outcome> {
+  private async disputeChanged(dispute: Stripe.Dispute): Promise<Outcome> {
     const paymentIntentId = idOf(dispute.payment_intent);
-    const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(manager, paymentIntentId) : null;
+    const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(paymentIntentId) : null;
     if (!donation) return 'ignored: no donation for this payment';
     const closed = dispute.status === 'won' || dispute.status === 'lost' || dispute.status === 'warning_closed';
     if (!closed) {
       if (donation.disputeStatus === 'won' || donation.disputeStatus === 'lost') return 'ignored: the dispute is already closed';
-      await this.donations.recordDispute(manager, donation, { id: dispute.id, status: 'open', amount: dispute.amount });
+      await this.donations.recordDispute(donation, { id: dispute.id, status: 'open', amount: dispute.amount });
       return 'applied';
     }
     const lost = dispute.status === 'lost';
-    await this.donations.recordDispute(manager, donation, { id: dispute.id, status: lost ? 'lost' : 'won', amount: dispute.amount });
-    if (lost) await this.membership.revokeFor(manager, donation.id);
+    await this.donations.recordDispute(donation, { id: dispute.id, status: lost ? 'lost' : 'won', amount: dispute.amount });
+    if (lost) await this.membership.revokeFor(donation.id);
     return 'applied';
   }
 }

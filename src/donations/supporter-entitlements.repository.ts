@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { SupporterStatus } from '../common/hooks/account-hooks';
 
 export interface Grant {
@@ -20,27 +20,32 @@ interface StatusRow {
 
 @Injectable()
 export class SupporterEntitlementsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
+
 
   /** One grant per payment: a repeat (another event for the same payment) changes nothing. */
-  async grant(manager: EntityManager, grant: Grant): Promise<void> {
-    await manager.query(
+  async grant(grant: Grant): Promise<void> {
+    await this.tx.query(
       `INSERT INTO supporter_entitlements (user_id, donation_id, valid_from, valid_until, recurring)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (donation_id) DO NOTHING`,
       [grant.userId, grant.donationId, grant.validFrom, grant.validUntil, grant.recurring],
     );
   }
 
-  async revokeForDonation(manager: EntityManager, donationId: string): Promise<void> {
-    await manager.query(
+  async revokeForDonation(donationId: string): Promise<void> {
+    await this.tx.query(
       `UPDATE supporter_entitlements SET revoked_at = now() WHERE donation_id = $1 AND revoked_at IS NULL`,
       [donationId],
     );
   }
 
   /** A recurring donation being canceled still covers what was paid, but it no longer renews. */
-  async setRenewingForSubscription(manager: EntityManager, subscriptionId: string, renewing: boolean): Promise<void> {
-    await manager.query(
+  async setRenewingForSubscription(subscriptionId: string, renewing: boolean): Promise<void> {
+    await this.tx.query(
       `UPDATE supporter_entitlements SET recurring = $2
        WHERE donation_id IN (SELECT id FROM donations WHERE stripe_subscription_id = $1) AND recurring <> $2`,
       [subscriptionId, renewing],
@@ -53,7 +58,7 @@ export class SupporterEntitlementsRepository {
    * unrevoked grant, `until` the last day covered.
    */
   async activeStatuses(userIds: string[]): Promise<Map<string, SupporterStatus>> {
-    const rows: StatusRow[] = await this.dataSource.query(
+    const rows: StatusRow[] = await this.tx.query(
       `SELECT user_id, min(valid_from) AS since, max(valid_until) AS until,
               coalesce(bool_or(recurring) FILTER (WHERE valid_until > now()), false) AS recurring
        FROM supporter_entitlements
@@ -71,8 +76,8 @@ export class SupporterEntitlementsRepository {
   }
 
   /** Erasure: supporter status describes a person; the donations it came from stay. */
-  async deleteAllOf(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`DELETE FROM supporter_entitlements WHERE user_id = $1`, [userId]);
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.tx.query(`DELETE FROM supporter_entitlements WHERE user_id = $1`, [userId]);
   }
 }
 

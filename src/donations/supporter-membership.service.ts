@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { AccountHooks } from '../common/hooks/account-hooks';
+import { SupporterStatus, SupporterStatusProvider } from '../common/hooks/account-hooks';
 import { AppConfig } from '../config/app-config';
 import { Donation } from './donation.entity';
 import { SupporterEntitlementsRepository } from './supporter-entitlements.repository';
@@ -14,30 +13,31 @@ const FALLBACK_PERIOD_DAYS = { monthly: 31, annual: 366 } as const;
  * batch lookup the users and comments modules read through AccountHooks.
  */
 @Injectable()
-export class SupporterMembershipService {
+export class SupporterMembershipService implements SupporterStatusProvider {
   constructor(
     private readonly entitlements: SupporterEntitlementsRepository,
     private readonly config: AppConfig,
-    hooks: AccountHooks,
-  ) {
-    hooks.provideSupporterStatus((userIds) => this.entitlements.activeStatuses(userIds));
+  ) {}
+
+  supporterStatuses(userIds: string[]): Promise<Map<string, SupporterStatus>> {
+    return this.entitlements.activeStatuses(userIds);
   }
 
   /** A one-off gift counts SUPPORTER_ONE_OFF_DAYS days; a recurring one until its paid period ends. */
-  async grantFor(manager: EntityManager, donation: Donation, paidAt: Date, paidPeriodEnd: Date | null): Promise<void> {
+  async grantFor(donation: Donation, paidAt: Date, paidPeriodEnd: Date | null): Promise<void> {
     if (!donation.userId) return;
     const recurring = donation.frequency !== 'one_off';
     const days = donation.frequency === 'one_off' ? this.config.supporterOneOffDays : FALLBACK_PERIOD_DAYS[donation.frequency];
     const validUntil = recurring && paidPeriodEnd ? paidPeriodEnd : new Date(paidAt.getTime() + days * DAY_MS);
-    await this.entitlements.grant(manager, { userId: donation.userId, donationId: donation.id, validFrom: paidAt, validUntil, recurring });
+    await this.entitlements.grant({ userId: donation.userId, donationId: donation.id, validFrom: paidAt, validUntil, recurring });
   }
 
   /** A refund or a lost dispute ends what that payment granted. */
-  revokeFor(manager: EntityManager, donationId: string): Promise<void> {
-    return this.entitlements.revokeForDonation(manager, donationId);
+  revokeFor(donationId: string): Promise<void> {
+    return this.entitlements.revokeForDonation(donationId);
   }
 
-  setRenewing(manager: EntityManager, subscriptionId: string, renewing: boolean): Promise<void> {
-    return this.entitlements.setRenewingForSubscription(manager, subscriptionId, renewing);
+  setRenewing(subscriptionId: string, renewing: boolean): Promise<void> {
+    return this.entitlements.setRenewingForSubscription(subscriptionId, renewing);
   }
 }

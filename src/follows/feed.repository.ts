@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { TransactionContext } from '../database/transaction-context';
 import { isoMicroseconds } from '../common/pagination/timestamp-cursor';
 import { Keyset } from './follows.repository';
 
@@ -20,11 +20,18 @@ export const FEED_RECENT_SCAN_LIMIT = 2000;
 
 @Injectable()
 export class FeedRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
   /**
    * Newest visible comments by the readers `viewerId` follows and does not
-   * ignore. Two plans give the same rows, each cheap where the other is not:
+   * ignore (through the comments module's `visible_comments` view and the
+   * follows module's `ignored_authors`). Two plans give the same rows, each
+   * cheap where the other is not:
    * 1. walk the site's newest visible comments (comments_visible_newest_idx,
    *    index-only) keeping those whose author is followed, and stop at a full
    *    page; its cost grows with how rare followed authors are, so it gives up
@@ -50,16 +57,16 @@ export class FeedRepository {
       after = `AND (c.created_at, c.id) < ($4::timestamptz, $5::uuid)`;
     }
     // The inner ORDER BY matches the outer one, so rows stream through the filter and the scan stops at a full page.
-    const rows: { id: string; created_at: string }[] = await this.dataSource.query(
+    const rows: { id: string; created_at: string }[] = await this.tx.query(
       `SELECT recent.id, ${isoMicroseconds('recent.created_at')} AS created_at
        FROM (
-         SELECT c.id, c.created_at, c.author_id FROM comments c
-         WHERE c.status = 'visible' ${after}
+         SELECT c.id, c.created_at, c.author_id FROM visible_comments c
+         WHERE true ${after}
          ORDER BY c.created_at DESC, c.id DESC
          LIMIT $3
        ) recent
        WHERE recent.author_id IN (SELECT f.followee_id FROM follows f WHERE f.follower_id = $1)
-         AND NOT EXISTS (SELECT 1 FROM ignores i WHERE i.user_id = $1 AND i.ignored_user_id = recent.author_id)
+         AND NOT EXISTS (SELECT 1 FROM ignored_authors($1) i WHERE i.author_id = recent.author_id)
        ORDER BY recent.created_at DESC, recent.id DESC
        LIMIT $2`,
       params,
@@ -74,17 +81,17 @@ export class FeedRepository {
       params.push(page.before.at, page.before.id);
       after = `AND (c.created_at, c.id) < ($3::timestamptz, $4::uuid)`;
     }
-    const rows: { id: string; created_at: string }[] = await this.dataSource.query(
+    const rows: { id: string; created_at: string }[] = await this.tx.query(
       `SELECT latest.id, ${isoMicroseconds('latest.created_at')} AS created_at
        FROM follows f
        CROSS JOIN LATERAL (
-         SELECT c.id, c.created_at FROM comments c
-         WHERE c.author_id = f.followee_id AND c.status = 'visible' ${after}
+         SELECT c.id, c.created_at FROM visible_comments c
+         WHERE c.author_id = f.followee_id ${after}
          ORDER BY c.created_at DESC, c.id DESC
          LIMIT $2
        ) latest
        WHERE f.follower_id = $1
-         AND NOT EXISTS (SELECT 1 FROM ignores i WHERE i.user_id = $1 AND i.ignored_user_id = f.followee_id)
+         AND NOT EXISTS (SELECT 1 FROM ignored_authors($1) i WHERE i.author_id = f.followee_id)
        ORDER BY latest.created_at DESC, latest.id DESC
        LIMIT $2`,
       params,

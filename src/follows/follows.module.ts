@@ -8,12 +8,20 @@ import { FollowsRepository } from './follows.repository';
 import { FollowsService } from './follows.service';
 import { IgnoresController } from './ignores.controller';
 import { IgnoresService } from './ignores.service';
+import { IgnoreListProvider } from '../common/hooks/account-hooks';
 
 /** The follow graph, ignores and the feed. */
 @Module({
   imports: [UsersModule, CommentsModule],
   controllers: [FollowsController, IgnoresController],
-  providers: [FollowsRepository, FollowsService, IgnoresService, FeedRepository, FeedService],
+  providers: [
+    FollowsRepository,
+    FollowsService,
+    IgnoresService,
+    FeedRepository,
+    FeedService,
+    { provide: IgnoreListProvider, useExisting: IgnoresService },
+  ],
   exports: [FollowsService, IgnoresService],
 })
 export class FollowsModule {}

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AccountHooks } from '../common/hooks/account-hooks';
+import { IgnoreListProvider } from '../common/hooks/account-hooks';
 import { AppError } from '../common/errors/app-error';
 import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ProfileView } from '../users/dto/user.views';
 import { UsersService } from '../users/users.service';
-import { FollowsRepository, ignoresAnyoneSql } from './follows.repository';
+import { FollowsRepository } from './follows.repository';
 import { linkKeyset, toProfilePage } from './profile-page';
 
 /**
@@ -13,13 +13,14 @@ import { linkKeyset, toProfilePage } from './profile-page';
  * ignored reader could see it, and their counters do not move.
  */
 @Injectable()
-export class IgnoresService {
+export class IgnoresService implements IgnoreListProvider {
   constructor(
     private readonly follows: FollowsRepository,
     private readonly users: UsersService,
-    hooks: AccountHooks,
-  ) {
-    hooks.provideIgnoredUsers((viewerId) => this.follows.findIgnoredUserIds(viewerId), ignoresAnyoneSql);
+  ) {}
+
+  ignoredUserIds(viewerId: string): Promise<string[]> {
+    return this.follows.findIgnoredUserIds(viewerId);
   }
 
   async ignore(userId: string, ignoredUserId: string): Promise<void> {

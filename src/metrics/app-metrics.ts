@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, register, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { JobQueueBacklogRepository } from './job-queue-backlog.repository';
+import { JobQueueBacklogRepository } from '../notifications/jobs/job-queue-backlog.repository';
 
 interface PgPoolCounts {
   totalCount: number;

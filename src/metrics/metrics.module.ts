@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppMetrics } from './app-metrics';
-import { JobQueueBacklogRepository } from './job-queue-backlog.repository';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
@@ -8,7 +8,9 @@ import { MetricsService } from './metrics.service';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [AppMetrics, MetricsService, JobQueueBacklogRepository],
+  // The job queue's backlog is read from its owner, the notifications module (pg-boss's tables are its).
+  imports: [NotificationsModule],
+  providers: [AppMetrics, MetricsService],
   exports: [AppMetrics],
 })
 export class MetricsModule {}

@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditTargetType, ModerationAction, ModerationActionName } from './moderation-action.entity';
 
 export interface NewAuditEntry {
@@ -19,11 +19,16 @@ export interface AuditPosition {
 
 @Injectable()
 export class AuditLogRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
   /** Appends one entry with the caller's transaction, so it commits or rolls back with the change. */
-  async append(manager: EntityManager, entry: NewAuditEntry): Promise<void> {
-    await manager.query(
+  async append(entry: NewAuditEntry): Promise<void> {
+    await this.tx.query(
       `INSERT INTO moderation_actions (actor_id, action, target_type, target_id, reason, metadata)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
       [entry.actorId, entry.action, entry.targetType, entry.targetId, entry.reason ?? null, JSON.stringify(entry.metadata ?? {})],
@@ -32,7 +37,7 @@ export class AuditLogRepository {
 
   /** Newest first; `limit + 1` rows so the caller knows whether another page exists. */
   findNewestPage(limit: number, after?: AuditPosition): Promise<ModerationAction[]> {
-    const query = this.dataSource
+    const query = this.tx
       .getRepository(ModerationAction)
       .createQueryBuilder('entry')
       .orderBy('entry.created_at', 'DESC')
@@ -44,7 +49,7 @@ export class AuditLogRepository {
 
   /** Every entry about one target, oldest first. */
   findForTarget(targetType: AuditTargetType, targetId: string): Promise<ModerationAction[]> {
-    return this.dataSource
+    return this.tx
       .getRepository(ModerationAction)
       .createQueryBuilder('entry')
       .where('entry.target_type = :targetType AND entry.target_id = :targetId', { targetType, targetId })

@@ -1,6 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DomainEvents } from '../common/hooks/domain-events';
-import { EntityManager } from 'typeorm';
+import { DomainEvents } from '../common/events/domain-events';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { UsersService } from '../users/users.service';
 import { ProfileView } from '../users/dto/user.views';
@@ -19,15 +18,15 @@ export class AuditLogService implements OnModuleInit {
 
   /** A moderator deleting someone else's comment goes through the comments module; it is on the record all the same. */
   onModuleInit(): void {
-    this.events.on('comment.deleted', async (deletion, manager) => {
+    this.events.onInTransaction('comment.deleted', async (deletion) => {
       if (deletion.byAuthor) return;
-      await this.record(manager, { actorId: deletion.actorId, action: 'comment.delete', targetType: 'comment', targetId: deletion.commentId });
+      await this.record({ actorId: deletion.actorId, action: 'comment.delete', targetType: 'comment', targetId: deletion.commentId });
     });
   }
 
   /** Call inside the transaction that makes the change. */
-  record(manager: EntityManager, entry: NewAuditEntry): Promise<void> {
-    return this.entries.append(manager, entry);
+  record(entry: NewAuditEntry): Promise<void> {
+    return this.entries.append(entry);
   }
 
   async page(limit: number, cursor?: string): Promise<Page<AuditEntryView>> {

@@ -1,17 +1,17 @@
 import { ArticlesService } from '../articles/articles.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { ReportReason } from '../comments/comment-report.entity';
 import { Comment } from '../comments/comment.entity';
 import { CommentsService } from '../comments/comments.service';
 import { CommentView } from '../comments/dto/comment.views';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { AppError } from '../common/errors/app-error';
-import { DomainEvents } from '../common/hooks/domain-events';
+import { DomainEvents } from '../common/events/domain-events';
 import { AuditLogService } from './audit-log.service';
 import { CommentHistoryView } from './dto/comment-moderation.dto';
 import { ModerationActionName } from './moderation-action.entity';
-import { ModerationQueueRepository } from './moderation-queue.repository';
+import { CommentReviewService } from '../comments/comment-review.service';
 
 /**
  * Hide, unhide, approve, feature and unfeature. Each locks the comment, changes
@@ -22,8 +22,9 @@ import { ModerationQueueRepository } from './moderation-queue.repository';
 @Injectable()
 export class CommentModerationService {
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly comments: CommentsService,
-    private readonly queue: ModerationQueueRepository,
+    private readonly review: CommentReviewService,
     private readonly audit: AuditLogService,
     private readonly events: DomainEvents,
     private readonly articles: ArticlesService,
@@ -31,54 +32,54 @@ export class CommentModerationService {
 
   /** Hides a visible or pending comment (it stays in its thread as a tombstone) and resolves its open reports. */
   hide(actor: AuthenticatedUser, id: string, reason: ReportReason, note: string | null = null): Promise<CommentView> {
-    return this.act(actor, id, async (manager, comment) => {
+    return this.act(actor, id, async (comment) => {
       if (comment.status === 'hidden') return;
-      const resolvedReports = await this.comments.resolveOpenReports(manager, comment.id);
-      await this.comments.setStatus(manager, comment.id, 'hidden', { hiddenReason: reason });
-      await this.record(manager, actor, comment, 'comment.hide', reason, { from: comment.status, resolvedReports, note });
-      await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'hidden', actorId: actor.id }, manager);
+      const resolvedReports = await this.comments.resolveOpenReports(comment.id);
+      await this.comments.setStatus(comment.id, 'hidden', { hiddenReason: reason });
+      await this.record(actor, comment, 'comment.hide', reason, { from: comment.status, resolvedReports, note });
+      await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'hidden', actorId: actor.id });
     });
   }
 
   unhide(actor: AuthenticatedUser, id: string): Promise<CommentView> {
-    return this.act(actor, id, async (manager, comment) => {
+    return this.act(actor, id, async (comment) => {
       if (comment.status === 'visible') return;
       if (comment.status !== 'hidden') throw statusConflict('Only a hidden comment can be unhidden; approve a pending one');
-      await this.comments.setStatus(manager, comment.id, 'visible');
-      await this.record(manager, actor, comment, 'comment.unhide', null, { hiddenReason: comment.hiddenReason });
+      await this.comments.setStatus(comment.id, 'visible');
+      await this.record(actor, comment, 'comment.unhide', null, { hiddenReason: comment.hiddenReason });
     });
   }
 
   /** Pending → visible; on a visible comment it dismisses the open reports. Either way the open reports are resolved and the approval is on the record. */
   approve(actor: AuthenticatedUser, id: string): Promise<CommentView> {
-    return this.act(actor, id, async (manager, comment) => {
+    return this.act(actor, id, async (comment) => {
       if (comment.status === 'hidden') throw statusConflict('A hidden comment is restored with unhide');
-      const resolvedReports = await this.comments.resolveOpenReports(manager, comment.id);
+      const resolvedReports = await this.comments.resolveOpenReports(comment.id);
       const wasPending = comment.status === 'pending';
       // Recorded even when nothing was left to resolve: "a moderator looked and found it fine" is a decision too.
-      if (wasPending) await this.comments.setStatus(manager, comment.id, 'visible');
-      await this.record(manager, actor, comment, 'comment.approve', null, { from: comment.status, resolvedReports });
+      if (wasPending) await this.comments.setStatus(comment.id, 'visible');
+      await this.record(actor, comment, 'comment.approve', null, { from: comment.status, resolvedReports });
       if (wasPending) {
-        await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'approved', actorId: actor.id }, manager);
+        await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'approved', actorId: actor.id });
       }
     });
   }
 
   /** Only a visible comment can be featured. */
   feature(actor: AuthenticatedUser, id: string): Promise<CommentView> {
-    return this.act(actor, id, async (manager, comment) => {
+    return this.act(actor, id, async (comment) => {
       if (comment.featured) return;
       if (comment.status !== 'visible') throw statusConflict('Only a visible comment can be featured');
-      await this.comments.setFeatured(manager, comment.id, true);
-      await this.record(manager, actor, comment, 'comment.feature', null);
+      await this.comments.setFeatured(comment.id, true);
+      await this.record(actor, comment, 'comment.feature', null);
     });
   }
 
   unfeature(actor: AuthenticatedUser, id: string): Promise<CommentView> {
-    return this.act(actor, id, async (manager, comment) => {
+    return this.act(actor, id, async (comment) => {
       if (!comment.featured) return;
-      await this.comments.setFeatured(manager, comment.id, false);
-      await this.record(manager, actor, comment, 'comment.unfeature', null);
+      await this.comments.setFeatured(comment.id, false);
+      await this.record(actor, comment, 'comment.unfeature', null);
     });
   }
 
@@ -100,29 +101,28 @@ export class CommentModerationService {
   private async act(
     actor: AuthenticatedUser,
     id: string,
-    action: (manager: EntityManager, comment: Comment) => Promise<void>,
+    action: (comment: Comment) => Promise<void>,
   ): Promise<CommentView> {
     const { id: commentId, articleId } = await this.comments.findById(id);
-    await this.queue.transaction(async (manager) => {
+    await this.unitOfWork.runRetried(async () => {
       // Article row first, then the comment: the order posting and setStatus use, so they cannot deadlock.
-      await this.articles.lockForCommentWrite(manager, articleId);
-      await this.queue.lockComment(manager, commentId);
-      const comment = await this.comments.findById(commentId, manager);
+      await this.articles.lockForCommentWrite(articleId);
+      await this.review.lockForReview(commentId);
+      const comment = await this.comments.findById(commentId);
       if (comment.status === 'deleted') throw new AppError('COMMENT_DELETED', 'A deleted comment cannot be moderated');
-      await action(manager, comment);
+      await action(comment);
     });
     return this.comments.getComment(commentId, actor);
   }
 
   private record(
-    manager: EntityManager,
     actor: AuthenticatedUser,
     comment: Comment,
     action: ModerationActionName,
     reason: string | null,
     metadata: Record<string, unknown> = {},
   ): Promise<void> {
-    return this.audit.record(manager, {
+    return this.audit.record({
       actorId: actor.id,
       action,
       targetType: 'comment',

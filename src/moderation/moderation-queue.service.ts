@@ -3,7 +3,8 @@ import { CommentsService } from '../comments/comments.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination/cursor';
 import { AuthorStandingView, QueueItemView, QueueQueryDto, QueueReportView } from './dto/comment-moderation.dto';
-import { AuthorStandingRow, ModerationQueueRepository, QueuePosition, QueueRow } from './moderation-queue.repository';
+import type { AuthorStandingRow, QueuePosition, QueueRow } from '../comments/comment-review.repository';
+import { CommentReviewService } from '../comments/comment-review.service';
 
 const REPORTS_PER_ITEM = 20;
 
@@ -11,7 +12,7 @@ const REPORTS_PER_ITEM = 20;
 @Injectable()
 export class ModerationQueueService {
   constructor(
-    private readonly queue: ModerationQueueRepository,
+    private readonly queue: CommentReviewService,
     private readonly comments: CommentsService,
   ) {}
 

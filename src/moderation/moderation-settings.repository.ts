@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { MODERATION_SETTINGS_ID, ModerationSettings } from './moderation-settings.entity';
 
 export interface SettingsStamp {
@@ -13,10 +13,10 @@ export interface SettingsStamp {
  * flag), as a parameterless SQL expression: the posting statement selects it, so
  * each post sees the settings as they are now without a round trip of its own.
  */
-export const SETTINGS_STAMP_SQL = `(SELECT json_build_object('version', version, 'premoderateNewReaders', premoderate_new_readers)
-    FROM moderation_settings WHERE id = ${Number(MODERATION_SETTINGS_ID)})`;
-
-/** The stamp from what SETTINGS_STAMP_SQL selected (null before the settings row exists). */
+/**
+ * The stamp from what the SQL function `moderation_posting_context()` (this module's
+ * migration defines it; the posting statement selects it) returned: null before the settings row exists.
+ */
 export function toSettingsStamp(selected: unknown): SettingsStamp {
   const stamp = selected as Partial<SettingsStamp> | null;
   return { version: stamp?.version ?? 0, premoderateNewReaders: stamp?.premoderateNewReaders ?? false };
@@ -24,34 +24,35 @@ export function toSettingsStamp(selected: unknown): SettingsStamp {
 
 @Injectable()
 export class ModerationSettingsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
-  async find(manager: EntityManager = this.dataSource.manager): Promise<ModerationSettings> {
-    return manager.findOneOrFail(ModerationSettings, { where: { id: MODERATION_SETTINGS_ID } });
+
+  async find(): Promise<ModerationSettings> {
+    return this.tx.findOneOrFail(ModerationSettings, { where: { id: MODERATION_SETTINGS_ID } });
   }
 
   /** Locks the row for a read-modify-write, so concurrent updates apply one after the other. */
-  async findForUpdate(manager: EntityManager): Promise<ModerationSettings> {
-    return manager.findOneOrFail(ModerationSettings, {
+  async findForUpdate(): Promise<ModerationSettings> {
+    return this.tx.findOneOrFail(ModerationSettings, {
       where: { id: MODERATION_SETTINGS_ID },
       lock: { mode: 'pessimistic_write' },
     });
   }
 
   async replace(
-    manager: EntityManager,
     settings: { bannedWords: string[]; premoderateNewReaders: boolean },
   ): Promise<ModerationSettings> {
-    await manager.query(
+    await this.tx.query(
       `UPDATE moderation_settings
           SET banned_words = $2, premoderate_new_readers = $3, version = version + 1, updated_at = now()
         WHERE id = $1`,
       [MODERATION_SETTINGS_ID, settings.bannedWords, settings.premoderateNewReaders],
     );
-    return this.find(manager);
+    return this.find();
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
 }

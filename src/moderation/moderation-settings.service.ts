@@ -1,13 +1,13 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Injectable } from '@nestjs/common';
 import { isStaff } from '../common/auth/role';
-import { CommentPolicy, NewCommentFacts, PostingContext } from '../common/hooks/comment-policy';
+import { InitialStatusRule, NewCommentFacts, PostingContext } from '../common/hooks/comment-policy';
 import { UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { BannedWordsMatcher, foldForMatching } from './banned-words.matcher';
 import { ModerationSettingsDto, ModerationSettingsView } from './dto/moderation-settings.dto';
 import { ModerationSettings } from './moderation-settings.entity';
-import { ModerationSettingsRepository, SETTINGS_STAMP_SQL, toSettingsStamp } from './moderation-settings.repository';
+import { ModerationSettingsRepository, toSettingsStamp } from './moderation-settings.repository';
 
 /** A reader needs this many approved (visible) comments before premoderation stops holding theirs. */
 export const APPROVED_COMMENTS_BEFORE_TRUST = 3;
@@ -25,19 +25,15 @@ interface CompiledSettings {
  * change on its next comment.
  */
 @Injectable()
-export class ModerationSettingsService implements OnModuleInit {
+export class ModerationSettingsService implements InitialStatusRule {
   private compiled: Promise<CompiledSettings> | null = null;
 
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly settings: ModerationSettingsRepository,
     private readonly audit: AuditLogService,
     private readonly users: UsersService,
-    private readonly policy: CommentPolicy,
   ) {}
-
-  onModuleInit(): void {
-    this.policy.provideInitialStatusRule((facts, posting) => this.initialStatus(facts, posting), SETTINGS_STAMP_SQL);
-  }
 
   async get(): Promise<ModerationSettingsView> {
     return toSettingsView(await this.settings.find());
@@ -45,13 +41,13 @@ export class ModerationSettingsService implements OnModuleInit {
 
   async update(actorId: string, input: ModerationSettingsDto): Promise<ModerationSettingsView> {
     const bannedWords = withoutDuplicates(input.bannedWords);
-    return this.settings.transaction(async (manager) => {
-      const current = await this.settings.findForUpdate(manager);
+    return this.unitOfWork.run(async () => {
+      const current = await this.settings.findForUpdate();
       const unchanged =
         current.premoderateNewReaders === input.premoderateNewReaders && sameList(current.bannedWords, bannedWords);
       if (unchanged) return toSettingsView(current);
-      const updated = await this.settings.replace(manager, { bannedWords, premoderateNewReaders: input.premoderateNewReaders });
-      await this.audit.record(manager, {
+      const updated = await this.settings.replace({ bannedWords, premoderateNewReaders: input.premoderateNewReaders });
+      await this.audit.record({
         actorId,
         action: 'settings.update',
         targetType: 'settings',
@@ -71,19 +67,19 @@ export class ModerationSettingsService implements OnModuleInit {
   async initialStatus(facts: NewCommentFacts, posting: PostingContext): Promise<'visible' | 'pending'> {
     if (isStaff(facts.authorRole)) return 'visible';
     const stamp = toSettingsStamp(posting.context);
-    const { matcher } = await this.compiledFor(stamp.version, posting.manager);
+    const { matcher } = await this.compiledFor(stamp.version);
     if (matcher.matches(facts.body)) return 'pending';
     if (stamp.premoderateNewReaders) {
-      const author = await this.users.findActive(facts.authorId, posting.manager);
+      const author = await this.users.findActive(facts.authorId);
       if (author.commentCount < APPROVED_COMMENTS_BEFORE_TRUST) return 'pending';
     }
     return 'visible';
   }
 
-  private async compiledFor(version: number, manager: EntityManager): Promise<CompiledSettings> {
+  private async compiledFor(version: number): Promise<CompiledSettings> {
     const cached = this.compiled ? await this.compiled : null;
     if (cached && cached.version >= version) return cached;
-    const loading = this.settings.find(manager).then((row) => ({ version: row.version, matcher: BannedWordsMatcher.compile(row.bannedWords) }));
+    const loading = this.settings.find().then((row) => ({ version: row.version, matcher: BannedWordsMatcher.compile(row.bannedWords) }));
     this.compiled = loading;
     try {
       return await loading;

@@ -11,13 +11,12 @@ import { AuditLogController } from './audit-log.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLogService } from './audit-log.service';
 import { CommentModerationService } from './comment-moderation.service';
-import { ModerationLocksRepository } from './moderation-locks.repository';
-import { ModerationQueueRepository } from './moderation-queue.repository';
 import { ModerationQueueService } from './moderation-queue.service';
 import { ModerationSettingsController } from './moderation-settings.controller';
 import { ModerationSettingsRepository } from './moderation-settings.repository';
 import { ModerationSettingsService } from './moderation-settings.service';
 import { SanctionsService } from './sanctions.service';
+import { InitialStatusRule } from '../common/hooks/comment-policy';
 
 @Module({
   imports: [UsersModule, AuthModule, ArticlesModule, CommentsModule],
@@ -25,12 +24,12 @@ import { SanctionsService } from './sanctions.service';
   providers: [
     AuditLogRepository,
     AuditLogService,
-    ModerationLocksRepository,
     ModerationSettingsRepository,
     ModerationSettingsService,
+    // How a new comment starts out (CommentPolicy refuses to start without it).
+    { provide: InitialStatusRule, useExisting: ModerationSettingsService },
     SanctionsService,
     ArticleModerationService,
-    ModerationQueueRepository,
     ModerationQueueService,
     CommentModerationService,
   ],

@@ -1,5 +1,5 @@
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { Role } from '../common/auth/role';
@@ -8,8 +8,7 @@ import { AccountHooks } from '../common/hooks/account-hooks';
 import { toProfile, UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { AccountStandingView } from './dto/sanctions.dto';
-import { LockedAccount, ModerationLocksRepository } from './moderation-locks.repository';
-import { isUuid } from '../common/validation/uuid';
+import type { LockedAccount } from '../users/users.repository';
 
 /**
  * Suspensions, bans and roles. The rules, beyond the contract:
@@ -22,9 +21,9 @@ import { isUuid } from '../common/validation/uuid';
 @Injectable()
 export class SanctionsService {
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly users: UsersService,
     private readonly auth: AuthService,
-    private readonly locks: ModerationLocksRepository,
     private readonly audit: AuditLogService,
     private readonly hooks: AccountHooks,
   ) {}
@@ -33,11 +32,11 @@ export class SanctionsService {
     if (until.getTime() <= Date.now()) {
       throw new AppError('VALIDATION_FAILED', 'until must be in the future', [{ field: 'until', message: 'until must be in the future' }]);
     }
-    await this.users.transaction(async (manager) => {
-      const target = await this.lockTarget(manager, actor, userId);
+    await this.unitOfWork.runRetried(async () => {
+      const target = await this.lockTarget(actor, userId);
       if (target.suspendedUntil?.getTime() === until.getTime()) return;
-      await this.users.setSanctions(target.id, { suspendedUntil: until }, manager);
-      await this.audit.record(manager, {
+      await this.users.setSanctions(target.id, { suspendedUntil: until });
+      await this.audit.record({
         actorId: actor.id,
         action: 'user.suspend',
         targetType: 'user',
@@ -50,11 +49,11 @@ export class SanctionsService {
   }
 
   async unsuspend(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await this.users.transaction(async (manager) => {
-      const target = await this.lockTarget(manager, actor, userId);
+    await this.unitOfWork.runRetried(async () => {
+      const target = await this.lockTarget(actor, userId);
       if (!isSuspended(target)) return;
-      await this.users.setSanctions(target.id, { suspendedUntil: null }, manager);
-      await this.audit.record(manager, {
+      await this.users.setSanctions(target.id, { suspendedUntil: null });
+      await this.audit.record({
         actorId: actor.id,
         action: 'user.unsuspend',
         targetType: 'user',
@@ -68,22 +67,22 @@ export class SanctionsService {
 
   /** Bans the account and ends every session in the same transaction: refresh tokens and access tokens stop working at once. */
   async ban(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await this.users.transaction(async (manager) => {
-      const target = await this.lockTarget(manager, actor, userId);
+    await this.unitOfWork.runRetried(async () => {
+      const target = await this.lockTarget(actor, userId);
       if (target.bannedAt) return;
-      await this.users.setSanctions(target.id, { bannedAt: new Date() }, manager);
-      await this.auth.endAllSessions(target.id, 'banned', manager);
-      await this.audit.record(manager, { actorId: actor.id, action: 'user.ban', targetType: 'user', targetId: target.id, reason });
+      await this.users.setSanctions(target.id, { bannedAt: new Date() });
+      await this.auth.endAllSessions(target.id, 'banned');
+      await this.audit.record({ actorId: actor.id, action: 'user.ban', targetType: 'user', targetId: target.id, reason });
     });
     return this.standing(userId);
   }
 
   async unban(actor: AuthenticatedUser, userId: string, reason: string): Promise<AccountStandingView> {
-    await this.users.transaction(async (manager) => {
-      const target = await this.lockTarget(manager, actor, userId);
+    await this.unitOfWork.runRetried(async () => {
+      const target = await this.lockTarget(actor, userId);
       if (!target.bannedAt) return;
-      await this.users.setSanctions(target.id, { bannedAt: null }, manager);
-      await this.audit.record(manager, { actorId: actor.id, action: 'user.unban', targetType: 'user', targetId: target.id, reason });
+      await this.users.setSanctions(target.id, { bannedAt: null });
+      await this.audit.record({ actorId: actor.id, action: 'user.unban', targetType: 'user', targetId: target.id, reason });
     });
     return this.standing(userId);
   }
@@ -93,15 +92,15 @@ export class SanctionsService {
    * each other at the same moment cannot leave the site without one.
    */
   async setRole(actor: AuthenticatedUser, userId: string, role: Role, reason: string | null): Promise<AccountStandingView> {
-    await this.users.transaction(async (manager) => {
-      const admins = await this.locks.lockAdmins(manager);
-      const target = await this.findTarget(manager, userId);
+    await this.unitOfWork.runRetried(async () => {
+      const admins = await this.users.lockAdmins();
+      const target = await this.findTarget(userId);
       if (target.role === role) return;
       if (target.role === 'admin' && admins.length <= 1) {
         throw new AppError('LAST_ADMIN', 'This is the last admin; promote another account first');
       }
-      await this.users.setRole(target.id, role, manager);
-      await this.audit.record(manager, {
+      await this.users.setRole(target.id, role);
+      await this.audit.record({
         actorId: actor.id,
         action: 'user.role',
         targetType: 'user',
@@ -114,14 +113,14 @@ export class SanctionsService {
   }
 
   /** Locks the account with the transaction's own connection (a second pool connection here could deadlock the pool). */
-  private async findTarget(manager: EntityManager, userId: string): Promise<LockedAccount> {
-    const target = isUuid(userId) ? await this.locks.lockAccount(manager, userId) : null;
+  private async findTarget(userId: string): Promise<LockedAccount> {
+    const target = await this.users.lockLiveAccount(userId);
     if (!target) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
     return target;
   }
 
-  private async lockTarget(manager: EntityManager, actor: AuthenticatedUser, userId: string): Promise<LockedAccount> {
-    const target = await this.findTarget(manager, userId);
+  private async lockTarget(actor: AuthenticatedUser, userId: string): Promise<LockedAccount> {
+    const target = await this.findTarget(userId);
     assertMaySanction(actor, target);
     return target;
   }

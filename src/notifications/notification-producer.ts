@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { DomainEventMap, DomainEvents } from '../common/hooks/domain-events';
+import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
 import { JobQueue } from './jobs/job-queue';
 import { FanOutCursor, FanOutPost, NotificationsRepository } from './notifications.repository';
 
@@ -37,9 +36,9 @@ export class NotificationProducer {
     private readonly jobs: JobQueue,
     events: DomainEvents,
   ) {
-    events.on('comment.created', (event, manager) => this.onCommentCreated(event, manager));
-    events.on('user.followed', (event, manager) => this.notifications.insertFollow(manager, event.followeeId, event.followerId));
-    events.on('comment.moderated', (event, manager) => this.onCommentModerated(event, manager));
+    events.onInTransaction('comment.created', (event) => this.onCommentCreated(event));
+    events.onInTransaction('user.followed', (event) => this.notifications.insertFollow(event.followeeId, event.followerId));
+    events.onInTransaction('comment.moderated', (event) => this.onCommentModerated(event));
     jobs.define({ name: FAN_OUT_JOB, batchSize: FAN_OUT_POSTS_PER_BATCH, concurrency: FAN_OUT_WORKERS, batchHandler: (data) => this.fanOut(data as FanOutJob[]) });
     jobs.define({ name: PURGE_JOB, cron: '17 3 * * *', retryLimit: 2, handler: async () => {
       await this.purgeExpired();
@@ -69,27 +68,26 @@ export class NotificationProducer {
     }
   }
 
-  private async onCommentCreated(event: DomainEventMap['comment.created'], manager: EntityManager): Promise<void> {
+  private async onCommentCreated(event: DomainEventMap['comment.created']): Promise<void> {
     if (event.status !== 'visible') return;
-    await this.announceVisibleComment(manager, event.commentId, event.authorId, event.parentAuthorId);
+    await this.announceVisibleComment(event.commentId, event.authorId, event.parentAuthorId);
   }
 
   /** The author hears of the decision; an approved comment is announced as a newly posted one would be. */
-  private async onCommentModerated(event: DomainEventMap['comment.moderated'], manager: EntityManager): Promise<void> {
-    if (event.authorId) await this.notifications.insertModeration(manager, event.authorId, event.commentId);
+  private async onCommentModerated(event: DomainEventMap['comment.moderated']): Promise<void> {
+    if (event.authorId) await this.notifications.insertModeration(event.authorId, event.commentId);
     if (event.action !== 'approved') return;
-    const parties = await this.notifications.findReplyParties(manager, event.commentId);
-    if (parties?.authorId) await this.announceVisibleComment(manager, event.commentId, parties.authorId, parties.parentAuthorId);
+    const parties = await this.notifications.findReplyParties(event.commentId);
+    if (parties?.authorId) await this.announceVisibleComment(event.commentId, parties.authorId, parties.parentAuthorId);
   }
 
   private async announceVisibleComment(
-    manager: EntityManager,
     commentId: string,
     authorId: string,
     parentAuthorId: string | null,
   ): Promise<void> {
-    if (parentAuthorId) await this.notifications.insertReply(manager, parentAuthorId, authorId, commentId);
+    if (parentAuthorId) await this.notifications.insertReply(parentAuthorId, authorId, commentId);
     const job: FanOutJob = { commentId, authorId, excludedId: parentAuthorId };
-    await this.jobs.enqueue(manager, FAN_OUT_JOB, job);
+    await this.jobs.enqueue(FAN_OUT_JOB, job);
   }
 }

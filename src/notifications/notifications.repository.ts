@@ -1,6 +1,6 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { isoMicroseconds } from '../common/pagination/timestamp-cursor';
 import { NotificationType } from './notification.entity';
 
@@ -32,18 +32,23 @@ export interface FanOutCursor {
   followerId: string;
 }
 
-/** Recipient does not ignore the actor: an ignored reader causes no notification. */
+/** Recipient does not ignore the actor (the follows module's `ignored_authors`): an ignored reader causes no notification. */
 const ACTOR_NOT_IGNORED = (recipient: string, actor: string) =>
-  `NOT EXISTS (SELECT 1 FROM ignores i WHERE i.user_id = ${recipient} AND i.ignored_user_id = ${actor})`;
+  `NOT EXISTS (SELECT 1 FROM ignored_authors(${recipient}) i WHERE i.author_id = ${actor})`;
 
 const EXCERPT_LENGTH = 140;
 
 @Injectable()
 export class NotificationsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
 
-  async insertReply(manager: EntityManager, recipientId: string, actorId: string, commentId: string): Promise<void> {
-    await manager.query(
+
+  async insertReply(recipientId: string, actorId: string, commentId: string): Promise<void> {
+    await this.tx.query(
       `INSERT INTO notifications (recipient_id, type, actor_id, comment_id)
        SELECT $1, 'reply', $2, $3
        WHERE $1::uuid <> $2::uuid AND ${ACTOR_NOT_IGNORED('$1', '$2')}
@@ -53,8 +58,8 @@ export class NotificationsRepository {
   }
 
   /** A follow notification, unless an unread one from the same follower is already waiting. */
-  async insertFollow(manager: EntityManager, recipientId: string, actorId: string): Promise<void> {
-    await manager.query(
+  async insertFollow(recipientId: string, actorId: string): Promise<void> {
+    await this.tx.query(
       `INSERT INTO notifications (recipient_id, type, actor_id)
        SELECT $1, 'follow', $2
        WHERE ${ACTOR_NOT_IGNORED('$1', '$2')}
@@ -64,8 +69,8 @@ export class NotificationsRepository {
     );
   }
 
-  async insertModeration(manager: EntityManager, recipientId: string, commentId: string): Promise<void> {
-    await manager.query(
+  async insertModeration(recipientId: string, commentId: string): Promise<void> {
+    await this.tx.query(
       `INSERT INTO notifications (recipient_id, type, comment_id) VALUES ($1, 'moderation', $2)`,
       [recipientId, commentId],
     );
@@ -83,18 +88,18 @@ export class NotificationsRepository {
    */
   async insertFollowedComments(posts: FanOutPost[], chunkSize: number): Promise<FanOutPost[]> {
     if (posts.length === 0) return [];
-    const rows: { comment_id: string; author_id: string; excluded_id: string | null }[] = await this.dataSource.query(
+    const rows: { comment_id: string; author_id: string; excluded_id: string | null }[] = await this.tx.query(
       `WITH posts AS (
          SELECT DISTINCT p.comment_id, p.author_id, p.excluded_id
          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS p(comment_id, author_id, excluded_id)
-         JOIN comments c ON c.id = p.comment_id AND c.status = 'visible' AND c.author_id = p.author_id
+         JOIN visible_comments c ON c.id = p.comment_id AND c.author_id = p.author_id
        ), sized AS (
-         SELECT p.*, (SELECT count(*) FROM (SELECT 1 FROM follows f WHERE f.followee_id = p.author_id LIMIT $4 + 1) capped) AS followers
+         SELECT p.*, (SELECT count(*) FROM (SELECT 1 FROM follower_links f WHERE f.followee_id = p.author_id LIMIT $4 + 1) capped) AS followers
          FROM posts p
        ), inserted AS (
          INSERT INTO notifications (recipient_id, type, actor_id, comment_id)
          SELECT f.follower_id, 'followed_comment', s.author_id, s.comment_id
-         FROM sized s JOIN follows f ON f.followee_id = s.author_id
+         FROM sized s JOIN follower_links f ON f.followee_id = s.author_id
          WHERE s.followers <= $4
            AND f.follower_id IS DISTINCT FROM s.excluded_id AND ${ACTOR_NOT_IGNORED('f.follower_id', 's.author_id')}
          ON CONFLICT DO NOTHING
@@ -119,9 +124,9 @@ export class NotificationsRepository {
     after: FanOutCursor | null,
     limit: number,
   ): Promise<FanOutCursor | null> {
-    const rows: { at: string; follower_id: string }[] = await this.dataSource.query(
+    const rows: { at: string; follower_id: string }[] = await this.tx.query(
       `WITH batch AS (
-         SELECT f.follower_id, f.created_at FROM follows f
+         SELECT f.follower_id, f.created_at FROM follower_links f
          WHERE f.followee_id = $1
            AND ($4::timestamptz IS NULL OR (f.created_at, f.follower_id) > ($4::timestamptz, $5::uuid))
          ORDER BY f.created_at, f.follower_id
@@ -141,13 +146,10 @@ export class NotificationsRepository {
 
   /** The author of a comment and of the comment it answers, read inside the causing transaction. */
   async findReplyParties(
-    manager: EntityManager,
     commentId: string,
   ): Promise<{ authorId: string | null; parentAuthorId: string | null } | null> {
-    const rows: { author_id: string | null; parent_author_id: string | null }[] = await manager.query(
-      `SELECT c.author_id, p.author_id AS parent_author_id
-       FROM comments c LEFT JOIN comments p ON p.id = c.parent_id
-       WHERE c.id = $1`,
+    const rows: { author_id: string | null; parent_author_id: string | null }[] = await this.tx.query(
+      `SELECT c.author_id, c.parent_author_id FROM comment_notices(NULL) c WHERE c.id = $1`,
       [commentId],
     );
     return rows.length === 0 ? null : { authorId: rows[0].author_id, parentAuthorId: rows[0].parent_author_id };
@@ -166,12 +168,12 @@ export class NotificationsRepository {
       id: string; type: NotificationType; created_at: string; read_at: Date | null; actor_id: string | null;
       comment_id: string | null; article_id: string; parent_id: string | null; root_id: string | null;
       status: string; excerpt: string | null;
-    }[] = await this.dataSource.query(
+    }[] = await this.tx.query(
       `SELECT n.id, n.type, ${isoMicroseconds('n.created_at')} AS created_at, n.read_at, n.actor_id,
               c.id AS comment_id, c.article_id, c.parent_id, c.root_id, c.status,
-              CASE WHEN c.status = 'visible' OR c.author_id = $1 THEN left(c.body, ${EXCERPT_LENGTH}) END AS excerpt
+              left(c.body, ${EXCERPT_LENGTH}) AS excerpt
        FROM notifications n
-       LEFT JOIN comments c ON c.id = n.comment_id
+       LEFT JOIN comment_notices($1) c ON c.id = n.comment_id
        WHERE ${conditions.join(' AND ')}
        ORDER BY n.created_at DESC, n.id DESC
        LIMIT $2`,
@@ -190,7 +192,7 @@ export class NotificationsRepository {
   }
 
   async countUnread(recipientId: string): Promise<number> {
-    const rows: { count: number }[] = await this.dataSource.query(
+    const rows: { count: number }[] = await this.tx.query(
       `SELECT count(*)::int AS count FROM notifications n
        WHERE n.recipient_id = $1 AND n.read_at IS NULL
          AND (n.actor_id IS NULL OR ${ACTOR_NOT_IGNORED('$1', 'n.actor_id')})`,
@@ -200,24 +202,24 @@ export class NotificationsRepository {
   }
 
   async markRead(recipientId: string, ids: string[]): Promise<void> {
-    await this.dataSource.query(
+    await this.tx.query(
       `UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND id = ANY($2::uuid[]) AND read_at IS NULL`,
       [recipientId, ids],
     );
   }
 
   async markAllRead(recipientId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL`, [recipientId]);
+    await this.tx.query(`UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL`, [recipientId]);
   }
 
   /** The erased reader's inbox; notifications they caused elsewhere show no actor once the account is erased. */
-  async deleteInboxOf(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`DELETE FROM notifications WHERE recipient_id = $1`, [userId]);
+  async deleteInboxOf(userId: string): Promise<void> {
+    await this.tx.query(`DELETE FROM notifications WHERE recipient_id = $1`, [userId]);
   }
 
   /** Deletes up to `limit` notifications older than `days` days; returns how many went. */
   async deleteOlderThan(days: number, limit: number): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: unknown[] = await this.tx.query(
       `WITH doomed AS (
          SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1) LIMIT $2
        ), removed AS (

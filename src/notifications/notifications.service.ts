@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import { AccountHooks } from '../common/hooks/account-hooks';
+import { AccountHooks, UnreadCountProvider } from '../common/hooks/account-hooks';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { ProfileView } from '../users/dto/user.views';
 import { UsersService } from '../users/users.service';
@@ -9,14 +9,17 @@ import { NotificationView } from './dto/notification.views';
 import { InboxQuery, NotificationRow, NotificationsRepository } from './notifications.repository';
 
 @Injectable()
-export class NotificationsService {
+export class NotificationsService implements UnreadCountProvider {
   constructor(
     private readonly notifications: NotificationsRepository,
     private readonly users: UsersService,
     hooks: AccountHooks,
   ) {
-    hooks.provideUnreadCount((userId) => this.notifications.countUnread(userId));
-    hooks.onErase((manager, userId) => this.notifications.deleteInboxOf(manager, userId));
+    hooks.onErase((userId) => this.notifications.deleteInboxOf(userId));
+  }
+
+  unreadCount(userId: string): Promise<number> {
+    return this.notifications.countUnread(userId);
   }
 
   async inbox(recipientId: string, query: InboxQueryDto): Promise<Page<NotificationView>> {

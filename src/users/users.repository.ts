@@ -1,10 +1,9 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { Role } from '../common/auth/role';
 import { isUniqueViolation } from '../database/postgres-errors';
-import { retryOnConflict } from '../database/retry-on-conflict';
 import { User } from './user.entity';
 
 export interface NewUser {
@@ -27,12 +26,25 @@ function mapUniqueViolation(error: unknown): never {
   throw error;
 }
 
+/** A live account under a row lock, as staff actions check it. */
+export interface LockedAccount {
+  id: string;
+  role: Role;
+  suspendedUntil: Date | null;
+  bannedAt: Date | null;
+}
+
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
+  }
+
 
   private get users() {
-    return this.dataSource.getRepository(User);
+    return this.tx.getRepository(User);
   }
 
   async insertUser(user: NewUser): Promise<User> {
@@ -47,8 +59,8 @@ export class UsersRepository {
     return this.users.findOne({ where: { email, erasedAt: IsNull() } });
   }
 
-  findActiveById(id: string, manager?: EntityManager): Promise<User | null> {
-    return (manager?.getRepository(User) ?? this.users).findOne({ where: { id, erasedAt: IsNull() } });
+  findActiveById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id, erasedAt: IsNull() } });
   }
 
   findActiveByIds(ids: string[]): Promise<User[]> {
@@ -69,13 +81,13 @@ export class UsersRepository {
     }
   }
 
-  async setRole(id: string, role: Role, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.update(User, { id }, { role });
+  async setRole(id: string, role: Role): Promise<void> {
+    await this.tx.update(User, { id }, { role });
   }
 
   /** Clears everything that identifies the person; the row stays so comments keep their place. */
-  async eraseIdentity(manager: EntityManager, id: string): Promise<void> {
-    await manager.update(User, { id }, {
+  async eraseIdentity(id: string): Promise<void> {
+    await this.tx.update(User, { id }, {
       email: null,
       displayName: null,
       bio: null,
@@ -84,13 +96,14 @@ export class UsersRepository {
     });
   }
 
-  async adjustCommentCount(manager: EntityManager, id: string, delta: number): Promise<void> {
-    await manager.query(`UPDATE users SET comment_count = comment_count + $2 WHERE id = $1`, [id, delta]);
+  async adjustCommentCount(id: string, delta: number): Promise<void> {
+    // The one implementation of the move, shared with the comments module's posting statement.
+    await this.tx.query(`SELECT users_bump_comment_count($1, $2)`, [id, delta]);
   }
 
   /** Moves both sides of a follow at once: the follower's following and the followee's followers. */
-  async adjustFollowCounts(manager: EntityManager, followerId: string, followeeId: string, delta: number): Promise<void> {
-    await manager.query(
+  async adjustFollowCounts(followerId: string, followeeId: string, delta: number): Promise<void> {
+    await this.tx.query(
       `UPDATE users SET
          following_count = following_count + CASE WHEN id = $1 THEN $3 ELSE 0 END,
          follower_count = follower_count + CASE WHEN id = $2 THEN $3 ELSE 0 END
@@ -99,17 +112,40 @@ export class UsersRepository {
     );
   }
 
+  /** Locks one live account for the rest of the transaction; null when it does not exist or was erased. */
+  async lockLiveAccount(id: string): Promise<LockedAccount | null> {
+    const rows: { id: string; role: Role; suspended_until: Date | null; banned_at: Date | null }[] = await this.tx.query(
+      `SELECT id, role, suspended_until, banned_at FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE`,
+      [id],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, role: row.role, suspendedUntil: row.suspended_until, bannedAt: row.banned_at } : null;
+  }
+
+  /** Locks every live admin row in id order (concurrent callers cannot deadlock) and returns their ids. */
+  async lockAdmins(): Promise<string[]> {
+    const rows: { id: string }[] = await this.tx.query(
+      `SELECT id FROM users WHERE role = 'admin' AND erased_at IS NULL ORDER BY id FOR UPDATE`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Many readers' follow counters in one statement. */
+  async applyFollowCountMoves(moves: { userId: string; following: number; followers: number }[]): Promise<void> {
+    if (moves.length === 0) return;
+    await this.tx.query(
+      `UPDATE users SET following_count = following_count + m.following, follower_count = follower_count + m.followers
+         FROM unnest($1::uuid[], $2::int[], $3::int[]) AS m(user_id, following, followers)
+        WHERE users.id = m.user_id`,
+      [moves.map((move) => move.userId), moves.map((move) => move.following), moves.map((move) => move.followers)],
+    );
+  }
+
   async setSanctions(
     id: string,
     changes: { suspendedUntil?: Date | null; bannedAt?: Date | null },
-    manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
-    await manager.update(User, { id }, changes);
-  }
-
-  /** A transaction, run again from the start when PostgreSQL breaks a deadlock or serialization conflict with it. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return retryOnConflict(() => this.dataSource.transaction(work));
+    await this.tx.update(User, { id }, changes);
   }
 
   /**
@@ -117,25 +153,25 @@ export class UsersRepository {
    * and exclusive of their erasure (see UsersService.eraseAccount). False when the
    * account is erased, including by an erasure that committed while this waited.
    */
-  async lockActiveAccount(manager: EntityManager, id: string): Promise<boolean> {
-    const [row]: { active: boolean }[] = await manager.query(`SELECT margin_lock_active_account($1::uuid) AS active`, [id]);
+  async lockActiveAccount(id: string): Promise<boolean> {
+    const [row]: { active: boolean }[] = await this.tx.query(`SELECT margin_lock_active_account($1::uuid) AS active`, [id]);
     return row.active;
   }
 
   /** Erasure's first lock: waits for every write of the reader in flight, and holds off the next ones. */
-  async lockAccountForErasure(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`SELECT margin_lock_account_for_erasure($1::uuid)`, [id]);
+  async lockAccountForErasure(id: string): Promise<void> {
+    await this.tx.query(`SELECT margin_lock_account_for_erasure($1::uuid)`, [id]);
   }
 
   /** A key-share lock on a live account row: what a row referencing it needs, waiting for an erasure in progress. */
-  async lockActiveRow(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM users WHERE id = $1 AND erased_at IS NULL FOR KEY SHARE`, [id]);
+  async lockActiveRow(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(`SELECT 1 FROM users WHERE id = $1 AND erased_at IS NULL FOR KEY SHARE`, [id]);
     return rows.length > 0;
   }
 
   /** The account row itself, taken by erasure after the articles; false when it was erased meanwhile. */
-  async lockRowForErasure(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE`, [id]);
+  async lockRowForErasure(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(`SELECT 1 FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE`, [id]);
     return rows.length > 0;
   }
 }

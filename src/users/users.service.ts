@@ -1,5 +1,5 @@
+import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AccountHooks, NOT_A_SUPPORTER } from '../common/hooks/account-hooks';
 import { Role } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
@@ -8,7 +8,7 @@ import { maskedEmail } from './masked-email';
 import { ProfileView, UserView } from './dto/user.views';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
-import { NewUser, ProfileChanges, UsersRepository } from './users.repository';
+import { LockedAccount, NewUser, ProfileChanges, UsersRepository } from './users.repository';
 import { isUuid } from '../common/validation/uuid';
 
 @Injectable()
@@ -16,6 +16,7 @@ export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly hooks: AccountHooks,
@@ -40,8 +41,8 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** The reader unless erased, or 404 USER_NOT_FOUND; pass `manager` to read in the caller's transaction. */
-  async findActive(id: string, manager?: EntityManager): Promise<User> {
-    const user = isUuid(id) ? await this.users.findActiveById(id, manager) : null;
+  async findActive(id: string): Promise<User> {
+    const user = isUuid(id) ? await this.users.findActiveById(id) : null;
     if (!user) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
     return user;
   }
@@ -92,12 +93,12 @@ export class UsersService implements OnApplicationBootstrap {
     // their comment count), always after the article; so erasure locks every article it will change before
     // the row, and the row before it changes anything. Cycles left among other readers' counters are
     // retried by the repositories' transactions.
-    await this.users.transaction(async (manager) => {
-      await this.users.lockAccountForErasure(manager, userId);
-      await this.hooks.lockForErasure(manager, userId);
-      if (!(await this.users.lockRowForErasure(manager, userId))) throw accountGone();
-      await this.hooks.runErasers(manager, userId);
-      await this.users.eraseIdentity(manager, userId);
+    await this.unitOfWork.runRetried(async () => {
+      await this.users.lockAccountForErasure(userId);
+      await this.hooks.lockForErasure(userId);
+      if (!(await this.users.lockRowForErasure(userId))) throw accountGone();
+      await this.hooks.runErasers(userId);
+      await this.users.eraseIdentity(userId);
     });
   }
 
@@ -105,45 +106,61 @@ export class UsersService implements OnApplicationBootstrap {
    * First statement of a write by `userId` (see the lock order in eraseAccount): takes their account
    * lock and answers 401 when the account was erased while the request's token was still valid.
    */
-  async lockActiveAccount(manager: EntityManager, userId: string): Promise<void> {
-    if (!(await this.users.lockActiveAccount(manager, userId))) throw accountGone();
+  async lockActiveAccount(userId: string): Promise<void> {
+    if (!(await this.users.lockActiveAccount(userId))) throw accountGone();
   }
 
   /**
    * For a write that will reference another reader's row (a follow): waits for that reader's erasure in
    * progress (it holds their row) and answers 404 USER_NOT_FOUND once they are gone.
    */
-  async lockActiveReferenced(manager: EntityManager, id: string): Promise<void> {
-    if (!isUuid(id) || !(await this.users.lockActiveRow(manager, id))) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
+  async lockActiveReferenced(id: string): Promise<void> {
+    if (!isUuid(id) || !(await this.users.lockActiveRow(id))) throw new AppError('USER_NOT_FOUND', 'No reader has this id');
   }
 
   /** Counter of the author's visible comments; call inside the comment's transaction. */
-  adjustCommentCount(manager: EntityManager, userId: string, delta: number): Promise<void> {
-    return this.users.adjustCommentCount(manager, userId, delta);
+  adjustCommentCount(userId: string, delta: number): Promise<void> {
+    return this.users.adjustCommentCount(userId, delta);
+  }
+
+  /**
+   * Locks one live account for the rest of the transaction (a staff action on it);
+   * null when it does not exist or was erased.
+   */
+  lockLiveAccount(id: string): Promise<LockedAccount | null> {
+    return isUuid(id) ? this.users.lockLiveAccount(id) : Promise.resolve(null);
+  }
+
+  /**
+   * Locks every live admin row and returns their ids: two admins demoting each
+   * other at once queue here, and the second sees the first's change.
+   */
+  lockAdmins(): Promise<string[]> {
+    return this.users.lockAdmins();
+  }
+
+  /** Many readers' follower and following counters at once (an erased reader's follows going); call inside the transaction. */
+  applyFollowCountMoves(moves: { userId: string; following: number; followers: number }[]): Promise<void> {
+    return this.users.applyFollowCountMoves(moves);
   }
 
   /** Follower and following counters; call inside the follow's transaction. */
-  adjustFollowCounts(manager: EntityManager, followerId: string, followeeId: string, delta: number): Promise<void> {
-    return this.users.adjustFollowCounts(manager, followerId, followeeId, delta);
+  adjustFollowCounts(followerId: string, followeeId: string, delta: number): Promise<void> {
+    return this.users.adjustFollowCounts(followerId, followeeId, delta);
   }
 
   /** Suspension and ban fields; `undefined` leaves one as it is. */
   setSanctions(
     userId: string,
     changes: { suspendedUntil?: Date | null; bannedAt?: Date | null },
-    manager?: EntityManager,
   ): Promise<void> {
-    return this.users.setSanctions(userId, changes, manager);
+    return this.users.setSanctions(userId, changes);
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.users.transaction(work);
-  }
 
-  /** With `manager` the caller has already found (and locked) the account in its transaction. */
-  async setRole(userId: string, role: Role, manager?: EntityManager): Promise<void> {
-    if (!manager) await this.findActive(userId);
-    await this.users.setRole(userId, role, manager);
+  /** The caller has already found (and locked) the account in its transaction. */
+  async setRole(userId: string, role: Role): Promise<void> {
+    await this.users.setRole(userId, role);
   }
 
   /**

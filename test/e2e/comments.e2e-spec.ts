@@ -1,6 +1,6 @@
 import { ignore } from '../factories/follows.factory';
 import { CommentsService } from '../../src/comments/comments.service';
-import { DomainEventMap, DomainEvents } from '../../src/common/hooks/domain-events';
+import { DomainEventMap, DomainEvents } from '../../src/common/events/domain-events';
 import { createArticle } from '../factories/articles.factory';
 import { ageComment, articleCommentCount, changeStatus, commentRow, postComment } from '../factories/comments.factory';
 import { registerReader, registerStaff, RegisteredReader, uniqueSuffix } from '../factories/users.factory';
@@ -21,7 +21,8 @@ describe('comments (e2e)', () => {
     t = await createIsolatedTestApp();
     const admin = await registerStaff(t.http, t.db, 'admin');
     await t.http.put('/api/v1/admin/settings/moderation').set(admin.auth).send({ bannedWords: [PREMODERATED], premoderateNewReaders: false }).expect(200);
-    t.app.get(DomainEvents).on('comment.created', async (payload, manager) => {
+    t.app.get(DomainEvents).onInTransaction('comment.created', async (payload) => {
+      const manager = t.transactions.tx;
       await manager.query('SELECT 1');
       if (payload.commentId && (await manager.query('SELECT body FROM comments WHERE id = $1', [payload.commentId]))[0].body.includes(FAIL_EVENT)) {
         throw new Error('handler failed');
@@ -524,16 +525,16 @@ describe('comments (e2e)', () => {
       const [article, author, reporter] = [await createArticle(t.http), await registerReader(t.http), await registerReader(t.http)];
       const comment = await postComment(t.http, author, article.id);
       const service = t.app.get(CommentsService);
-      expect((await t.db.transaction((manager) => service.setFeatured(manager, comment.id, true))).featured).toBe(true);
+      expect((await t.transactions.run(() => service.setFeatured(comment.id, true))).featured).toBe(true);
       expect((await t.http.get(`/api/v1/comments/${comment.id}`)).body.featured).toBe(true);
       await t.http.post(`/api/v1/comments/${comment.id}/reports`).set(reporter.auth).send({ reason: 'spam' }).expect(202);
-      const resolved = await t.db.transaction((manager) => service.resolveOpenReports(manager, comment.id));
+      const resolved = await t.transactions.run(() => service.resolveOpenReports(comment.id));
       expect(resolved).toBe(1);
       expect((await commentRow(t.db, comment.id)).open_report_count).toBe(0);
-      const change = await t.db.transaction((manager) => service.setStatus(manager, comment.id, 'hidden', { hiddenReason: 'spam' }));
+      const change = await t.transactions.run(() => service.setStatus(comment.id, 'hidden', { hiddenReason: 'spam' }));
       expect([change.before.status, change.after.status, change.after.hiddenReason]).toEqual(['visible', 'hidden', 'spam']);
       expect(await articleCommentCount(t.db, article.id)).toBe(0);
-      await t.db.transaction((manager) => service.setStatus(manager, comment.id, 'visible'));
+      await t.transactions.run(() => service.setStatus(comment.id, 'visible'));
       expect(await articleCommentCount(t.db, article.id)).toBe(1);
       await expect(service.findById('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'COMMENT_NOT_FOUND' });
     });

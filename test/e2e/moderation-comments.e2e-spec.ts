@@ -3,7 +3,7 @@ import { auditEntriesFor, postComment, reportComment } from '../factories/modera
 import { registerReader, registerStaff, RegisteredReader } from '../factories/users.factory';
 import { expectProblem } from '../support/problem';
 import { createTestApp, TestApp } from '../support/test-app';
-import { DomainEvents } from '../../src/common/hooks/domain-events';
+import { DomainEvents } from '../../src/common/events/domain-events';
 
 describe('moderation of comments (e2e)', () => {
   let t: TestApp;
@@ -13,7 +13,7 @@ describe('moderation of comments (e2e)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    t.app.get(DomainEvents).on('comment.moderated', async (payload) => {
+    t.app.get(DomainEvents).onInTransaction('comment.moderated', async (payload) => {
       moderated.push(payload);
     });
     [moderator, admin] = await Promise.all([registerStaff(t.http, t.db, 'moderator'), registerStaff(t.http, t.db, 'admin')]);

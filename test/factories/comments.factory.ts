@@ -31,7 +31,7 @@ export async function postComment(
 /** Changes a status the way moderation does (row lock + counters), for arranging tests. */
 export async function changeStatus(t: TestApp, commentId: string, status: CommentStatus, hiddenReason?: string): Promise<void> {
   const comments = t.app.get(CommentsService);
-  await t.db.transaction((manager) => comments.setStatus(manager, commentId, status, { hiddenReason }));
+  await t.transactions.run(() => comments.setStatus(commentId, status, { hiddenReason }));
 }
 
 /** Moves a comment's creation time back, e.g. past the edit window. */

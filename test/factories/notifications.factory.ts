@@ -1,5 +1,5 @@
 import { CommentsService } from '../../src/comments/comments.service';
-import { DomainEvents } from '../../src/common/hooks/domain-events';
+import { DomainEvents } from '../../src/common/events/domain-events';
 import { JobQueue } from '../../src/notifications/jobs/job-queue';
 import { TestApp } from '../support/test-app';
 import { RegisteredReader } from './users.factory';
@@ -27,8 +27,8 @@ export function runJobs(t: TestApp): Promise<number> {
 export async function moderate(t: TestApp, commentId: string, action: 'hidden' | 'approved', moderatorId: string): Promise<void> {
   const comments = t.app.get(CommentsService);
   const events = t.app.get(DomainEvents);
-  await t.db.transaction(async (manager) => {
-    const { after } = await comments.setStatus(manager, commentId, action === 'hidden' ? 'hidden' : 'visible', { hiddenReason: 'spam' });
-    await events.publish('comment.moderated', { commentId, authorId: after.authorId, action, actorId: moderatorId }, manager);
+  await t.transactions.run(async () => {
+    const { after } = await comments.setStatus(commentId, action === 'hidden' ? 'hidden' : 'visible', { hiddenReason: 'spam' });
+    await events.publish('comment.moderated', { commentId, authorId: after.authorId, action, actorId: moderatorId });
   });
 }

@@ -5,6 +5,7 @@ import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { UnitOfWork } from '../../src/database/unit-of-work';
 
 export const TEST_JWT_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
 
@@ -31,6 +32,8 @@ export interface TestApp {
   http: TestAgent;
   config: AppConfig;
   db: DataSource;
+  /** The app's units of work: `transactions.run(...)` runs service calls as one; `transactions.tx` is its manager. */
+  transactions: UnitOfWork;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
     http: request(app.getHttpServer()),
     config,
     db: app.get(DataSource),
+    transactions: app.get(UnitOfWork),
     close: () => app.close(),
   };
 }

@@ -36,7 +36,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    // A context it cannot read a token from (a future stream gateway, a message) is refused, not waved through.
+    if (context.getType() !== 'http') throw new AppError('UNAUTHENTICATED', 'Only HTTP requests are authenticated here');
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
     const request = context.switchToHttp().getRequest<FastifyRequest & Record<string, unknown>>();

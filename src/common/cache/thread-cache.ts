@@ -1,5 +1,4 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { EntityManager, QueryRunner } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { InjectRedis, OptionalRedis } from '../redis/redis.module';
 import { ArticleVersion, ArticleVersions } from './article-versions';
@@ -108,29 +107,7 @@ export class ThreadCache implements OnModuleDestroy {
     return this.pages.maxBytes;
   }
 
-  /**
-   * Invalidates once the transaction `manager` belongs to has committed (at
-   * once when it is not in one): a page read before the commit must not be
-   * stored under the new version.
-   */
-  async invalidateAfterCommit(manager: EntityManager, articleId: string): Promise<void> {
-    const runner = manager.queryRunner;
-    if (!runner?.isTransactionActive) return this.invalidate(articleId);
-    pendingOf(runner).add(articleId);
-  }
-
-  /** Runs the invalidations a transaction collected; called by the commit subscriber. */
-  async flush(runner: QueryRunner): Promise<void> {
-    const pending = pendingOf(runner);
-    const articleIds = [...pending];
-    pending.clear();
-    await Promise.all(articleIds.map((articleId) => this.invalidate(articleId)));
-  }
-
-  discard(runner: QueryRunner): void {
-    pendingOf(runner).clear();
-  }
-
+  /** Moves the article's version: pages built before are never served again. */
   invalidate(articleId: string): Promise<void> {
     return this.versions.bump(articleId);
   }
@@ -163,10 +140,4 @@ export class ThreadCache implements OnModuleDestroy {
 
 function entryKeyOf(articleId: string, key: string): string {
   return `${articleId}\u0000${key}`;
-}
-
-function pendingOf(runner: QueryRunner): Set<string> {
-  const data = runner.data as { threadInvalidations?: Set<string> };
-  data.threadInvalidations ??= new Set();
-  return data.threadInvalidations;
 }

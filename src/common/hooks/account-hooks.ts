@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { requiredProvider } from './required-provider';
 
 export interface SupporterStatus {
   active: boolean;
@@ -10,27 +11,46 @@ export interface SupporterStatus {
 
 export const NOT_A_SUPPORTER: SupporterStatus = { active: false, since: null, until: null, recurring: false };
 
-type Eraser = (manager: EntityManager, userId: string) => Promise<void>;
-type ErasureLocker = (manager: EntityManager, userId: string) => Promise<void>;
-type SupporterReader = (userIds: string[]) => Promise<Map<string, SupporterStatus>>;
-type UnreadCounter = (userId: string) => Promise<number>;
-type IgnoreReader = (viewerId: string) => Promise<string[]>;
-/** A SQL boolean expression: does the viewer (given as a placeholder such as `$1`) ignore anyone? */
-type IgnoresAnyoneSql = (viewerPlaceholder: string) => string;
+/** Supporter status of readers; provided by the donations module. */
+export abstract class SupporterStatusProvider {
+  /** Statuses of distinct, non-empty `userIds`; readers without one may be missing from the map. */
+  abstract supporterStatuses(userIds: string[]): Promise<Map<string, SupporterStatus>>;
+}
+
+/** A reader's unread notification count; provided by the notifications module. */
+export abstract class UnreadCountProvider {
+  abstract unreadCount(userId: string): Promise<number>;
+}
+
+/** The readers a viewer ignores; provided by the follows module (SQL twin: its `ignored_authors(viewer)`). */
+export abstract class IgnoreListProvider {
+  abstract ignoredUserIds(viewerId: string): Promise<string[]>;
+}
+
+type Eraser = (userId: string) => Promise<void>;
+type ErasureLocker = (userId: string) => Promise<void>;
 
 /**
  * Lets feature modules take part in account-wide concerns without the users
  * module depending on them: erasure (in the erasure transaction), supporter
- * status, unread notification counts and the viewer's ignore list.
+ * status, unread notification counts and the viewer's ignore list. Each read
+ * is a provider its owner registers through DI; a missing one fails start-up.
  */
 @Injectable()
-export class AccountHooks {
+export class AccountHooks implements OnModuleInit {
   private readonly erasers: Eraser[] = [];
   private readonly erasureLockers: ErasureLocker[] = [];
-  private supporterReader: SupporterReader = async () => new Map();
-  private unreadCounter: UnreadCounter = async () => 0;
-  private ignoreReader: IgnoreReader = async () => [];
-  private ignoresAnyone: IgnoresAnyoneSql = () => 'false';
+  private supporters?: SupporterStatusProvider;
+  private unread?: UnreadCountProvider;
+  private ignores?: IgnoreListProvider;
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    this.supporters = requiredProvider(this.moduleRef, SupporterStatusProvider, 'donations');
+    this.unread = requiredProvider(this.moduleRef, UnreadCountProvider, 'notifications');
+    this.ignores = requiredProvider(this.moduleRef, IgnoreListProvider, 'follows');
+  }
 
   onErase(eraser: Eraser): void {
     this.erasers.push(eraser);
@@ -45,37 +65,16 @@ export class AccountHooks {
     this.erasureLockers.push(locker);
   }
 
-  async lockForErasure(manager: EntityManager, userId: string): Promise<void> {
-    for (const locker of this.erasureLockers) await locker(manager, userId);
+  async lockForErasure(userId: string): Promise<void> {
+    for (const locker of this.erasureLockers) await locker(userId);
   }
 
-  provideSupporterStatus(reader: SupporterReader): void {
-    this.supporterReader = reader;
-  }
-
-  provideUnreadCount(counter: UnreadCounter): void {
-    this.unreadCounter = counter;
-  }
-
-  /**
-   * `ignoresAnyoneSql` lets a hot read ask "does this viewer ignore anyone?" inside
-   * a statement it makes anyway, instead of a round trip of its own.
-   */
-  provideIgnoredUsers(reader: IgnoreReader, ignoresAnyoneSql: IgnoresAnyoneSql): void {
-    this.ignoreReader = reader;
-    this.ignoresAnyone = ignoresAnyoneSql;
-  }
-
-  ignoresAnyoneSql(viewerPlaceholder: string): string {
-    return this.ignoresAnyone(viewerPlaceholder);
-  }
-
-  async runErasers(manager: EntityManager, userId: string): Promise<void> {
-    for (const eraser of this.erasers) await eraser(manager, userId);
+  async runErasers(userId: string): Promise<void> {
+    for (const eraser of this.erasers) await eraser(userId);
   }
 
   async supporterStatuses(userIds: string[]): Promise<Map<string, SupporterStatus>> {
-    return userIds.length === 0 ? new Map() : this.supporterReader([...new Set(userIds)]);
+    return userIds.length === 0 ? new Map() : this.provided(this.supporters).supporterStatuses([...new Set(userIds)]);
   }
 
   async supporterStatus(userId: string): Promise<SupporterStatus> {
@@ -83,11 +82,16 @@ export class AccountHooks {
   }
 
   unreadCount(userId: string): Promise<number> {
-    return this.unreadCounter(userId);
+    return this.provided(this.unread).unreadCount(userId);
   }
 
   /** Readers the viewer ignores: their comments are left out of what the viewer reads. */
   ignoredUserIds(viewerId: string | undefined): Promise<string[]> {
-    return viewerId ? this.ignoreReader(viewerId) : Promise.resolve([]);
+    return viewerId ? this.provided(this.ignores).ignoredUserIds(viewerId) : Promise.resolve([]);
+  }
+
+  private provided<T>(provider: T | undefined): T {
+    if (!provider) throw new Error('AccountHooks used before the application finished starting');
+    return provider;
   }
 }

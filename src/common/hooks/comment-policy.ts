@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Role } from '../auth/role';
+import { requiredProvider } from './required-provider';
 
 export interface NewCommentFacts {
   authorId: string;
@@ -11,38 +12,32 @@ export interface NewCommentFacts {
 
 /** Where the rule runs: inside the posting transaction. */
 export interface PostingContext {
-  /** The posting transaction; any further read goes through it, never through another pool connection. */
-  manager: EntityManager;
-  /** What the rule's `contextSql` selected in the transaction's first statement (null without one). */
+  /**
+   * What the posting statement read for the rule, through the moderation
+   * module's SQL function `moderation_posting_context()` (its settings stamp),
+   * so the rule's reading costs no round trip of its own.
+   */
   context: unknown;
 }
 
-type InitialStatusRule = (facts: NewCommentFacts, posting: PostingContext) => Promise<'visible' | 'pending'>;
+/** How a new comment starts out (banned words, premoderation of new readers); provided by the moderation module. */
+export abstract class InitialStatusRule {
+  abstract initialStatus(facts: NewCommentFacts, posting: PostingContext): Promise<'visible' | 'pending'>;
+}
 
-/**
- * How a new comment starts out. Moderation provides the rule (banned words,
- * premoderation of new readers); without it every comment starts visible.
- */
+/** The comments module's door to the initial-status rule; start-up fails when no module provides one. */
 @Injectable()
-export class CommentPolicy {
-  private rule: InitialStatusRule = async () => 'visible';
-  private ruleContextSql = 'NULL';
+export class CommentPolicy implements OnModuleInit {
+  private rule?: InitialStatusRule;
 
-  /**
-   * `contextSql` is a parameterless SQL expression the first statement of every
-   * posting transaction selects and hands to the rule as `posting.context`: what
-   * the rule reads on each post (current settings) costs no round trip of its own.
-   */
-  provideInitialStatusRule(rule: InitialStatusRule, contextSql = 'NULL'): void {
-    this.rule = rule;
-    this.ruleContextSql = contextSql;
-  }
+  constructor(private readonly moduleRef: ModuleRef) {}
 
-  get contextSql(): string {
-    return this.ruleContextSql;
+  onModuleInit(): void {
+    this.rule = requiredProvider(this.moduleRef, InitialStatusRule, 'moderation');
   }
 
   initialStatus(facts: NewCommentFacts, posting: PostingContext): Promise<'visible' | 'pending'> {
-    return this.rule(facts, posting);
+    if (!this.rule) throw new Error('CommentPolicy used before the application finished starting');
+    return this.rule.initialStatus(facts, posting);
   }
 }

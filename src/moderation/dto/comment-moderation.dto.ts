@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { REPORT_REASONS, ReportReason } from '../../comments/comment-report.entity';
 import { CommentView } from '../../comments/dto/comment.views';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { QUEUE_STATES, QueueState } from '../moderation-queue.repository';
+import { QUEUE_STATES, QueueState } from '../../comments/comment-review.repository';
 import { AuditEntryView } from './audit-log.views';
 
 export class HideCommentDto {

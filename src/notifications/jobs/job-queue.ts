@@ -1,7 +1,8 @@
+import { TransactionContext } from '../../database/transaction-context';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 
 // Any fixed number, distinct from the migrations' lock.
@@ -61,6 +62,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private wakeSleepers: (() => void)[] = [];
 
   constructor(
+    private readonly txHost: TransactionContext,
     config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
@@ -173,8 +175,9 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     return { ...(this.stats.get(name) ?? { wakes: 0, batches: 0, jobs: 0 }) };
   }
 
-  /** Queues a job inside `manager`'s transaction: it is created only if the transaction commits. */
-  async enqueue(manager: EntityManager, name: string, data: object): Promise<void> {
+  /** Queues a job inside the current transaction: it is created only if the transaction commits. */
+  async enqueue(name: string, data: object): Promise<void> {
+    const manager = this.txHost.tx;
     const db = {
       executeSql: async (text: string, values: unknown[]) => {
         const runner = manager.queryRunner;

@@ -1,8 +1,7 @@
+import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { ReportReason } from '../comments/comment-report.entity';
-import { retryOnConflict } from '../database/retry-on-conflict';
+import { EntityManager } from 'typeorm';
+import { ReportReason } from './comment-report.entity';
 
 export const QUEUE_STATES = ['reported', 'pending', 'hidden'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
@@ -71,16 +70,16 @@ const QUEUE_ORDER: Record<QueueState, QueueSpec> = {
 };
 
 /**
- * The moderators' queue: read-only queries over comments, their reports,
- * articles and authors, each fetching what a whole page needs at once.
+ * What the moderators' queue reads of comments and their reports (with the
+ * article title and author standing through the articles and users modules'
+ * views), each query fetching what a whole page needs at once.
  */
 @Injectable()
-export class ModerationQueueRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** A transaction, run again from the start when PostgreSQL breaks a deadlock or serialization conflict with it. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return retryOnConflict(() => this.dataSource.transaction(work));
+export class CommentReviewRepository {
+  constructor(private readonly txHost: TransactionContext) {}
+  /** The statement runs in the current transaction when there is one. */
+  private get tx(): EntityManager {
+    return this.txHost.tx;
   }
 
   /** `limit + 1` rows of one queue, after `position` when given. */
@@ -93,12 +92,12 @@ export class ModerationQueueRepository {
       parameters.push(...keys);
       after = `AND ${condition}`;
     }
-    return this.dataSource.query(
+    return this.tx.query(
       `SELECT c.id, c.open_report_count AS "reportCount",
               to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey",
               c.article_id AS "articleId", a.title AS "articleTitle", c.author_id AS "authorId", c.hidden_reason AS "hiddenReason"
          FROM comments c
-         LEFT JOIN articles a ON a.id = c.article_id
+         LEFT JOIN article_titles a ON a.id = c.article_id
         WHERE ${spec.where} ${after}
         ORDER BY ${spec.orderBy}
         LIMIT $1`,
@@ -109,7 +108,7 @@ export class ModerationQueueRepository {
   /** Open reports of many comments, oldest first, at most `perComment` each. */
   findOpenReports(commentIds: string[], perComment: number): Promise<OpenReportRow[]> {
     if (commentIds.length === 0) return Promise.resolve([]);
-    return this.dataSource.query(
+    return this.tx.query(
       `SELECT r."commentId", r.reason, r.note, r."createdAt"
          FROM unnest($1::uuid[]) AS wanted(id)
          CROSS JOIN LATERAL (
@@ -126,18 +125,18 @@ export class ModerationQueueRepository {
   /** Suspension, ban and how many of their comments moderators have hidden, for many authors at once. */
   findAuthorStandings(userIds: string[]): Promise<AuthorStandingRow[]> {
     if (userIds.length === 0) return Promise.resolve([]);
-    return this.dataSource.query(
+    return this.tx.query(
       `SELECT u.id AS "userId", u.suspended_until AS "suspendedUntil", u.banned_at AS "bannedAt",
               (SELECT count(*)::int FROM comments h WHERE h.author_id = u.id AND h.status = 'hidden') AS "hiddenCommentCount"
-         FROM users u
+         FROM user_profiles u
         WHERE u.id = ANY($1::uuid[])`,
       [userIds],
     );
   }
 
   /** Row lock on a comment, so two moderators acting on it at once apply one after the other. */
-  async lockComment(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM comments WHERE id = $1 FOR UPDATE`, [id]);
+  async lockComment(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(`SELECT 1 FROM comments WHERE id = $1 FOR UPDATE`, [id]);
     return rows.length > 0;
   }
 }
