@@ -99,8 +99,9 @@ describe('ThreadCache single flight and stale-while-revalidate', () => {
 
   it('serves an expired but unchanged page while one rebuild runs, then the rebuilt one', async () => {
     const cache = new ThreadCache(null, configWith());
+    await cache.page('a1', 'newest:20', counted(() => 'v1'));
+    // Times below count from after the page was stored: freshness starts when a build lands.
     const start = Date.now();
-    await cache.page('a1', 'newest:20', counted(() => 'v1'), start);
     const slow = held();
     const later = start + FRESH_MS + 1;
     const stale = await Promise.all([cache.page('a1', 'newest:20', slow.build, later), cache.page('a1', 'newest:20', slow.build, later)]);
@@ -113,8 +114,9 @@ describe('ThreadCache single flight and stale-while-revalidate', () => {
 
   it('never serves a stale page once the article has changed', async () => {
     const cache = new ThreadCache(null, configWith());
+    await cache.page('a1', 'newest:20', counted(() => 'before'));
+    // Times below count from after the page was stored: freshness starts when a build lands.
     const start = Date.now();
-    await cache.page('a1', 'newest:20', counted(() => 'before'), start);
     await cache.invalidate('a1');
     const page = await cache.page('a1', 'newest:20', counted(() => 'after'), start + FRESH_MS + 1);
     expect(page.body).toBe('"after"');
@@ -122,16 +124,18 @@ describe('ThreadCache single flight and stale-while-revalidate', () => {
 
   it('rebuilds in the foreground once the stale window is over', async () => {
     const cache = new ThreadCache(null, configWith());
+    await cache.page('a1', 'newest:20', counted(() => 'old'));
+    // Times below count from after the page was stored: freshness starts when a build lands.
     const start = Date.now();
-    await cache.page('a1', 'newest:20', counted(() => 'old'), start);
     const page = await cache.page('a1', 'newest:20', counted(() => 'new'), start + FRESH_MS + STALE_MS + 1);
     expect(page.body).toBe('"new"');
   });
 
   it('keeps the stale page when a background rebuild fails', async () => {
     const cache = new ThreadCache(null, configWith());
+    await cache.page('a1', 'newest:20', counted(() => 'kept'));
+    // Times below count from after the page was stored: freshness starts when a build lands.
     const start = Date.now();
-    await cache.page('a1', 'newest:20', counted(() => 'kept'), start);
     const failing = jest.fn(async () => Promise.reject(new Error('database away')));
     expect((await cache.page('a1', 'newest:20', failing, start + FRESH_MS + 1)).body).toBe('"kept"');
     await new Promise((resolve) => setImmediate(resolve));
