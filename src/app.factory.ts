@@ -18,6 +18,7 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from './common/validation/json-depth
 import { AppMetrics } from './metrics/app-metrics';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
+import { dropNoOpClsEnhancers } from './database/transaction-context';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -108,6 +109,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bodyParser: false,
     preview: options.preview,
   });
+  dropNoOpClsEnhancers(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics'] });
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, INestApplication, Module } from '@nestjs/common';
 import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -37,3 +37,24 @@ export abstract class TransactionContext extends TransactionHost<TransactionalAd
 })
 export class TransactionContextModule {}
 
+
+interface EnhancerLists {
+  getGlobalGuards(): object[];
+  getGlobalInterceptors(): object[];
+}
+
+/**
+ * nestjs-cls always registers a global guard and a global interceptor; with nothing mounted
+ * (as here) they are plain-object no-ops, yet each still costs every request a pass through
+ * Nest's enhancer chain (an rxjs pipe and an AsyncResource.bind). Measured on the cached
+ * thread read, they took it from about 19,600 to about 8,500 req/s. Every enhancer of ours is
+ * a class instance, so the plain objects are theirs; drop them before the routes are built.
+ */
+export function dropNoOpClsEnhancers(app: INestApplication): void {
+  const config = (app as unknown as { config: EnhancerLists }).config;
+  for (const list of [config.getGlobalGuards(), config.getGlobalInterceptors()]) {
+    for (let index = list.length - 1; index >= 0; index -= 1) {
+      if (Object.getPrototypeOf(list[index]) === Object.prototype) list.splice(index, 1);
+    }
+  }
+}
