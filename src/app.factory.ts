@@ -109,7 +109,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bodyParser: false,
     preview: options.preview,
   });
-  dropNoOpClsEnhancers(app);
+  if (!options.preview) dropNoOpClsEnhancers(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics'] });
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -54,7 +54,8 @@ export function dropNoOpClsEnhancers(app: INestApplication): void {
   const config = (app as unknown as { config: EnhancerLists }).config;
   for (const list of [config.getGlobalGuards(), config.getGlobalInterceptors()]) {
     for (let index = list.length - 1; index >= 0; index -= 1) {
-      if (Object.getPrototypeOf(list[index]) === Object.prototype) list.splice(index, 1);
+      const enhancer = list[index];
+      if (enhancer && Object.getPrototypeOf(enhancer) === Object.prototype) list.splice(index, 1);
     }
   }
 }
