@@ -355,6 +355,8 @@ function loadOf(name: string, context: Context): { target: string; requests: Req
 function mixedRequest(context: Context): Request {
   const { data, random } = context;
   const post = postTo(context, () => random.pick(data.articleIds));
+  const reactors = [...context.tokens].filter(([readerId]) => readerId !== data.busiestRootAuthorId).map(([, token]) => token);
+  const reactor = () => `Bearer ${random.pick(reactors)}`;
   return {
     method: 'GET',
     path: '/',
@@ -362,7 +364,7 @@ function mixedRequest(context: Context): Request {
       const roll = random.next();
       if (roll < 0.9) return { ...request, method: 'GET', path: `/api/v1/articles/${random.pick(data.articleIds.slice(0, 50))}/comments`, headers: {}, body: undefined };
       if (roll < 0.98) return (post.setupRequest as (request: Request) => Request)(request);
-      return { ...request, method: 'PUT', path: `/api/v1/comments/${data.busiestRootId}/reaction`, headers: { authorization: context.bearer() }, body: undefined };
+      return { ...request, method: 'PUT', path: `/api/v1/comments/${data.busiestRootId}/reaction`, headers: { authorization: reactor() }, body: undefined };
     },
   };
 }

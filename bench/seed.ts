@@ -29,6 +29,8 @@ export interface SeededData {
   hotArticleId: string;
   bigArticleId: string;
   busiestRootId: string;
+  /** Its author, who may not recommend it (403): the reactions of `mixed` come from other readers. */
+  busiestRootAuthorId: string;
   feedReaderId: string;
 }
 
@@ -153,12 +155,12 @@ export async function seed(db: DataSource, passwordHash: string, shape: SeedShap
 
   await recomputeCounters(db);
   const [busiest] = await db.query(
-    `SELECT id FROM comments WHERE article_id = $1 AND parent_id IS NULL ORDER BY reply_count DESC, id DESC LIMIT 1`,
+    `SELECT id, author_id FROM comments WHERE article_id = $1 AND parent_id IS NULL ORDER BY reply_count DESC, id DESC LIMIT 1`,
     [hotArticleId],
   );
   // What autovacuum would have done on a live database: statistics, and the visibility map for index-only scans.
   await db.query('VACUUM ANALYZE');
-  return { readerIds, articleIds, quietArticleIds: articleIds.slice(2), hotArticleId, bigArticleId, busiestRootId: busiest.id, feedReaderId };
+  return { readerIds, articleIds, quietArticleIds: articleIds.slice(2), hotArticleId, bigArticleId, busiestRootId: busiest.id, busiestRootAuthorId: busiest.author_id, feedReaderId };
 }
 
 /** Sets every stored counter from the rows, as the app would have kept them. */
