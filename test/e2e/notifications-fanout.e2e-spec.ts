@@ -2,7 +2,7 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
 import { Gauge, register } from 'prom-client';
 import { FAN_OUT_LAG_METRIC } from '../../src/notifications/jobs/fan-out-lag.metric';
 import { JobQueue } from '../../src/notifications/jobs/job-queue';
-import { FAN_OUT_BATCH_SIZE, FAN_OUT_JOB, FAN_OUT_POSTS_PER_BATCH, FAN_OUT_WORKERS } from '../../src/notifications/notification-producer';
+import { FAN_OUT_BATCH_SIZE, FAN_OUT_JOB, FAN_OUT_LARGE_JOB, FAN_OUT_POSTS_PER_BATCH, FAN_OUT_WORKERS } from '../../src/notifications/notification-producer';
 import { createArticle, TestArticle } from '../factories/articles.factory';
 import { postComment } from '../factories/comments.factory';
 import { seedFollowers } from '../factories/follows.factory';
@@ -80,6 +80,7 @@ describe('followed_comment fan-out (e2e)', () => {
     let statementCount = 0;
     try {
       wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
+      await jobs.workUntilEmpty(FAN_OUT_LARGE_JOB);
       statementCount = statements.mock.calls.length;
     } finally {
       statements.mockRestore();
@@ -93,6 +94,38 @@ describe('followed_comment fan-out (e2e)', () => {
     expect(statementCount).toBeGreaterThanOrEqual(wake.batches);
     expect(statementCount).toBeLessThanOrEqual(wake.batches + 2 * chunksPerFamousPost);
     expectEachDeliveredOnce(posts, await deliveredPerComment(t, posts.map((post) => post.commentId)));
+  });
+
+  it('completes ordinary posts without waiting for a large author\'s chunks, which its own queue delivers', async () => {
+    const famousFollowers = FAN_OUT_BATCH_SIZE * 2 + 5;
+    const [famous] = await authorsWith(t, [famousFollowers]);
+    const small = await authorsWith(t, [2, 30]);
+    const famousPost = await postMany(t, article.id, [famous], 1);
+    const smallPosts = await postMany(t, article.id, small, 10);
+    const jobs = t.app.get(JobQueue);
+
+    const statements = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    let wake;
+    let statementCount = 0;
+    try {
+      wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
+      statementCount = statements.mock.calls.length;
+    } finally {
+      statements.mockRestore();
+    }
+
+    // Every post claimed with the famous one completed after one statement per batch: no chunk ran in this wake.
+    expect(wake.jobs).toBe(11);
+    expect(statementCount).toBe(wake.batches);
+    expectEachDeliveredOnce(smallPosts, await deliveredPerComment(t, smallPosts.map((post) => post.commentId)));
+    const [handedOn] = await t.db.query(
+      `SELECT count(*)::int AS count FROM pgboss.job WHERE name = $1 AND state = 'created' AND data->>'commentId' = $2`,
+      [FAN_OUT_LARGE_JOB, famousPost[0].commentId],
+    );
+    expect(handedOn.count).toBe(1);
+
+    expect((await jobs.workUntilEmpty(FAN_OUT_LARGE_JOB)).jobs).toBe(1);
+    expectEachDeliveredOnce(famousPost, await deliveredPerComment(t, [famousPost[0].commentId]));
   });
 
   it('delivers nothing twice when the same posts are queued again', async () => {

@@ -194,6 +194,11 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.boss.send(name, data);
   }
 
+  /** Queues several jobs outside any transaction, in one statement. */
+  async sendMany(name: string, data: object[]): Promise<void> {
+    if (data.length > 0) await this.boss.insert(data.map((item) => ({ name, data: item })));
+  }
+
   /** Runs every job queued now (and any they queue) to completion; returns how many ran. */
   async drain(names: string[] = [...this.definitions.keys()]): Promise<number> {
     let ran = 0;
@@ -205,12 +210,12 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
-  /** Seconds since the oldest job of `name` that is not finished yet was queued; 0 when none waits. */
-  async oldestPendingAgeSeconds(name: string): Promise<number> {
+  /** Seconds since the oldest job of any of `names` that is not finished yet was queued; 0 when none waits. */
+  async oldestPendingAgeSeconds(names: string[]): Promise<number> {
     const rows: { age: number | null }[] = await this.dataSource.query(
       `SELECT extract(epoch FROM now() - min(created_on))::float8 AS age
-       FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
-      [name],
+       FROM pgboss.job WHERE name = ANY($1::text[]) AND state IN ('created', 'retry', 'active')`,
+      [names],
     );
     return Math.max(0, rows[0]?.age ?? 0);
   }
