@@ -23,7 +23,7 @@ import { dropNoOpClsEnhancers } from './database/transaction-context';
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Keeps a caller's X-Request-Id when it looks like one, else makes one; pino-http reads it back from `request.id`. */
+/** Keeps a caller's X-Request-Id when it looks like one, else makes one; the request log line reads it back from `request.id`. */
 function requestIdFor(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
