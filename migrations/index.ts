@@ -8,6 +8,7 @@ import { FeedIndex1795704685169 } from './1795704685169-FeedIndex';
 import { FeedNewestIndex1796119164622 } from './1796119164622-FeedNewestIndex';
 import { AccountLocks1796200000000 } from './1796200000000-AccountLocks';
 import { ModuleSqlInterfaces1796300000000 } from './1796300000000-ModuleSqlInterfaces';
+import { EmailVerified1796400000000 } from './1796400000000-EmailVerified';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   FeedNewestIndex1796119164622,
   AccountLocks1796200000000,
   ModuleSqlInterfaces1796300000000,
+  EmailVerified1796400000000,
 ];

@@ -20,6 +20,10 @@ export class User {
   @Column({ type: 'varchar', length: 500, nullable: true })
   bio: string | null;
 
+  /** When `email` was confirmed (a verification link, or a newsroom token that vouches for it); null until then. */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @Column({ type: 'text', nullable: true })
   passwordHash: string | null;
 

@@ -91,6 +91,7 @@ export class UsersRepository {
       email: null,
       displayName: null,
       bio: null,
+      emailVerifiedAt: null,
       passwordHash: null,
       erasedAt: () => 'now()',
     });

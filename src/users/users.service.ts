@@ -224,6 +224,7 @@ export function toUserView(user: User, supporter = NOT_A_SUPPORTER, unreadNotifi
   return {
     ...toProfile(user, supporter.active),
     email: user.email ?? '',
+    emailVerified: user.emailVerifiedAt !== null,
     supporter,
     unreadNotifications,
     suspendedUntil: user.suspendedUntil && user.suspendedUntil > now ? user.suspendedUntil.toISOString() : null,

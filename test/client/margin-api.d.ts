@@ -1566,6 +1566,8 @@ export interface components {
             displayName: string;
             /** Format: email */
             email: string;
+            /** @description True once the address has been confirmed; only verified addresses get activity e-mails */
+            emailVerified: boolean;
             followerCount: number;
             followingCount: number;
             /** Format: uuid */

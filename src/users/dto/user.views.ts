@@ -22,6 +22,8 @@ export class ProfileView {
 
 export class UserView extends ProfileView {
   @ApiProperty({ format: 'email' }) email: string;
+  @ApiProperty({ description: 'True once the address has been confirmed; only verified addresses get activity e-mails' })
+  emailVerified: boolean;
   @ApiProperty({ type: SupporterView }) supporter: SupporterView;
   @ApiProperty() unreadNotifications: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set while the account is suspended' })
