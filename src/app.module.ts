@@ -27,6 +27,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { UsersModule } from './users/users.module';
+import { MailModule } from './mail/mail.module';
 
 @Module({})
 export class AppModule {
@@ -59,6 +60,7 @@ export class AppModule {
         NotificationsModule,
         DonationsModule,
         ModerationModule,
+        MailModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -37,6 +37,8 @@ export class AppConfig {
   };
   readonly publicSiteUrl: string;
   readonly supporterOneOffDays: number;
+  /** E-mail delivery: `smtpUrl` unset means files under DATA_DIR/mail (outside production) or, with `disabled`, nothing. */
+  readonly mail: { smtpUrl?: string; from: string; disabled: boolean; timeoutSeconds: number };
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
   readonly shutdownGraceSeconds: number;
 
@@ -70,6 +72,16 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
   if (usesStripeTestDouble && !env.STRIPE_SECRET_KEY?.startsWith('sk_test_')) {
     throw new ConfigurationError(
       'Invalid configuration: STRIPE_API_HOST/PORT/PROTOCOL: only allowed with a test key (sk_test_…)',
+    );
+  }
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL && !env.MAIL_DISABLED) {
+    throw new ConfigurationError(
+      'Invalid configuration: SMTP_URL: must be set in production (or set MAIL_DISABLED=true to send no e-mail)',
+    );
+  }
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL && !env.MAIL_DISABLED) {
+    throw new ConfigurationError(
+      'Invalid configuration: SMTP_URL: must be set in production (or set MAIL_DISABLED=true to send no e-mail)',
     );
   }
   return new AppConfig({
@@ -110,6 +122,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     },
     publicSiteUrl: env.PUBLIC_SITE_URL.replace(/\/+$/, ''),
     supporterOneOffDays: env.SUPPORTER_ONE_OFF_DAYS,
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, disabled: env.MAIL_DISABLED, timeoutSeconds: env.SMTP_TIMEOUT_SECONDS },
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
   });
 }

@@ -16,6 +16,10 @@ import { SupporterEntitlement } from '../donations/supporter-entitlement.entity'
 import { ModerationAction } from '../moderation/moderation-action.entity';
 import { ModerationSettings } from '../moderation/moderation-settings.entity';
 import { User } from '../users/user.entity';
+import { AccountToken } from '../mail/account-token.entity';
+import { DigestItem } from '../mail/digest-item.entity';
+import { MailMessage } from '../mail/mail-message.entity';
+import { NotificationSettings } from '../mail/notification-settings.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
 export const ENTITIES = [
@@ -23,4 +27,5 @@ export const ENTITIES = [
   Follow, Ignore, Notification,
   Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
   ModerationAction, ModerationSettings,
+  MailMessage, AccountToken, NotificationSettings, DigestItem,
 ];

@@ -13,7 +13,8 @@ export type ModuleName =
   | 'follows'
   | 'notifications'
   | 'moderation'
-  | 'donations';
+  | 'donations'
+  | 'mail';
 
 export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   users: 'users',
@@ -37,6 +38,10 @@ export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   stripe_subscriptions: 'donations',
   stripe_events: 'donations',
   supporter_entitlements: 'donations',
+  mail_messages: 'mail',
+  account_tokens: 'mail',
+  notification_settings: 'mail',
+  mail_digest_items: 'mail',
 };
 
 /** Views and SQL functions other modules' statements may use, by the module whose migration defines them. */

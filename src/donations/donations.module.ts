@@ -43,5 +43,6 @@ import { SupporterStatusProvider } from '../common/hooks/account-hooks';
     DonationSummaryService,
     DonorErasureService,
   ],
+  exports: [DonationsService],
 })
 export class DonationsModule {}

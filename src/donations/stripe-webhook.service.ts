@@ -1,5 +1,6 @@
 import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, Logger } from '@nestjs/common';
+import { DonationEventPayload, DomainEvents } from '../common/events/domain-events';
 import Stripe from 'stripe';
 import { AppError } from '../common/errors/app-error';
 import { Donation } from './donation.entity';
@@ -57,6 +58,18 @@ function periodEndOf(subscription: Stripe.Subscription): Date | null {
   return ends.length > 0 ? fromUnix(Math.max(...ends)) : null;
 }
 
+function donationFacts(donation: Donation, at: Date): DonationEventPayload {
+  return {
+    donationId: donation.id,
+    articleId: donation.articleId,
+    userId: donation.userId,
+    amount: donation.amount,
+    currency: donation.currency,
+    frequency: donation.frequency,
+    occurredAt: at.toISOString(),
+  };
+}
+
 function invoicePeriodEnd(invoice: Stripe.Invoice): Date | null {
   const ends = invoice.lines.data.map((line) => line.period.end);
   return ends.length > 0 ? fromUnix(Math.max(...ends)) : null;
@@ -78,7 +91,13 @@ export class StripeWebhookService {
     private readonly donations: DonationsRepository,
     private readonly records: StripeRecordsRepository,
     private readonly membership: SupporterMembershipService,
+    private readonly events: DomainEvents,
   ) {}
+
+  /** Tells other modules (receipts, outbound webhooks) in the webhook's transaction: once per donation row. */
+  private succeeded(donation: Donation, at: Date): Promise<void> {
+    return this.events.publish('donation.succeeded', donationFacts(donation, at));
+  }
 
   async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<void> {
     const event = this.stripe.verifyEvent(rawBody, signature);
@@ -217,6 +236,7 @@ export class StripeWebhookService {
     if (await this.donations.markSucceeded(donation, at)) {
       const periodEnd = facts.subscription ? periodEndOf(facts.subscription.subscription) : null;
       await this.membership.grantFor(donation, at, periodEnd);
+      await this.succeeded(donation, at);
     }
     return 'applied';
   }
@@ -250,6 +270,7 @@ export class StripeWebhookService {
       await this.donations.link(original, { stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId });
       if (await this.donations.markSucceeded(original, paidAt)) {
         await this.membership.grantFor(original, paidAt, periodEnd);
+        await this.succeeded(original, paidAt);
       }
       return 'applied';
     }
@@ -260,6 +281,7 @@ export class StripeWebhookService {
     );
     if (!renewal) return 'ignored: the renewal is already recorded';
     await this.membership.grantFor(renewal, paidAt, periodEnd);
+    await this.succeeded(renewal, paidAt);
     return 'applied';
   }
 
@@ -280,6 +302,12 @@ export class StripeWebhookService {
       stripePaymentIntentId: null,
       amount: invoice.amount_due,
       currency: invoice.currency,
+    });
+    await this.events.publish('donation.renewal_failed', {
+      ...donationFacts(original, new Date()),
+      amount: invoice.amount_due,
+      currency: invoice.currency,
+      invoiceId: invoice.id,
     });
     return 'applied';
   }
@@ -320,8 +348,10 @@ export class StripeWebhookService {
     const paymentIntentId = idOf(charge.payment_intent);
     const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(paymentIntentId) : null;
     if (!donation) return 'ignored: no donation for this payment';
+    const wasRefunded = donation.status === 'refunded';
     await this.donations.recordRefund(donation, charge.amount_refunded, charge.refunded);
     if (charge.refunded) await this.membership.revokeFor(donation.id);
+    if (charge.refunded && !wasRefunded) await this.events.publish('donation.refunded', donationFacts(donation, new Date()));
     return 'applied';
   }
 

@@ -72,6 +72,7 @@ export class CommentModerationService {
       if (comment.status !== 'visible') throw statusConflict('Only a visible comment can be featured');
       await this.comments.setFeatured(comment.id, true);
       await this.record(actor, comment, 'comment.feature', null);
+      await this.events.publish('comment.featured', { commentId: comment.id, authorId: comment.authorId, actorId: actor.id });
     });
   }
 

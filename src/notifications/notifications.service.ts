@@ -6,7 +6,7 @@ import { ProfileView } from '../users/dto/user.views';
 import { UsersService } from '../users/users.service';
 import { InboxQueryDto, MarkReadDto } from './dto/notification.dto';
 import { NotificationView } from './dto/notification.views';
-import { InboxQuery, NotificationRow, NotificationsRepository } from './notifications.repository';
+import { InboxQuery, MailableNotification, NotificationRow, NotificationsRepository } from './notifications.repository';
 
 @Injectable()
 export class NotificationsService implements UnreadCountProvider {
@@ -16,6 +16,11 @@ export class NotificationsService implements UnreadCountProvider {
     hooks: AccountHooks,
   ) {
     hooks.onErase((userId) => this.notifications.deleteInboxOf(userId));
+  }
+
+  /** Notifications as their e-mails show them, read as each recipient sees them in the inbox (ignores, visibility). */
+  findForMail(ids: string[]): Promise<MailableNotification[]> {
+    return this.notifications.findForMail(ids);
   }
 
   unreadCount(userId: string): Promise<number> {

@@ -10,6 +10,7 @@ import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { LockedAccount, NewUser, ProfileChanges, UsersRepository } from './users.repository';
 import { isUuid } from '../common/validation/uuid';
+import { DomainEvents } from '../common/events/domain-events';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -21,6 +22,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly hasher: PasswordHasher,
     private readonly hooks: AccountHooks,
     private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -30,7 +32,51 @@ export class UsersService implements OnApplicationBootstrap {
   async createAccount(input: { email: string; password: string; displayName: string; role?: Role }): Promise<User> {
     const passwordHash = await this.hasher.hash(input.password);
     const user: NewUser = { email: input.email, displayName: input.displayName, passwordHash, role: input.role };
-    return this.users.insertUser(user);
+    return this.unitOfWork.run(async () => {
+      const created = await this.users.insertUser(user);
+      // The verification e-mail is queued with the account: both exist, or neither.
+      await this.events.publish('user.registered', { userId: created.id, email: created.email ?? input.email });
+      return created;
+    });
+  }
+
+  /** The live account holding `email` (any case), or null. */
+  findActiveByEmail(email: string): Promise<User | null> {
+    return this.users.findActiveByEmail(email);
+  }
+
+  /** Live accounts among `ids`, with their addresses (for e-mail); erased ones are left out. */
+  findAccounts(ids: string[]): Promise<User[]> {
+    return this.users.findActiveByIds([...new Set(ids)]);
+  }
+
+  /** Whether `password` is the account's; as costly for a missing account as for a wrong password. */
+  async passwordMatches(userId: string, password: string): Promise<boolean> {
+    const user = isUuid(userId) ? await this.users.findActiveById(userId) : null;
+    return this.hasher.verify(user?.passwordHash, password);
+  }
+
+  hashPassword(password: string): Promise<string> {
+    return this.hasher.hash(password);
+  }
+
+  /** Call inside the caller's unit of work, after the account lock. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    return this.users.setPasswordHash(userId, passwordHash);
+  }
+
+  /** Confirms `address` if it is still the account's address; false when the account has moved on. */
+  markEmailVerified(userId: string, address: string): Promise<boolean> {
+    return this.users.markEmailVerified(userId, address);
+  }
+
+  /** The confirmed new address replaces the old one (409 EMAIL_TAKEN if another account took it meanwhile). */
+  changeEmail(userId: string, address: string): Promise<void> {
+    return this.users.changeEmail(userId, address);
+  }
+
+  emailTakenByAnother(userId: string, address: string): Promise<boolean> {
+    return this.users.emailTakenByAnother(userId, address);
   }
 
   /** Returns the account only when the password matches; same cost whether or not the email exists. */

@@ -28,6 +28,33 @@ export interface DomainEventMap {
   'thread.changed': { articleId: string };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
+  /** A moderator featured a comment (not published again while it stays featured). */
+  'comment.featured': { commentId: string; authorId: string | null; actorId: string };
+  /** Inbox rows were written (any producer, direct or fan-out); the e-mail that mirrors the inbox hangs off this. */
+  'notifications.created': { notifications: { id: string; recipientId: string; type: string }[] };
+  /** An account was created with a password; `email` is the address to verify. */
+  'user.registered': { userId: string; email: string };
+  /** Staff banned or suspended an account (not published when it was already in effect). */
+  'user.sanctioned': { userId: string; action: 'banned' | 'suspended'; until: string | null };
+  /**
+   * A payment succeeded: a one-off gift, the first payment of a recurring donation, or a renewal (each renewal is a
+   * donation row of its own). Published in the webhook transaction, once per donation.
+   */
+  'donation.succeeded': DonationEventPayload;
+  /** A donation was refunded in full (its supporter status is revoked). */
+  'donation.refunded': DonationEventPayload;
+  /** A renewal of a recurring donation could not be charged (`invoice.payment_failed`); `donationId` is the first donation. */
+  'donation.renewal_failed': DonationEventPayload & { invoiceId: string };
+}
+
+export interface DonationEventPayload {
+  donationId: string;
+  articleId: string;
+  userId: string | null;
+  amount: number;
+  currency: string;
+  frequency: 'one_off' | 'monthly' | 'annual';
+  occurredAt: string;
 }
 
 export type DomainEventType = keyof DomainEventMap;
