@@ -41,7 +41,7 @@ describe('activity e-mails, settings and unsubscribe (e2e)', () => {
     return reader;
   }
 
-  const putSettings = (reader: RegisteredReader, body: unknown) => t.http.put('/api/v1/me/notification-settings').set(reader.auth).send(body);
+  const putSettings = (reader: RegisteredReader, body: object) => t.http.put('/api/v1/me/notification-settings').set(reader.auth).send(body);
 
   describe('settings', () => {
     it('starts with reply, featured and moderation on, the rest off, immediate; PUT changes and GET reads them', async () => {

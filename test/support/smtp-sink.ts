@@ -9,7 +9,7 @@ export interface ReceivedMail {
   html: string;
   headers: ParsedMail['headers'];
   /** The raw header lines as sent (for RFC 8058's exact header values). */
-  headerLines: { key: string; line: string }[];
+  headerLines: readonly { key: string; line: string }[];
 }
 
 /**

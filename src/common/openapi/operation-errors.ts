@@ -54,4 +54,11 @@ export const OPERATION_ERRORS: Record<string, readonly ErrorCode[]> = {
   'admin.users.unban': ['USER_NOT_FOUND', 'FORBIDDEN'],
   'admin.users.setRole': ['USER_NOT_FOUND', 'FORBIDDEN', 'LAST_ADMIN'],
   'admin.articles.setCommentsOpen': ['ARTICLE_NOT_FOUND'],
+
+  'accountMail.confirmPasswordReset': ['INVALID_TOKEN'],
+  'accountMail.verifyEmail': ['INVALID_TOKEN', 'EMAIL_TAKEN'],
+  'accountMail.requestVerification': ['RATE_LIMITED'],
+  'accountMail.changeEmail': ['INVALID_CREDENTIALS', 'EMAIL_TAKEN', 'RATE_LIMITED'],
+  'notificationSettings.unsubscribe': ['INVALID_TOKEN'],
+  'notificationSettings.unsubscribePage': ['INVALID_TOKEN'],
 };
