@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer, { Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { AppConfig } from '../config/app-config';
 import { maskedEmail } from '../users/masked-email';
 
@@ -43,13 +44,15 @@ export class MailTransport implements OnApplicationShutdown {
     if (smtpUrl) {
       this.mode = 'smtp';
       const timeout = timeoutSeconds * 1000;
-      this.smtp = nodemailer.createTransport(smtpUrl, {
+      // Options in one object (a second argument would be message defaults, not transport options).
+      this.smtp = nodemailer.createTransport({
+        url: smtpUrl,
         pool: true,
         maxConnections: 3,
         connectionTimeout: timeout,
         greetingTimeout: timeout,
         socketTimeout: timeout,
-      } as object);
+      } as SMTPPool.Options);
     } else if (disabled) {
       this.mode = 'disabled';
     } else {
