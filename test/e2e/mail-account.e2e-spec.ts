@@ -185,6 +185,18 @@ describe('account e-mails through a real SMTP server (e2e)', () => {
       expect(notice?.text).not.toContain(next);
       await t.http.post('/api/v1/auth/login').send({ email: next, password: reader.password }).expect(200);
     });
+
+    it('a link is bound to the address it was sent to: once the address changed, an older link for the old one does nothing', async () => {
+      const reader = await registerReader(t.http);
+      await deliver();
+      const oldLink = tokenFrom(sink.to(reader.email)[0].text, `${SITE}/verify-email`);
+      const next = newReaderInput().email;
+      await t.http.put('/api/v1/me/email').set(reader.auth).send({ email: next, password: reader.password }).expect(202);
+      await deliver();
+      await t.http.post('/api/v1/auth/verify-email').send({ token: tokenFrom(sink.to(next)[0].text, `${SITE}/verify-email`) }).expect(204);
+      expectProblem(await t.http.post('/api/v1/auth/verify-email').send({ token: oldLink }), 400, 'INVALID_TOKEN');
+      expect(await me(reader)).toEqual(expect.objectContaining({ email: next, emailVerified: true }));
+    });
   });
 
   describe('sanction notices', () => {
