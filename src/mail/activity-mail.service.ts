@@ -18,6 +18,7 @@ import { ActivityItem, activityMail, digestMail } from './templates/activity.tem
 export const ACTIVITY_JOB = 'mail.activity';
 export const DIGEST_JOB = 'mail.digest';
 const ACTIVITY_BATCH_SIZE = 50;
+const NOTIFICATIONS_PER_UNIT = 1000;
 /** Readers whose due digests one statement takes. */
 const DIGEST_READERS_PER_BATCH = 200;
 
@@ -77,7 +78,11 @@ export class ActivityMailService {
       name: ACTIVITY_JOB,
       batchSize: ACTIVITY_BATCH_SIZE,
       concurrency: 2,
-      batchHandler: (data) => this.mailNotifications((data as { notificationIds: string[] }[]).flatMap((job) => job.notificationIds)),
+      batchHandler: async (data) => {
+        const ids = (data as { notificationIds: string[] }[]).flatMap((job) => job.notificationIds);
+        // A large author's fan-out chunk names thousands: a bounded slice per transaction.
+        for (let start = 0; start < ids.length; start += NOTIFICATIONS_PER_UNIT) await this.mailNotifications(ids.slice(start, start + NOTIFICATIONS_PER_UNIT));
+      },
     });
     // Every five minutes: a digest goes out within five minutes of its period's end.
     jobs.define({
