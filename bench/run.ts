@@ -178,7 +178,7 @@ function productionNodeFlags(): string {
   return start.replace(/^node\s+/, '').replace(/\s*dist\/src\/main\.js.*$/, '');
 }
 
-function startApp(databaseUrl: string): ChildProcess {
+function startApp(databaseUrl: string, smtpUrl?: string): ChildProcess {
   if (!existsSync(join(ROOT, 'dist/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const nodeFlags = (process.env.BENCH_APP_NODE_FLAGS ?? productionNodeFlags()).split(' ').filter(Boolean);
@@ -196,6 +196,8 @@ function startApp(databaseUrl: string): ChildProcess {
       RATE_LIMIT_MAX: '100000000',
       COMMENT_RATE_LIMIT_MAX: '100000000',
       AUTH_RATE_LIMIT_MAX: '100000000',
+      // Production refuses to start without SMTP_URL; the mail-burst workload's in-process SMTP server, else no e-mail.
+      ...(smtpUrl ? { SMTP_URL: smtpUrl } : { MAIL_DISABLED: 'true' }),
     },
   });
 }
