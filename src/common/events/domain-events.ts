@@ -26,6 +26,11 @@ export interface DomainEventMap {
   'comment.deleted': { commentId: string; articleId: string; authorId: string | null; actorId: string; byAuthor: boolean };
   /** Something an article's thread pages show changed (a comment posted, edited, recommended, moderated, erased). */
   'thread.changed': { articleId: string };
+  /**
+   * An article's comments closed: a moderator or the CMS closed them, or their close time came (published by the
+   * closing job, once per close, with that time as `closedAt`, an ISO string).
+   */
+  'article.commentsClosed': { articleId: string; closedAt: string };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
 }
