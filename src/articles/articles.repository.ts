@@ -143,9 +143,12 @@ export class ArticlesRepository {
    */
   async claimDueCloses(now: Date, limit: number): Promise<DueClose[]> {
     const rows: DueClose[] = await this.tx.query(
-      `WITH due AS (${DUE_CLOSES} ORDER BY a.id LIMIT $1 FOR UPDATE OF a SKIP LOCKED)
-       UPDATE articles a SET close_announced_for = due.close_at FROM due WHERE a.id = due.id
-       RETURNING a.id, due.close_at AS "closeAt"`,
+      `WITH due AS (${DUE_CLOSES} ORDER BY a.id LIMIT $1 FOR UPDATE OF a SKIP LOCKED),
+       announced AS (
+         UPDATE articles a SET close_announced_for = due.close_at FROM due WHERE a.id = due.id
+         RETURNING a.id, due.close_at AS "closeAt"
+       )
+       SELECT id, "closeAt" FROM announced`,
       [limit, now],
     );
     return rows;
@@ -172,11 +175,14 @@ export class ArticlesRepository {
    */
   async forgetAnnouncedDefaultCloses(): Promise<number> {
     const rows: unknown[] = await this.tx.query(
-      `UPDATE articles SET close_announced_for = NULL
-        WHERE comments_close_at IS NULL AND close_announced_for IS NOT NULL AND comments_open
-          AND (articles_effective_close_at(NULL, published_at) IS NULL OR articles_effective_close_at(NULL, published_at) > now())
-          AND (reopened_at IS NULL OR reopened_at < close_announced_for)
-        RETURNING id`,
+      `WITH forgotten AS (
+         UPDATE articles SET close_announced_for = NULL
+          WHERE comments_close_at IS NULL AND close_announced_for IS NOT NULL AND comments_open
+            AND (articles_effective_close_at(NULL, published_at) IS NULL OR articles_effective_close_at(NULL, published_at) > now())
+            AND (reopened_at IS NULL OR reopened_at < close_announced_for)
+          RETURNING id
+       )
+       SELECT id FROM forgotten`,
     );
     return rows.length;
   }

@@ -36,6 +36,12 @@ export class ModerationSettingsRepository {
   }
 
 
+  /** The current settings version (one small read; the posting statement reads it too, through its stamp). */
+  async currentVersion(): Promise<number> {
+    const rows: { version: number }[] = await this.tx.query(`SELECT version FROM moderation_settings WHERE id = $1`, [MODERATION_SETTINGS_ID]);
+    return rows[0]?.version ?? 0;
+  }
+
   async find(): Promise<ModerationSettings> {
     return this.tx.findOneOrFail(ModerationSettings, { where: { id: MODERATION_SETTINGS_ID } });
   }

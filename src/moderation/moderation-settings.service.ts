@@ -127,7 +127,20 @@ export class ModerationSettingsService implements InitialStatusRule {
     if (compiled.banned.findInFolded(folded) !== null) return { ...screening, heldBy: 'banned_word' };
     if (compiled.premoderateLinks && containsLink(folded)) return { ...screening, heldBy: 'link' };
     if (!compiled.external) return screening;
-    const decision = await this.askExternal(compiled.external, facts);
+    // The cached hook may be out of date (another instance changed it): check before calling it, or acting on a refusal.
+    const [current, article, author] = await Promise.all([
+      this.settings.currentVersion(),
+      this.articles.findOrFail(facts.articleId).catch(() => null),
+      this.users.findActive(facts.authorId).catch(() => null),
+    ]);
+    if (current > compiled.version) return this.screen(facts, current);
+    // An unknown or closed article is not sent (the posting transaction refuses it with 404 or 409).
+    if (!article || !article.commentsOpen || !author) return screening;
+    const decision = await this.external.review(compiled.external, {
+      comment: { body: facts.body, parentId: facts.parentId },
+      author: { id: author.id, displayName: author.displayName ?? '', createdAt: author.createdAt.toISOString() },
+      article: { id: article.id, url: article.url },
+    });
     if (decision?.decision === 'rejected') {
       throw new AppError('COMMENT_REJECTED', decision.reason ?? 'The comment was rejected by moderation');
     }
@@ -151,23 +164,6 @@ export class ModerationSettingsService implements InitialStatusRule {
         ? { reason: 'other' as const, note: `Suspect word: ${screening.suspectWord}`.slice(0, 1000) }
         : null;
     return { status, systemReport };
-  }
-
-  /**
-   * The hook, given the author and the article as the contract shows them. An unknown or closed article is not sent
-   * (the posting transaction refuses it with 404 or 409).
-   */
-  private async askExternal(config: ExternalModerationConfig, facts: NewCommentFacts) {
-    const [article, author] = await Promise.all([
-      this.articles.findOrFail(facts.articleId).catch(() => null),
-      this.users.findActive(facts.authorId).catch(() => null),
-    ]);
-    if (!article || !article.commentsOpen || !author) return null;
-    return this.external.review(config, {
-      comment: { body: facts.body, parentId: facts.parentId },
-      author: { id: author.id, displayName: author.displayName ?? '', createdAt: author.createdAt.toISOString() },
-      article: { id: article.id, url: article.url },
-    });
   }
 
   private async compiledFor(version: number): Promise<CompiledSettings> {
