@@ -246,6 +246,27 @@ describe('automated moderation rules (e2e, own database)', () => {
     });
   });
 
+  describe('settings changed by another instance', () => {
+    it('are followed on the next comment: the posting statement sees the new version and the comment is screened again', async () => {
+      const reader = await registerReader(t.http);
+      const article = await createArticle(t.http);
+      expect((await postComment(t.http, reader, article.id, { body: 'zebra crossing one' })).status).toBe('visible');
+      // Another instance's change, as this one would only learn of it from the database.
+      await t.db.query(`UPDATE moderation_settings SET suspect_words = '{zebra}', version = version + 1 WHERE id = 1`);
+      const flagged = await postComment(t.http, reader, article.id, { body: 'zebra crossing two' });
+      expect(flagged.status).toBe('visible');
+      expect((await t.db.query('SELECT count(*)::int AS n FROM comment_reports WHERE comment_id = $1', [flagged.id]))[0].n).toBe(1);
+      await t.db.query(
+        `UPDATE moderation_settings SET external_moderation_url = $1, external_moderation_secret = $2, external_moderation_timeout_ms = 800,
+                version = version + 1 WHERE id = 1`,
+        [classifier.url('/rejected'), HOOK_SECRET],
+      );
+      expectProblem(await post(reader, article.id, 'zebra crossing three'), 422, 'COMMENT_REJECTED');
+      await t.db.query(`UPDATE moderation_settings SET external_moderation_url = $1, version = version + 1 WHERE id = 1`, [classifier.url('/visible')]);
+      expect((await post(reader, article.id, 'zebra crossing four').expect(201)).body.status).toBe('visible');
+    });
+  });
+
   describe('links', () => {
     it('hold comments with a link as pending while premoderateLinks is on', async () => {
       const reader = await registerReader(t.http);
