@@ -94,11 +94,11 @@ export class ExternalModerationClient implements OnApplicationShutdown {
   ): Promise<{ ok: true; decision: ExternalDecision } | { ok: false; failure: Failure; detail: string }> {
     return new Promise((resolve) => {
       let settled = false;
-      let timer: NodeJS.Timeout | undefined;
+      const clock: { timer?: NodeJS.Timeout } = {};
       const finish = (result: { ok: true; decision: ExternalDecision } | { ok: false; failure: Failure; detail: string }) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        clearTimeout(clock.timer);
         resolve(result);
       };
       let target: URL;
@@ -149,7 +149,7 @@ export class ExternalModerationClient implements OnApplicationShutdown {
           });
         },
       );
-      timer = setTimeout(() => {
+      clock.timer = setTimeout(() => {
         finish({ ok: false, failure: 'timeout', detail: `no answer within ${config.timeoutMs} ms` });
         outgoing.destroy();
       }, config.timeoutMs);
