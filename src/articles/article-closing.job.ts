@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DomainEvents } from '../common/events/domain-events';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -8,17 +8,21 @@ import { ArticlesRepository } from './articles.repository';
 export const CLOSE_DUE_JOB = 'articles.close-due';
 /** Articles closed per transaction. */
 export const CLOSE_BATCH_SIZE = 200;
-/** How far ahead a run looks for the next close, to queue a run at that very moment (the cron runs once a minute). */
-const LOOK_AHEAD_MS = 60_000;
+/**
+ * How far ahead the instance looks for the next close, to queue a run at that very moment: longer than the cron's
+ * period, so each cron run renews the timer and a close never waits for the next cron run (pg-boss starts those up
+ * to a minute late).
+ */
+const LOOK_AHEAD_MS = 10 * 60_000;
 
 /**
- * Articles close by themselves: a job that runs every minute (and again at the next close time it sees coming within
- * that minute) claims the open articles whose close time has come, marks each close announced and publishes
+ * Articles close by themselves: a job that runs every minute, and at the next close time (a timer per instance, set
+ * at start-up, after each run and when a close time changes, queues a run for it), claims the open articles whose close time has come, marks each close announced and publishes
  * `article.commentsClosed` in the same transaction, so each close is announced once, whichever instance runs it and
  * however often. Reads and posting do not wait for it: they apply the close time themselves.
  */
 @Injectable()
-export class ArticleClosingJob implements OnApplicationShutdown {
+export class ArticleClosingJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ArticleClosingJob.name);
   private nextRun: NodeJS.Timeout | null = null;
   private readonly schedulesAhead: boolean;
@@ -35,6 +39,20 @@ export class ArticleClosingJob implements OnApplicationShutdown {
     jobs.define({ name: CLOSE_DUE_JOB, cron: '* * * * *', retryLimit: 3, handler: async () => {
       await this.closeDue();
     } });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.schedulesAhead) void this.closeTimesMayHaveMoved();
+  }
+
+  /** A close time changed (an article's, or the close-after days): the timer is set again for the next close. */
+  async closeTimesMayHaveMoved(): Promise<void> {
+    if (!this.schedulesAhead) return;
+    try {
+      await this.scheduleNext(new Date());
+    } catch (error) {
+      this.logger.warn(`Could not look up the next close time: ${(error as Error).message}`);
+    }
   }
 
   /** Announces every close that has come; returns how many. */
@@ -56,7 +74,7 @@ export class ArticleClosingJob implements OnApplicationShutdown {
     return closed;
   }
 
-  /** One timer per instance, replaced by each run: queues a run for the next close within the look-ahead. */
+  /** One timer per instance, replaced each time: queues a run for the next close within the look-ahead. */
   private async scheduleNext(now: Date): Promise<void> {
     const next = await this.articles.nextCloseBetween(now, new Date(now.getTime() + LOOK_AHEAD_MS));
     if (this.nextRun) clearTimeout(this.nextRun);

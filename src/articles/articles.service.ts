@@ -3,6 +3,7 @@ import { DomainEvents } from '../common/events/domain-events';
 import { AppError } from '../common/errors/app-error';
 import { Upserted } from '../common/http/upserted';
 import { UnitOfWork } from '../database/unit-of-work';
+import { ArticleClosingJob } from './article-closing.job';
 import { ArticleRecord, ArticlesRepository } from './articles.repository';
 import { ARTICLE_ID_PATTERN, ArticleView, UpsertArticleDto } from './dto/article.dto';
 
@@ -14,6 +15,7 @@ export class ArticlesService {
     private readonly unitOfWork: UnitOfWork,
     private readonly articles: ArticlesRepository,
     private readonly events: DomainEvents,
+    private readonly closing: ArticleClosingJob,
   ) {}
 
   /**
@@ -22,7 +24,7 @@ export class ArticlesService {
    */
   async upsert(id: string, input: UpsertArticleDto): Promise<Upserted<ArticleView>> {
     assertArticleId(id);
-    return this.unitOfWork.run(async () => {
+    const upserted = await this.unitOfWork.run(async () => {
       const before = await this.articles.findByIdForUpdate(id);
       const { created } = await this.articles.upsert(id, {
         title: input.title,
@@ -36,6 +38,8 @@ export class ArticlesService {
       await this.afterChange(before, after);
       return new Upserted(toArticleView(after), created);
     });
+    if (input.commentsCloseAt !== undefined || input.publishedAt !== undefined) await this.closing.closeTimesMayHaveMoved();
+    return upserted;
   }
 
   async get(id: string): Promise<ArticleView> {
@@ -93,8 +97,10 @@ export class ArticlesService {
    * The close-after days changed (the moderation module calls this in the settings' transaction): closes announced
    * under the old value that now lie ahead will be announced again when they come.
    */
-  closeAfterDaysChanged(): Promise<number> {
-    return this.articles.forgetAnnouncedDefaultCloses();
+  async closeAfterDaysChanged(): Promise<number> {
+    const forgotten = await this.articles.forgetAnnouncedDefaultCloses();
+    await this.closing.closeTimesMayHaveMoved();
+    return forgotten;
   }
 
   /**
