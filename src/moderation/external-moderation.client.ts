@@ -182,7 +182,7 @@ export function parseDecision(text: string): ExternalDecision | null {
 }
 
 /** Scheme, host and port only: a URL's path or query may carry a token, which logs must not. */
-function originOf(url: string): string {
+export function originOf(url: string): string {
   try {
     return new URL(url).origin;
   } catch {

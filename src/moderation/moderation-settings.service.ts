@@ -15,7 +15,7 @@ import { UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { BannedWordsMatcher, containsLink, foldForMatching, foldText } from './banned-words.matcher';
 import { DEFAULT_EXTERNAL_TIMEOUT_MS, ModerationSettingsDto, ModerationSettingsView } from './dto/moderation-settings.dto';
-import { ExternalModerationClient, ExternalModerationConfig } from './external-moderation.client';
+import { ExternalModerationClient, ExternalModerationConfig, originOf } from './external-moderation.client';
 import { ModerationSettings } from './moderation-settings.entity';
 import { ModerationSettingsRepository, StoredSettings, toSettingsStamp } from './moderation-settings.repository';
 
@@ -109,7 +109,7 @@ export class ModerationSettingsService implements InitialStatusRule {
             ? {}
             : {
                 externalModeration: next.externalModeration
-                  ? { origin: new URL(next.externalModeration.url).origin, timeoutMs: next.externalModeration.timeoutMs }
+                  ? { origin: originOf(next.externalModeration.url), timeoutMs: next.externalModeration.timeoutMs }
                   : null,
               }),
         },

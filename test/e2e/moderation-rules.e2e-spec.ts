@@ -445,6 +445,15 @@ describe('automated moderation rules (e2e, own database)', () => {
       expect((await post(await registerReader(t.http), article.id, 'A newcomer').expect(201)).body.status).toBe('pending');
     });
 
+    it('leaves the comment to the local rules when the classifier cannot be reached', async () => {
+      await putSettings({ externalModeration: { url: 'http://127.0.0.1:1/moderate', secret: HOOK_SECRET, timeoutMs: 500 } }).expect(200);
+      const reader = await registerReader(t.http);
+      const article = await createArticle(t.http);
+      const before = metricValue(await metrics(), 'margin_external_moderation_requests_total', 'error');
+      expect((await post(reader, article.id, 'Nobody is listening').expect(201)).body.status).toBe('visible');
+      expect(metricValue(await metrics(), 'margin_external_moderation_requests_total', 'error')).toBe(before + 1);
+    });
+
     it('is asked only after the banned-word and link rules, and never for staff', async () => {
       await putSettings({ bannedWords: ['idiot'], premoderateLinks: true, externalModeration: hook('/rejected') }).expect(200);
       const reader = await registerReader(t.http);
