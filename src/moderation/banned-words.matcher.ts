@@ -86,75 +86,109 @@ export function foldText(text: string): FoldedText {
  * Aho–Corasick over code points: a trie of the phrases with failure links, so one pass over the text finds every
  * phrase ending at each position. A hit counts only on word boundaries (no letter, mark or digit just before or
  * just after it), which is what the phrase means; shorter phrases ending at the same place are tried too.
+ *
+ * Kept compact, since an instance holds one per list (two lists of 10,000 thirty-character phrases are ~600,000
+ * nodes): each node is a few slots of typed arrays (its code point, first child, next sibling, failure link, depth,
+ * next entry on its failure chain), children are a sibling list, and only the root's children — the one node
+ * visited at nearly every character — are also in a Map.
  */
 class PhraseAutomaton {
   private constructor(
-    private readonly transitions: Map<number, number>[],
+    private readonly point: Int32Array,
+    private readonly firstChild: Int32Array,
+    private readonly nextSibling: Int32Array,
     private readonly failure: Int32Array,
-    /** The entry that ends at a node, or null. */
-    private readonly entryAt: (string | null)[],
+    private readonly lengthAt: Int32Array,
     /** The nearest node on the failure chain (itself excluded) where an entry ends; -1 when none. */
     private readonly nextEntryNode: Int32Array,
-    private readonly lengthAt: Int32Array,
+    /** The entry that ends at a node, by node. */
+    private readonly entryAt: Map<number, string>,
+    private readonly rootChildren: Map<number, number>,
     readonly size: number,
   ) {}
 
   static build(phrases: string[]): PhraseAutomaton {
-    const transitions: Map<number, number>[] = [new Map()];
-    const entryAt: (string | null)[] = [null];
+    const point: number[] = [-1];
+    const firstChild: number[] = [-1];
+    const nextSibling: number[] = [-1];
     const depth: number[] = [0];
-    let size = 0;
+    const entryAt = new Map<number, string>();
+    const rootChildren = new Map<number, number>();
+    const childOf = (node: number, codePoint: number): number => {
+      if (node === 0) return rootChildren.get(codePoint) ?? -1;
+      for (let child = firstChild[node]; child !== -1; child = nextSibling[child]) if (point[child] === codePoint) return child;
+      return -1;
+    };
     for (const phrase of new Set(phrases)) {
       let node = 0;
       for (const character of phrase) {
-        const point = character.codePointAt(0) as number;
-        let next = transitions[node].get(point);
-        if (next === undefined) {
-          next = transitions.length;
-          transitions.push(new Map());
-          entryAt.push(null);
+        const codePoint = character.codePointAt(0) as number;
+        let next = childOf(node, codePoint);
+        if (next === -1) {
+          next = point.length;
+          point.push(codePoint);
+          firstChild.push(-1);
+          nextSibling.push(firstChild[node]);
           depth.push(depth[node] + 1);
-          transitions[node].set(point, next);
+          firstChild[node] = next;
+          if (node === 0) rootChildren.set(codePoint, next);
         }
         node = next;
       }
-      if (entryAt[node] === null) size += 1;
-      entryAt[node] = phrase;
+      entryAt.set(node, phrase);
     }
-    const failure = new Int32Array(transitions.length);
-    const nextEntryNode = new Int32Array(transitions.length).fill(-1);
+    const failure = new Int32Array(point.length);
+    const nextEntryNode = new Int32Array(point.length).fill(-1);
     // Breadth first, so a node's failure target (a shorter suffix) is finished before the node.
-    const queue: number[] = [];
-    for (const child of transitions[0].values()) queue.push(child);
+    const queue: number[] = [...rootChildren.values()];
     for (let head = 0; head < queue.length; head += 1) {
       const node = queue[head];
-      for (const [point, child] of transitions[node]) {
+      for (let child = firstChild[node]; child !== -1; child = nextSibling[child]) {
         let fallback = failure[node];
-        while (fallback !== 0 && !transitions[fallback].has(point)) fallback = failure[fallback];
-        const target = transitions[fallback].get(point);
-        failure[child] = target !== undefined && target !== child ? target : 0;
+        let target = childOf(fallback, point[child]);
+        while (target === -1 && fallback !== 0) {
+          fallback = failure[fallback];
+          target = childOf(fallback, point[child]);
+        }
+        failure[child] = target === -1 || target === child ? 0 : target;
         const suffix = failure[child];
-        nextEntryNode[child] = entryAt[suffix] !== null ? suffix : nextEntryNode[suffix];
+        nextEntryNode[child] = entryAt.has(suffix) ? suffix : nextEntryNode[suffix];
         queue.push(child);
       }
     }
-    return new PhraseAutomaton(transitions, failure, entryAt, nextEntryNode, Int32Array.from(depth), size);
+    return new PhraseAutomaton(
+      Int32Array.from(point),
+      Int32Array.from(firstChild),
+      Int32Array.from(nextSibling),
+      failure,
+      Int32Array.from(depth),
+      nextEntryNode,
+      entryAt,
+      rootChildren,
+      entryAt.size,
+    );
+  }
+
+  private childOf(node: number, codePoint: number): number {
+    if (node === 0) return this.rootChildren.get(codePoint) ?? -1;
+    for (let child = this.firstChild[node]; child !== -1; child = this.nextSibling[child]) if (this.point[child] === codePoint) return child;
+    return -1;
   }
 
   /** The first phrase (by where it ends) found on word boundaries in `points`, or null. */
   findIn(points: number[]): string | null {
     let node = 0;
     for (let index = 0; index < points.length; index += 1) {
-      const point = points[index];
-      let next = this.transitions[node].get(point);
-      while (next === undefined && node !== 0) {
+      const codePoint = points[index];
+      let next = this.childOf(node, codePoint);
+      while (next === -1 && node !== 0) {
         node = this.failure[node];
-        next = this.transitions[node].get(point);
+        next = this.childOf(node, codePoint);
       }
-      node = next ?? 0;
-      for (let hit = this.entryAt[node] !== null ? node : this.nextEntryNode[node]; hit !== -1; hit = this.nextEntryNode[hit]) {
+      node = next === -1 ? 0 : next;
+      for (let hit = this.entryAt.has(node) ? node : this.nextEntryNode[node]; hit !== -1; hit = this.nextEntryNode[hit]) {
         const start = index - this.lengthAt[hit] + 1;
-        if (!isWordPoint(points[start - 1]) && !isWordPoint(points[index + 1])) return this.entryAt[hit];
+        if (!isWordPoint(points[start - 1]) && !isWordPoint(points[index + 1])) return this.entryAt.get(hit) as string;
       }
     }
     return null;
