@@ -1,4 +1,4 @@
-import { isPrivateAddress, urlProblem } from './webhook-target';
+import { BlockedAddressError, isPrivateAddress, publicOnlyLookup, urlProblem } from './webhook-target';
 
 describe('webhook targets', () => {
   it.each(['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
@@ -24,5 +24,12 @@ describe('webhook targets', () => {
       expect(urlProblem(url, false)).toMatch(/private/);
       expect(urlProblem(url, true)).toBeNull();
     }
+  });
+
+  it('refuse, at connection time, a name that resolves to a loopback address', async () => {
+    const error = await new Promise<Error | null>((resolve) => publicOnlyLookup('localhost', {}, (failure) => resolve(failure)));
+    expect(error).toBeInstanceOf(BlockedAddressError);
+    const all = await new Promise<Error | null>((resolve) => publicOnlyLookup('localhost', { all: true }, (failure) => resolve(failure)));
+    expect(all).toBeInstanceOf(BlockedAddressError);
   });
 });
