@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { ArticlesService } from '../../src/articles/articles.service';
+import { DomainEvents } from '../../src/common/events/domain-events';
 import { JobQueue } from '../../src/notifications/jobs/job-queue';
 import { DELIVER_JOB, SWEEP_JOB } from '../../src/webhooks/webhook-dispatcher';
 import { createArticle } from '../factories/articles.factory';
@@ -288,6 +289,33 @@ describe('outbound webhooks (e2e, own database)', () => {
       const log = await deliveries('ordered');
       expect(log.find((delivery: { eventId: string }) => delivery.eventId === receiver.accepted.find((w) => w.body.data.commentId === posted[0].id)?.body.id))
         .toEqual(expect.objectContaining({ status: 'succeeded', attempts: 3, lastStatusCode: 200, nextAttemptAt: null }));
+    });
+
+    it('numbers an article\'s events in commit order: a later transaction waits for an earlier one on the same article', async () => {
+      await subscribe('commit-order', ['article.commentsClosed']);
+      const article = await createArticle(t.http);
+      const events = t.app.get(DomainEvents);
+      let release!: () => void;
+      let recorded!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const earlierRecorded = new Promise<void>((resolve) => (recorded = resolve));
+      const earlier = t.transactions.run(async () => {
+        await events.publish('article.commentsClosed', { articleId: article.id, closedAt: 'earlier' });
+        recorded();
+        await gate;
+      });
+      await earlierRecorded;
+      const later = t.transactions.run(() => events.publish('article.commentsClosed', { articleId: article.id, closedAt: 'later' }));
+      // The later transaction waits on the article's lane lock while the earlier one is open.
+      await deliverUntil(async () => {
+        const waiting = await t.db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+        return waiting.length > 0;
+      });
+      expect(receiver.received).toEqual([]);
+      release();
+      await Promise.all([earlier, later]);
+      await drain();
+      expect(receiver.accepted.map((webhook) => webhook.body.data.closedAt)).toEqual(['earlier', 'later']);
     });
 
     it('gives up after the retry window: the delivery is failed, and the next event of the article goes out', async () => {
