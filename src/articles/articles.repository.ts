@@ -52,6 +52,12 @@ export class ArticlesRepository {
     return { article: article as Article, created: rows[0].created };
   }
 
+  /** Locks an existing article's row and tells whether its comments are open; null when there is no such article. */
+  async lockCommentsOpen(id: string): Promise<boolean | null> {
+    const rows: { comments_open: boolean }[] = await this.tx.query(`SELECT comments_open FROM articles WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0]?.comments_open ?? null;
+  }
+
   async setCommentsOpen(id: string, commentsOpen: boolean): Promise<Article | null> {
     await this.tx.query(`UPDATE articles SET comments_open = $2, updated_at = now() WHERE id = $1`, [id, commentsOpen]);
     return this.findById(id);

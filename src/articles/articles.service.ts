@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
+import { DomainEvents } from '../common/events/domain-events';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Upserted } from '../common/http/upserted';
 import { Article } from './article.entity';
 import { ArticlesRepository } from './articles.repository';
@@ -7,16 +9,28 @@ import { ARTICLE_ID_PATTERN, ArticleView, UpsertArticleDto } from './dto/article
 
 @Injectable()
 export class ArticlesService {
-  constructor(private readonly articles: ArticlesRepository) {}
+  constructor(
+    private readonly articles: ArticlesRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly events: DomainEvents,
+  ) {}
 
+  /** Creates or updates the article; closing its comments (open before, `commentsOpen: false` now) is announced. */
   async upsert(id: string, input: UpsertArticleDto): Promise<Upserted<ArticleView>> {
     assertArticleId(id);
-    const { article, created } = await this.articles.upsert(id, {
-      title: input.title,
-      url: input.url,
-      publishedAt: input.publishedAt === undefined ? undefined : input.publishedAt === null ? null : new Date(input.publishedAt),
-      commentsOpen: input.commentsOpen,
-      appealId: input.appealId,
+    const { article, created } = await this.unitOfWork.run(async () => {
+      const wasOpen = input.commentsOpen === false ? await this.articles.lockCommentsOpen(id) : null;
+      const upserted = await this.articles.upsert(id, {
+        title: input.title,
+        url: input.url,
+        publishedAt: input.publishedAt === undefined ? undefined : input.publishedAt === null ? null : new Date(input.publishedAt),
+        commentsOpen: input.commentsOpen,
+        appealId: input.appealId,
+      });
+      if (wasOpen === true && !upserted.article.commentsOpen) {
+        await this.events.publish('article.commentsClosed', { articleId: id, closedAt: new Date().toISOString() });
+      }
+      return upserted;
     });
     return new Upserted(toArticleView(article), created);
   }

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   COMMENT_NOT_FOUND: { status: 404, title: 'The comment does not exist' },
   APPEAL_NOT_FOUND: { status: 404, title: 'The appeal does not exist' },
   DONATION_NOT_FOUND: { status: 404, title: 'The donation does not exist' },
+  WEBHOOK_NOT_FOUND: { status: 404, title: 'The webhook endpoint does not exist' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   COMMENTS_CLOSED: { status: 409, title: 'Comments are closed on this article' },
