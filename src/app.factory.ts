@@ -1,5 +1,6 @@
 import cors from '@fastify/cors';
 import { NestFactory } from '@nestjs/core';
+import { answerClientError } from './common/http/client-errors';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -103,6 +104,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     return503OnClosing: true,
     routerOptions: { maxParamLength: 1000 },
     frameworkErrors: answerBadUrl,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.preview ? false : logger,

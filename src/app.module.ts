@@ -27,6 +27,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -59,6 +60,7 @@ export class AppModule {
         NotificationsModule,
         DonationsModule,
         ModerationModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -39,6 +39,8 @@ export class AppConfig {
   readonly supporterOneOffDays: number;
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
   readonly shutdownGraceSeconds: number;
+  /** Outbound webhooks: time per attempt, first retry delay, how long an event is retried, whether private addresses may be called. */
+  readonly webhooks: { timeoutMs: number; retryBaseMs: number; retryWindowSeconds: number; allowPrivateUrls: boolean };
 
   constructor(values: Omit<AppConfig, 'withOverrides'>) {
     Object.assign(this, values);
@@ -111,5 +113,11 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     publicSiteUrl: env.PUBLIC_SITE_URL.replace(/\/+$/, ''),
     supporterOneOffDays: env.SUPPORTER_ONE_OFF_DAYS,
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      retryWindowSeconds: env.WEBHOOK_RETRY_WINDOW_SECONDS,
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+    },
   });
 }

@@ -139,4 +139,16 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(0) @Max(600)
   SHUTDOWN_GRACE_SECONDS = 10;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(30_000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(604_800)
+  WEBHOOK_RETRY_WINDOW_SECONDS = 86_400;
+
+  @Transform(toBoolean) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_URLS = false;
 }

@@ -16,6 +16,9 @@ import { SupporterEntitlement } from '../donations/supporter-entitlement.entity'
 import { ModerationAction } from '../moderation/moderation-action.entity';
 import { ModerationSettings } from '../moderation/moderation-settings.entity';
 import { User } from '../users/user.entity';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
+import { WebhookEvent } from '../webhooks/webhook-event.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
 export const ENTITIES = [
@@ -23,4 +26,5 @@ export const ENTITIES = [
   Follow, Ignore, Notification,
   Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
   ModerationAction, ModerationSettings,
+  WebhookEndpoint, WebhookEvent, WebhookDelivery,
 ];

@@ -15,24 +15,39 @@ export interface DomainEventMap {
     rootId: string | null;
     status: 'visible' | 'pending';
   };
-  /** A moderator hid or approved a comment. */
+  /** A moderator hid, unhid or approved a comment (its status changed). */
   'comment.moderated': {
     commentId: string;
+    articleId: string;
     authorId: string | null;
-    action: 'hidden' | 'approved';
+    action: 'hidden' | 'unhidden' | 'approved';
     actorId: string;
   };
   /** A comment became a `deleted` tombstone, by its author or by a moderator. */
   'comment.deleted': { commentId: string; articleId: string; authorId: string | null; actorId: string; byAuthor: boolean };
   /** Something an article's thread pages show changed (a comment posted, edited, recommended, moderated, erased). */
   'thread.changed': { articleId: string };
-  /**
-   * An article's comments closed: a moderator or the CMS closed them, or their close time came (published by the
-   * closing job, once per close, with that time as `closedAt`, an ISO string).
-   */
-  'article.commentsClosed': { articleId: string; closedAt: string };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
+  /**
+   * An article's comments closed (by a moderator, the CMS, or on time); `closedAt` is ISO-8601: the request's time,
+   * or for a close that came by itself, its close time (published by the closing job, once per close).
+   */
+  'article.commentsClosed': { articleId: string; closedAt: string };
+  /** A payment succeeded (a one-off gift, the first payment of a recurring one, or a renewal); `occurredAt` is ISO-8601. */
+  'donation.succeeded': DonationEventPayload;
+  /** A payment was refunded in full. */
+  'donation.refunded': DonationEventPayload;
+}
+
+export interface DonationEventPayload {
+  donationId: string;
+  articleId: string;
+  userId: string | null;
+  amount: number;
+  currency: string;
+  frequency: 'one_off' | 'monthly' | 'annual';
+  occurredAt: string;
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -54,4 +54,7 @@ export const OPERATION_ERRORS: Record<string, readonly ErrorCode[]> = {
   'admin.users.unban': ['USER_NOT_FOUND', 'FORBIDDEN'],
   'admin.users.setRole': ['USER_NOT_FOUND', 'FORBIDDEN', 'LAST_ADMIN'],
   'admin.articles.setCommentsOpen': ['ARTICLE_NOT_FOUND'],
+  'admin.webhooks.get': ['WEBHOOK_NOT_FOUND'],
+  'admin.webhooks.remove': ['WEBHOOK_NOT_FOUND'],
+  'admin.webhooks.deliveries': ['WEBHOOK_NOT_FOUND'],
 };
