@@ -1,3 +1,4 @@
+import { ReportReason } from './comment-report.entity';
 import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
@@ -50,6 +51,8 @@ export interface NewComment {
   parentId: string | null;
   body: string;
   status: 'visible' | 'pending';
+  /** A report filed by the system with the comment (no reporter), which puts it in the reported queue. */
+  systemReport: { reason: ReportReason; note: string } | null;
 }
 
 /** The parent a new reply names, as the posting checks need it. */
@@ -291,12 +294,17 @@ export class CommentsRepository {
             AND status <> 'deleted' AND btrim(body) = $5::text
           LIMIT 1
        ), inserted AS (
-         INSERT INTO comments (article_id, author_id, parent_id, root_id, depth, body, status)
-         SELECT $1::varchar, $2::uuid, parent.id, COALESCE(parent.root_id, parent.id), COALESCE(parent.depth + 1, 0), $4::text, $6::varchar
+         INSERT INTO comments (article_id, author_id, parent_id, root_id, depth, body, status, open_report_count)
+         SELECT $1::varchar, $2::uuid, parent.id, COALESCE(parent.root_id, parent.id), COALESCE(parent.depth + 1, 0), $4::text, $6::varchar,
+                CASE WHEN $8::varchar IS NULL THEN 0 ELSE 1 END
            FROM (VALUES (1)) AS one LEFT JOIN parent ON true
           WHERE NOT EXISTS (SELECT 1 FROM duplicate)
             AND ($3::uuid IS NULL OR (parent.article_id = $1::varchar AND parent.status = 'visible'))
          RETURNING *
+       ), system_report AS (
+         -- A data-modifying CTE runs whether or not the final SELECT reads it.
+         INSERT INTO comment_reports (comment_id, reporter_id, reason, note)
+         SELECT id, NULL, $8::varchar, $9::varchar FROM inserted WHERE $8::varchar IS NOT NULL
        ), counted AS (
          SELECT article_id, author_id, parent_id FROM inserted WHERE status = 'visible'
        ), counter_moves AS (
@@ -321,7 +329,17 @@ export class CommentsRepository {
          LEFT JOIN parent ON true
          LEFT JOIN inserted i ON true
          LEFT JOIN user_profiles u ON u.id = i.author_id`,
-      [comment.articleId, comment.authorId, comment.parentId, comment.body, comment.body.trim(), comment.status, duplicateWindowMinutes],
+      [
+        comment.articleId,
+        comment.authorId,
+        comment.parentId,
+        comment.body,
+        comment.body.trim(),
+        comment.status,
+        duplicateWindowMinutes,
+        comment.systemReport?.reason ?? null,
+        comment.systemReport?.note ?? null,
+      ],
     );
     const { duplicate, parentFound, parentArticleId, parentAuthorId, parentStatus, id, counterMoves: _moves, ...inserted } = rows[0];
     return {

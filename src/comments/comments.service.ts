@@ -5,7 +5,7 @@ import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { isStaff } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
-import { CommentPolicy } from '../common/hooks/comment-policy';
+import { CommentPolicy, NewCommentFacts, Screening, ScreeningOutdated } from '../common/hooks/comment-policy';
 import { DomainEvents } from '../common/events/domain-events';
 import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
@@ -25,6 +25,8 @@ import { isUuid } from '../common/validation/uuid';
 export const EDIT_WINDOW_MINUTES = 10;
 export const DUPLICATE_WINDOW_MINUTES = 10;
 export const REPLIES_PREVIEW_SIZE = 3;
+/** Screenings of one post when the settings keep changing under it (each change is rare: an admin's edit). */
+const MAX_SCREENINGS = 3;
 
 
 /** What keys a cached first page: validated, so every spelling of one query is one key. */
@@ -176,22 +178,39 @@ export class CommentsService implements OnModuleInit {
 
   // ── Writing ────────────────────────────────────────────────────────────
 
+  /**
+   * Screens the comment first (word lists, links and the external moderation hook, which may take its timeout),
+   * holding no lock or connection, then posts it in one transaction. Settings changed in between: screened again.
+   */
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     if (!isArticleId(articleId)) throw articleNotFound();
-    const comment = await this.unitOfWork.runRetried(async () => {
+    const facts = { authorId: author.id, authorRole: author.role, articleId, body: input.body, parentId: input.parentId ?? null };
+    let screening = await this.policy.screen(facts);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const comment = await this.insertScreened(facts, screening, author);
+        const supporter = await this.accountHooks.supporterStatus(author.id);
+        return toCommentView(comment, author, supporter.active);
+      } catch (error) {
+        if (!(error instanceof ScreeningOutdated) || attempt >= MAX_SCREENINGS) throw error;
+        screening = await this.policy.screen(facts, error.version);
+      }
+    }
+  }
+
+  private insertScreened(facts: NewCommentFacts, screening: Screening, author: AuthenticatedUser): Promise<HydratedRow> {
+    const { articleId } = facts;
+    return this.unitOfWork.runRetried(async () => {
       const article = await this.comments.lockArticleForPosting(author.id, articleId);
       if (!article) throw articleNotFound();
       if (!article.authorActive) throw accountGone();
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
-      const status = await this.policy.initialStatus(
-        { authorId: author.id, authorRole: author.role, articleId, body: input.body },
-        { context: article.policyContext },
-      );
+      const { status, systemReport } = await this.policy.initialStatus(facts, { context: article.policyContext }, screening);
       const attempt = await this.comments.insertUnlessRefused(
-        { articleId, authorId: author.id, parentId: input.parentId ?? null, body: input.body, status },
+        { articleId, authorId: author.id, parentId: facts.parentId, body: facts.body, status, systemReport },
         DUPLICATE_WINDOW_MINUTES,
       );
-      const created = acceptedComment(attempt, input, articleId, author);
+      const created = acceptedComment(attempt, facts.parentId, articleId, author);
       await this.events.publish('thread.changed', { articleId });
       await this.events.publish(
         'comment.created',
@@ -207,8 +226,6 @@ export class CommentsService implements OnModuleInit {
       );
       return created;
     });
-    const supporter = await this.accountHooks.supporterStatus(author.id);
-    return toCommentView(comment, author, supporter.active);
   }
 
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
@@ -350,8 +367,8 @@ export class CommentsService implements OnModuleInit {
 }
 
 /** The posted comment, or the error of the first posting rule it broke (parent, then duplicate text). */
-function acceptedComment(attempt: PostAttempt, input: CreateCommentDto, articleId: string, author: AuthenticatedUser): HydratedRow {
-  if (input.parentId) assertReplyableParent(attempt.parent, articleId, author);
+function acceptedComment(attempt: PostAttempt, parentId: string | null, articleId: string, author: AuthenticatedUser): HydratedRow {
+  if (parentId) assertReplyableParent(attempt.parent, articleId, author);
   if (attempt.duplicate) {
     throw new AppError('DUPLICATE_COMMENT', `You posted the same text in the last ${DUPLICATE_WINDOW_MINUTES} minutes`);
   }

@@ -51,6 +51,8 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   margin_lock_account_for_erasure: 'users',
   articles_lock_for_comment_writes: 'articles',
   articles_bump_comment_count: 'articles',
+  articles_effective_close_at: 'articles',
+  articles_open_now: 'articles',
   article_titles: 'articles',
   ignored_authors: 'follows',
   follower_links: 'follows',
@@ -59,4 +61,5 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   visible_comments: 'comments',
   comment_notices: 'comments',
   moderation_posting_context: 'moderation',
+  moderation_close_after_days: 'moderation',
 };

@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { ArticlesService, toArticleView } from '../articles/articles.service';
 import { ArticleView } from '../articles/dto/article.dto';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
-import { DomainEvents } from '../common/events/domain-events';
 import { AuditLogService } from './audit-log.service';
 
 /** Opening and closing an article's comments from the moderators' tools, on the record. */
@@ -13,7 +12,6 @@ export class ArticleModerationService {
     private readonly unitOfWork: UnitOfWork,
     private readonly articles: ArticlesService,
     private readonly audit: AuditLogService,
-    private readonly events: DomainEvents,
   ) {}
 
   setCommentsOpen(actor: AuthenticatedUser, articleId: string, commentsOpen: boolean, reason: string | null): Promise<ArticleView> {
@@ -30,7 +28,6 @@ export class ArticleModerationService {
         targetId: articleId,
         reason,
       });
-      if (!commentsOpen) await this.events.publish('article.commentsClosed', { articleId, closedAt: new Date().toISOString() });
       return updated;
     });
   }

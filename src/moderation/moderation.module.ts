@@ -11,6 +11,7 @@ import { AuditLogController } from './audit-log.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLogService } from './audit-log.service';
 import { CommentModerationService } from './comment-moderation.service';
+import { ExternalModerationClient } from './external-moderation.client';
 import { ModerationQueueService } from './moderation-queue.service';
 import { ModerationSettingsController } from './moderation-settings.controller';
 import { ModerationSettingsRepository } from './moderation-settings.repository';
@@ -26,6 +27,7 @@ import { InitialStatusRule } from '../common/hooks/comment-policy';
     AuditLogService,
     ModerationSettingsRepository,
     ModerationSettingsService,
+    ExternalModerationClient,
     // How a new comment starts out (CommentPolicy refuses to start without it).
     { provide: InitialStatusRule, useExisting: ModerationSettingsService },
     SanctionsService,

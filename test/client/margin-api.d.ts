@@ -198,9 +198,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Banned words and premoderation */
+        /** Banned and suspect words, premoderation, close-after days and the external moderation hook (with its secret) */
         get: operations["admin.moderationSettings.get"];
-        /** Replace the banned words and the premoderation flag; new comments follow at once */
+        /**
+         * Replace the moderation settings; new comments follow at once
+         * @description bannedWords and premoderateNewReaders are required; suspectWords, premoderateLinks, closeAfterDays and externalModeration keep their stored value when left out.
+         */
         put: operations["admin.moderationSettings.update"];
         post?: never;
         delete?: never;
@@ -1024,6 +1027,12 @@ export interface components {
             appealId: string | null;
             /** @description Visible comments */
             commentCount: number;
+            /**
+             * Format: date-time
+             * @description When comments close by themselves: the article's own close time, else publishedAt plus closeAfterDays; null: never
+             */
+            commentsCloseAt: string | null;
+            /** @description Whether comments are open now: false once commentsCloseAt has passed (unless a moderator opened them again after it) or when the CMS or a moderator closed them */
             commentsOpen: boolean;
             id: string;
             /** Format: date-time */
@@ -1238,6 +1247,23 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed" | "expired" | "refunded" | "disputed" | "canceled";
         };
+        ExternalModerationDto: {
+            /** @description Signs each request (X-Margin-Signature); shown only to admins, never logged */
+            secret: string;
+            /** @default 800 */
+            timeoutMs?: number;
+            /**
+             * Format: uri
+             * @example https://classifier.newsroom.example/margin
+             */
+            url: string;
+        };
+        ExternalModerationView: {
+            secret: string;
+            timeoutMs: number;
+            /** Format: uri */
+            url: string;
+        };
         FieldErrorView: {
             /** @example password */
             field: string;
@@ -1290,12 +1316,29 @@ export interface components {
              *     ]
              */
             bannedWords: string[];
+            /** @description Articles without a commentsCloseAt of their own close this many days after publishedAt; null: never. Omitted: unchanged. */
+            closeAfterDays?: number | null;
+            /** @description A classifier each new comment is POSTed to before it is stored as visible (see the API guide: signed request, its decision, timeout falling back to the local rules); null: none. Omitted: unchanged. */
+            externalModeration?: components["schemas"]["ExternalModerationDto"] | null;
+            /** @description Hold comments that carry a link (a URL with a scheme, www.…, or a bare domain such as example.com) as pending. Omitted: unchanged. */
+            premoderateLinks?: boolean;
             /** @description Hold comments by readers with fewer than 3 approved comments for approval */
             premoderateNewReaders: boolean;
+            /**
+             * @description Words or phrases (1–100 characters) that publish a comment but put it in the reported queue with a system report (reason "other", no reporter). Matched like bannedWords. Omitted: unchanged.
+             * @example [
+             *       "scam"
+             *     ]
+             */
+            suspectWords?: string[];
         };
         ModerationSettingsView: {
             bannedWords: string[];
+            closeAfterDays: number | null;
+            externalModeration: components["schemas"]["ExternalModerationView"] | null;
+            premoderateLinks: boolean;
             premoderateNewReaders: boolean;
+            suspectWords: string[];
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1614,6 +1657,11 @@ export interface components {
         UpsertArticleDto: {
             /** @description Appeal shown under the article; null for the default */
             appealId?: string | null;
+            /**
+             * Format: date-time
+             * @description When comments close by themselves; null (or never set): publishedAt plus the closeAfterDays moderation setting. Changing it (or publishedAt) starts a new schedule. Omitted: unchanged.
+             */
+            commentsCloseAt?: string | null;
             /** @default true */
             commentsOpen?: boolean;
             /** Format: date-time */
@@ -5040,6 +5088,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `COMMENT_REJECTED`: The comment was rejected by moderation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "COMMENT_REJECTED";
                     };
                 };
             };

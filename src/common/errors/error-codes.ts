@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   COMMENT_DELETED: { status: 409, title: 'A deleted comment cannot be moderated' },
   COMMENT_STATUS_CONFLICT: { status: 409, title: 'The action does not apply to the comment in its current status' },
   LAST_ADMIN: { status: 409, title: 'The last admin cannot be demoted' },
+  COMMENT_REJECTED: { status: 422, title: 'The comment was rejected by moderation' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },

@@ -29,7 +29,10 @@ export interface DomainEventMap {
   'thread.changed': { articleId: string };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
-  /** An article's comments closed (by a moderator, the CMS, or on time); `closedAt` is ISO-8601. */
+  /**
+   * An article's comments closed (by a moderator, the CMS, or on time); `closedAt` is ISO-8601: the request's time,
+   * or for a close that came by itself, its close time (published by the closing job, once per close).
+   */
   'article.commentsClosed': { articleId: string; closedAt: string };
   /** A payment succeeded (a one-off gift, the first payment of a recurring one, or a renewal); `occurredAt` is ISO-8601. */
   'donation.succeeded': DonationEventPayload;

@@ -20,7 +20,7 @@ export const OPERATION_ERRORS: Record<string, readonly ErrorCode[]> = {
   'articles.get': ['ARTICLE_NOT_FOUND'],
 
   'comments.listThread': ['ARTICLE_NOT_FOUND'],
-  'comments.create': ['ARTICLE_NOT_FOUND', 'INVALID_PARENT', 'COMMENTS_CLOSED', 'PARENT_NOT_REPLYABLE', 'DUPLICATE_COMMENT'],
+  'comments.create': ['ARTICLE_NOT_FOUND', 'INVALID_PARENT', 'COMMENTS_CLOSED', 'PARENT_NOT_REPLYABLE', 'DUPLICATE_COMMENT', 'COMMENT_REJECTED'],
   'comments.get': ['COMMENT_NOT_FOUND'],
   'comments.listReplies': ['COMMENT_NOT_FOUND'],
   'comments.edit': ['COMMENT_NOT_FOUND', 'FORBIDDEN', 'COMMENT_NOT_EDITABLE', 'COMMENT_EDIT_WINDOW_CLOSED'],
