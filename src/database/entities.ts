@@ -15,6 +15,7 @@ import { StripeSubscription } from '../donations/stripe-subscription.entity';
 import { SupporterEntitlement } from '../donations/supporter-entitlement.entity';
 import { ModerationAction } from '../moderation/moderation-action.entity';
 import { ModerationSettings } from '../moderation/moderation-settings.entity';
+import { ModeratorNote } from '../moderation/moderator-note.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
@@ -22,5 +23,5 @@ export const ENTITIES = [
   User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport,
   Follow, Ignore, Notification,
   Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
-  ModerationAction, ModerationSettings,
+  ModerationAction, ModerationSettings, ModeratorNote,
 ];

@@ -23,6 +23,7 @@ export const OPERATION_ERRORS: Record<string, readonly ErrorCode[]> = {
   'comments.create': ['ARTICLE_NOT_FOUND', 'INVALID_PARENT', 'COMMENTS_CLOSED', 'PARENT_NOT_REPLYABLE', 'DUPLICATE_COMMENT'],
   'comments.get': ['COMMENT_NOT_FOUND'],
   'comments.listReplies': ['COMMENT_NOT_FOUND'],
+  'comments.listPicks': ['ARTICLE_NOT_FOUND'],
   'comments.edit': ['COMMENT_NOT_FOUND', 'FORBIDDEN', 'COMMENT_NOT_EDITABLE', 'COMMENT_EDIT_WINDOW_CLOSED'],
   'comments.delete': ['COMMENT_NOT_FOUND', 'FORBIDDEN'],
   'comments.react': ['COMMENT_NOT_FOUND', 'OWN_COMMENT', 'COMMENT_NOT_REACTABLE'],
