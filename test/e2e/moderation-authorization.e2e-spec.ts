@@ -12,7 +12,9 @@ interface AdminEndpoint {
   path: (ids: { commentId: string; userId: string; articleId: string }) => string;
   /** The least role the contract allows. */
   minimum: Role;
-  body?: (ids: { futureIso: string }) => Record<string, unknown>;
+  body?: (ids: { futureIso: string; commentId: string }) => Record<string, unknown>;
+  /** What a permitted caller gets (200 unless said). */
+  success?: number;
 }
 
 /**
@@ -27,6 +29,11 @@ const ADMIN_ENDPOINTS: AdminEndpoint[] = [
   { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/feature`, minimum: 'moderator' },
   { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/unfeature`, minimum: 'moderator' },
   { method: 'get', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/history`, minimum: 'moderator' },
+  { method: 'post', path: () => '/api/v1/admin/comments/bulk', minimum: 'moderator', body: ({ commentId }) => ({ ids: [commentId], action: 'approve' }) },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}`, minimum: 'moderator' },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}/comments`, minimum: 'moderator' },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}/notes`, minimum: 'moderator' },
+  { method: 'post', path: ({ userId }) => `/api/v1/admin/users/${userId}/notes`, minimum: 'moderator', body: () => ({ body: 'Warned once\nby e-mail' }), success: 201 },
   {
     method: 'post',
     path: ({ userId }) => `/api/v1/admin/users/${userId}/suspend`,
@@ -106,12 +113,12 @@ describe('moderation authorization (e2e)', () => {
     it(`${endpoint.minimum === 'admin' ? 'refuses' : 'allows'} moderators`, async () => {
       const response = await call(endpoint, await targets(), moderator.auth);
       if (endpoint.minimum === 'admin') expectProblem(response, 403, 'FORBIDDEN');
-      else expect(response.status).toBe(200);
+      else expect(response.status).toBe(endpoint.success ?? 200);
     });
 
     it('allows admins', async () => {
       // An upsert answers 201 when it creates.
-      expect([200, 201]).toContain((await call(endpoint, await targets(), admin.auth)).status);
+      expect(endpoint.success ? [endpoint.success] : [200, 201]).toContain((await call(endpoint, await targets(), admin.auth)).status);
     });
   });
 
