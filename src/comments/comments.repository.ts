@@ -44,6 +44,14 @@ export interface HydratedRow {
   viewerReacted: boolean;
 }
 
+/** Where a page of picks ended: when the last one shown was featured (text with microseconds) and its id. */
+export interface PickPosition {
+  featuredKey: string;
+  id: string;
+}
+
+export type PickRow = PickPosition;
+
 /** A comment to post; its place in the tree (root, depth) comes from the parent. */
 export interface NewComment {
   articleId: string;
@@ -382,8 +390,31 @@ export class CommentsRepository {
     );
   }
 
+  /** Featuring stamps the time (the picks' order); unfeaturing clears it. */
   async setFeatured(id: string, featured: boolean): Promise<void> {
-    await this.tx.query(`UPDATE comments SET featured = $2 WHERE id = $1`, [id, featured]);
+    await this.tx.query(
+      `UPDATE comments SET featured = $2::boolean, featured_at = CASE WHEN $2::boolean THEN now() ELSE NULL END WHERE id = $1`,
+      [id, featured],
+    );
+  }
+
+  /**
+   * One page of an article's picks: its featured comments that are visible,
+   * most recently featured first (limit + 1 rows), on `comments_picks_idx`;
+   * the viewer's ignores left out.
+   */
+  findPicksPage(articleId: string, after: PickPosition | undefined, limit: number, ignoredIds: string[]): Promise<PickRow[]> {
+    const params: unknown[] = [articleId, ignoredIds, limit + 1];
+    const keyset = after ? `AND (c.featured_at, c.id) < ($4::timestamptz, $5::uuid)` : '';
+    if (after) params.push(after.featuredKey, after.id);
+    return this.tx.query(
+      `SELECT c.id, to_char(c.featured_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "featuredKey"
+         FROM comments c
+        WHERE c.article_id = $1 AND c.featured AND c.status = 'visible'
+          AND (c.author_id IS NULL OR NOT (c.author_id = ANY($2::uuid[]))) ${keyset}
+        ORDER BY c.featured_at DESC, c.id DESC LIMIT $3`,
+      params,
+    );
   }
 
   /** Marks every open report resolved and zeroes the counter; returns how many were open. */

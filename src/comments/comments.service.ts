@@ -9,7 +9,7 @@ import { CommentPolicy, NewCommentFacts, Screening, ScreeningOutdated } from '..
 import { DomainEvents } from '../common/events/domain-events';
 import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
-import { Page, toPage } from '../common/pagination/cursor';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { accountGone, UsersService } from '../users/users.service';
 import { assertCanDelete, assertCanEdit, assertCanSee, canSee, canSeeBody, isTombstone } from './comment-access';
@@ -17,9 +17,9 @@ import { CommentCountersService, countsAsVisible } from './comment-counters.serv
 import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow, ThreadSort } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
-import { CommentsRepository, HydratedRow, PostAttempt, PostedParent, ReaderScope } from './comments.repository';
+import { CommentsRepository, HydratedRow, PickPosition, PostAttempt, PostedParent, ReaderScope } from './comments.repository';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
-import { CommentView, CommentWithContextView, ThreadCommentView } from './dto/comment.views';
+import { CommentView, CommentWithContextView, PickView, ThreadCommentView } from './dto/comment.views';
 import { isUuid } from '../common/validation/uuid';
 
 export const EDIT_WINDOW_MINUTES = 10;
@@ -75,6 +75,11 @@ export class CommentsService implements OnModuleInit {
       .map((id) => byId.get(id))
       .filter((row): row is HydratedRow => row !== undefined && canSee(row, viewer))
       .map((row) => toCommentView(row, viewer, supporters.get(row.authorId ?? '')?.active ?? false));
+  }
+
+  /** Like viewsByIds, with each `replyCount` as this viewer sees it (a staff page of any statuses). */
+  async viewsForStaff(ids: string[], viewer: AuthenticatedUser): Promise<CommentView[]> {
+    return this.withViewerReplyCounts(await this.viewsByIds(ids, viewer), await this.scopeOf(viewer));
   }
 
   /** The `comment` view, or 404 COMMENT_NOT_FOUND when the viewer may not see it. */
@@ -174,6 +179,35 @@ export class CommentsService implements OnModuleInit {
     if (scope.ignoredIds.includes(userId)) return { items: [], nextCursor: null };
     const rows = await this.comments.findVisibleByAuthorPage(userId, after, query.limit);
     return this.hydratePage(rows, query.limit, 'newest', scope, viewer);
+  }
+
+  /**
+   * A page of the article's picks (featured comments, top-level or replies),
+   * most recently featured first. The first page as an anonymous reader sees
+   * it is cached like the thread's first pages, under the same article version
+   * (featuring, unfeaturing, hiding and deleting all move it); a signed-in
+   * reader's page is read fresh (their reactions, their ignores).
+   */
+  async listPicks(articleId: string, query: PageQueryDto, viewer?: AuthenticatedUser): Promise<Page<PickView> | SerializedPage> {
+    const after = decodePickCursor(query.cursor);
+    if (!after && !viewer) {
+      if (!isArticleId(articleId)) throw articleNotFound();
+      return this.threadCache.page(articleId, `picks:${query.limit}`, () => this.readPicks(articleId, query.limit));
+    }
+    return this.readPicks(articleId, query.limit, after, viewer);
+  }
+
+  private async readPicks(articleId: string, limit: number, after?: PickPosition, viewer?: AuthenticatedUser): Promise<Page<PickView>> {
+    await this.articles.findOrFail(articleId);
+    const scope = await this.scopeOf(viewer);
+    const rows = await this.comments.findPicksPage(articleId, after, limit, scope.ignoredIds);
+    const page = toPage(rows, limit, (row) => [row.featuredKey, row.id], (row) => row);
+    const views = await this.withViewerReplyCounts(await this.viewsByIds(page.items.map((row) => row.id), viewer), scope);
+    const featuredAt = new Map(page.items.map((row) => [row.id, row.featuredKey]));
+    return {
+      items: views.map((view) => ({ ...view, featuredAt: new Date(featuredAt.get(view.id) as string).toISOString() })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   // ── Writing ────────────────────────────────────────────────────────────
@@ -383,6 +417,12 @@ function assertReplyableParent(parent: PostedParent | null, articleId: string, a
     ]);
   }
   if (parent.status !== 'visible') throw new AppError('PARENT_NOT_REPLYABLE', `A ${parent.status} comment cannot be answered`);
+}
+
+function decodePickCursor(cursor: string | undefined): PickPosition | undefined {
+  if (cursor === undefined) return undefined;
+  const [featuredKey, id] = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string];
+  return { featuredKey, id };
 }
 
 function notFound(): AppError {

@@ -15,6 +15,7 @@ import { StripeSubscription } from '../donations/stripe-subscription.entity';
 import { SupporterEntitlement } from '../donations/supporter-entitlement.entity';
 import { ModerationAction } from '../moderation/moderation-action.entity';
 import { ModerationSettings } from '../moderation/moderation-settings.entity';
+import { ModeratorNote } from '../moderation/moderator-note.entity';
 import { User } from '../users/user.entity';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
@@ -25,6 +26,6 @@ export const ENTITIES = [
   User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport,
   Follow, Ignore, Notification,
   Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
-  ModerationAction, ModerationSettings,
+  ModerationAction, ModerationSettings, ModeratorNote,
   WebhookEndpoint, WebhookEvent, WebhookDelivery,
 ];

@@ -32,6 +32,7 @@ export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   'pgboss.queue': 'notifications',
   moderation_actions: 'moderation',
   moderation_settings: 'moderation',
+  moderator_notes: 'moderation',
   appeals: 'donations',
   donations: 'donations',
   stripe_customers: 'donations',

@@ -18,6 +18,10 @@ import { ModerationSettingsRepository } from './moderation-settings.repository';
 import { ModerationSettingsService } from './moderation-settings.service';
 import { SanctionsService } from './sanctions.service';
 import { InitialStatusRule } from '../common/hooks/comment-policy';
+import { BulkModerationService } from './bulk-moderation.service';
+import { ModeratorNotesRepository } from './moderator-notes.repository';
+import { ModeratorNotesService } from './moderator-notes.service';
+import { ReaderStandingService } from './reader-standing.service';
 
 @Module({
   imports: [UsersModule, AuthModule, ArticlesModule, CommentsModule],
@@ -34,6 +38,10 @@ import { InitialStatusRule } from '../common/hooks/comment-policy';
     ArticleModerationService,
     ModerationQueueService,
     CommentModerationService,
+    BulkModerationService,
+    ReaderStandingService,
+    ModeratorNotesRepository,
+    ModeratorNotesService,
   ],
 })
 export class ModerationModule {}

@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/comments/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide, unhide, approve or delete up to 100 comments, each exactly as its own endpoint would (one transaction per comment); one result per id, in order: its status now, or the problem code its endpoint would answer */
+        post: operations["admin.comments.bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/comments/{id}/approve": {
         parameters: {
             query?: never;
@@ -212,6 +229,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A reader's standing: profile, e-mail, suspension and ban, comment counts by status, reports against them, and their sanctions (newest first) */
+        get: operations["admin.users.standing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/{id}/ban": {
         parameters: {
             query?: never;
@@ -223,6 +257,41 @@ export interface paths {
         put?: never;
         /** Ban a reader or moderator: every session ends at once, and later sign-ins can read but not write */
         post: operations["admin.users.ban"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every comment of a reader in any status (or in `status`), newest first, as moderators see them */
+        get: operations["admin.users.comments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Moderators' notes about a reader, newest first */
+        get: operations["admin.users.notes"];
+        put?: never;
+        /** Add a note about a reader for the other moderators (plain text, up to 2000 characters); written to the audit log as `user.note` */
+        post: operations["admin.users.addNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -420,6 +489,26 @@ export interface paths {
         put?: never;
         /** Post a top-level comment or a reply at any depth (rate limited per reader) */
         post: operations["comments.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{articleId}/picks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The article's picks: featured comments (top-level or replies) that are visible, the most recently featured first; the first page is cached like the thread's
+         * @description Works without a token; with one, the answer is as that reader sees it.
+         */
+        get: operations["comments.listPicks"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1043,7 +1132,7 @@ export interface components {
         };
         AuditEntryView: {
             /** @enum {string} */
-            action: "comment.hide" | "comment.unhide" | "comment.approve" | "comment.feature" | "comment.unfeature" | "comment.delete" | "user.suspend" | "user.unsuspend" | "user.ban" | "user.unban" | "user.role" | "article.open_comments" | "article.close_comments" | "settings.update";
+            action: "comment.hide" | "comment.unhide" | "comment.approve" | "comment.feature" | "comment.unfeature" | "comment.delete" | "user.suspend" | "user.unsuspend" | "user.ban" | "user.unban" | "user.role" | "user.note" | "article.open_comments" | "article.close_comments" | "settings.update";
             /** @description Who acted; null once that account is erased */
             actor: components["schemas"]["ProfileView"] | null;
             /** Format: date-time */
@@ -1085,6 +1174,40 @@ export interface components {
              */
             url: string;
         };
+        BulkModerationDto: {
+            /**
+             * @description What each comment's own endpoint does: POST /admin/comments/:id/{hide,unhide,approve}, DELETE /comments/:id
+             * @enum {string}
+             */
+            action: "hide" | "unhide" | "approve" | "delete";
+            /** @description The comments, acted on in this order */
+            ids: string[];
+            /** @description For `hide` only: the moderator's own words, kept on each audit entry */
+            note?: string;
+            /**
+             * @description Required for `hide`, refused for the other actions (they record no reason)
+             * @enum {string}
+             */
+            reason?: "spam" | "abuse" | "hate" | "off_topic" | "harassment" | "misinformation" | "legal" | "other";
+        };
+        BulkModerationView: {
+            /** @description One result per id, in the order of `ids` */
+            results: components["schemas"]["BulkResultView"][];
+        };
+        BulkResultView: {
+            /**
+             * @description Present when the comment was refused: the problem code its own endpoint answers (COMMENT_NOT_FOUND, COMMENT_DELETED, COMMENT_STATUS_CONFLICT)
+             * @enum {string}
+             */
+            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "FOLLOW_SELF" | "IGNORE_SELF" | "INVALID_PARENT" | "INVALID_SIGNATURE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "ACCOUNT_SUSPENDED" | "ACCOUNT_BANNED" | "INVALID_PASSWORD" | "OWN_COMMENT" | "NOT_FOUND" | "USER_NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "APPEAL_NOT_FOUND" | "DONATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "COMMENTS_CLOSED" | "PARENT_NOT_REPLYABLE" | "DUPLICATE_COMMENT" | "COMMENT_EDIT_WINDOW_CLOSED" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_REACTABLE" | "ALREADY_REPORTED" | "EMAIL_TAKEN" | "DISPLAY_NAME_TAKEN" | "NO_BILLING_ACCOUNT" | "COMMENT_DELETED" | "COMMENT_STATUS_CONFLICT" | "LAST_ADMIN" | "COMMENT_REJECTED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "PAYMENT_PROVIDER_ERROR" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Present when the action applied (or was already in effect): the comment's status now
+             * @enum {string}
+             */
+            status?: "visible" | "pending" | "hidden" | "deleted";
+        };
         ChangeRoleDto: {
             /** @description Why; kept in the audit log */
             reason?: string;
@@ -1125,6 +1248,12 @@ export interface components {
             comment: components["schemas"]["CommentView"];
             /** @description Earlier bodies, oldest first; the current one is `comment.body` */
             versions: components["schemas"]["CommentVersionView"][];
+        };
+        CommentStatusCountsView: {
+            deleted: number;
+            hidden: number;
+            pending: number;
+            visible: number;
         };
         CommentVersionView: {
             /** @description Null once the author erased their account */
@@ -1206,6 +1335,10 @@ export interface components {
              * @description The comment this one answers, at any depth, in the same article
              */
             parentId?: string;
+        };
+        CreateModeratorNoteDto: {
+            /** @description Plain text, newlines and tabs allowed; 1–2000 characters, not only spaces */
+            body: string;
         };
         DeleteMeDto: {
             /** @description The account password, to confirm the erasure */
@@ -1342,6 +1475,16 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        ModeratorNoteView: {
+            /** @description The moderator who wrote it; null once their account is erased */
+            author: components["schemas"]["ProfileView"] | null;
+            /** @description Plain text as written */
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+        };
         NotificationCommentView: {
             articleId: string;
             /** @description Start of the body; null when the recipient may not read it (hidden, deleted, erased) */
@@ -1384,8 +1527,18 @@ export interface components {
             /** @description Cursor of the next page, or null on the last page */
             nextCursor: string | null;
         };
+        PageOfModeratorNoteView: {
+            items: components["schemas"]["ModeratorNoteView"][];
+            /** @description Cursor of the next page, or null on the last page */
+            nextCursor: string | null;
+        };
         PageOfNotificationView: {
             items: components["schemas"]["NotificationView"][];
+            /** @description Cursor of the next page, or null on the last page */
+            nextCursor: string | null;
+        };
+        PageOfPickView: {
+            items: components["schemas"]["PickView"][];
             /** @description Cursor of the next page, or null on the last page */
             nextCursor: string | null;
         };
@@ -1413,6 +1566,42 @@ export interface components {
             items: components["schemas"]["WebhookView"][];
             /** @description Cursor of the next page, or null on the last page */
             nextCursor: string | null;
+        };
+        PickView: {
+            articleId: string;
+            /** @description Null once the account is erased */
+            author: components["schemas"]["CommentAuthorView"] | null;
+            /** @description Plain text as written; null for tombstones (except for their author and moderators) and erased accounts */
+            body: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description 0 for a top-level comment */
+            depth: number;
+            /** Format: date-time */
+            editedAt: string | null;
+            featured: boolean;
+            /**
+             * Format: date-time
+             * @description When a moderator featured it (the order of the picks, most recent first)
+             */
+            featuredAt: string;
+            /** Format: uuid */
+            id: string;
+            inReplyTo: components["schemas"]["InReplyToView"] | null;
+            /** Format: uuid */
+            parentId: string | null;
+            reactionCount: number;
+            /** @description Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators) */
+            replyCount: number;
+            /**
+             * Format: uuid
+             * @description The top-level comment of the thread; null for a top-level comment
+             */
+            rootId: string | null;
+            /** @enum {string} */
+            status: "visible" | "pending" | "hidden" | "deleted";
+            /** @description Whether the viewer recommends it (false without a token) */
+            viewerReacted: boolean;
         };
         ProblemView: {
             /**
@@ -1498,6 +1687,40 @@ export interface components {
             /** @enum {string} */
             reason: "spam" | "abuse" | "hate" | "off_topic" | "harassment" | "misinformation" | "legal" | "other";
         };
+        ReaderStandingView: {
+            banned: boolean;
+            /** Format: date-time */
+            bannedAt: string | null;
+            bio: string | null;
+            commentCount: number;
+            /** @description How many of their comments are in each status */
+            commentCounts: components["schemas"]["CommentStatusCountsView"];
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string;
+            /** Format: email */
+            email: string;
+            /** @description Whether the address has been confirmed */
+            emailVerified: boolean;
+            followerCount: number;
+            followingCount: number;
+            /** Format: uuid */
+            id: string;
+            isSupporter: boolean;
+            /** @description Of those, the reports no moderator has resolved yet */
+            openReportCount: number;
+            /** @description Reports filed against their comments, resolved or not (system reports included) */
+            reportCount: number;
+            /** @enum {string} */
+            role: "reader" | "moderator" | "admin";
+            /** @description Suspensions and bans and their lifting, newest first (the latest 100), from the audit log */
+            sanctions: components["schemas"]["SanctionView"][];
+            /**
+             * Format: date-time
+             * @description Set while the account is suspended
+             */
+            suspendedUntil: string | null;
+        };
         ReasonDto: {
             /** @description Why; kept in the audit log */
             reason: string;
@@ -1521,6 +1744,25 @@ export interface components {
             note?: string;
             /** @enum {string} */
             reason: "spam" | "abuse" | "hate" | "off_topic" | "harassment" | "misinformation" | "legal" | "other";
+        };
+        SanctionView: {
+            /** @enum {string} */
+            action: "user.suspend" | "user.unsuspend" | "user.ban" | "user.unban";
+            /** @description Who acted; null once that account is erased */
+            actor: components["schemas"]["ProfileView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description The audit log entry
+             */
+            id: string;
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description For a suspension: when it ends (or ended)
+             */
+            until: string | null;
         };
         SetCommentsOpenDto: {
             commentsOpen: boolean;
@@ -2091,6 +2333,127 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.comments.bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkModerationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkModerationView"];
+                };
+            };
+            /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -3263,6 +3626,113 @@ export interface operations {
             };
         };
     };
+    "admin.users.standing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReaderStandingView"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: The user does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     "admin.users.ban": {
         parameters: {
             query?: never;
@@ -3284,6 +3754,365 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountStandingView"];
+                };
+            };
+            /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: The user does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.users.comments": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Only comments in this status; every status when absent */
+                status?: "visible" | "pending" | "hidden" | "deleted";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfCommentView"];
+                };
+            };
+            /** @description `INVALID_CURSOR`: The pagination cursor is not valid; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: The user does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.users.notes": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfModeratorNoteView"];
+                };
+            };
+            /** @description `INVALID_CURSOR`: The pagination cursor is not valid; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: The user does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.users.addNote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateModeratorNoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModeratorNoteView"];
                 };
             };
             /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
@@ -5100,6 +5929,93 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "COMMENT_REJECTED";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "comments.listPicks": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                articleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfPickView"];
+                };
+            };
+            /** @description `INVALID_CURSOR`: The pagination cursor is not valid; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `ARTICLE_NOT_FOUND`: The article does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ARTICLE_NOT_FOUND";
                     };
                 };
             };

@@ -12,7 +12,7 @@ interface AdminEndpoint {
   path: (ids: { commentId: string; userId: string; articleId: string }) => string;
   /** The least role the contract allows. */
   minimum: Role;
-  body?: (ids: { futureIso: string }) => Record<string, unknown>;
+  body?: (ids: { futureIso: string; commentId: string }) => Record<string, unknown>;
   /** What must exist before the call (the target of a read or a delete). */
   prepare?: (t: TestApp, ids: { commentId: string }) => Promise<void>;
   /** The status an allowed call answers, when not 200 (201 for upserts that create). */
@@ -44,6 +44,11 @@ const ADMIN_ENDPOINTS: AdminEndpoint[] = [
   { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/feature`, minimum: 'moderator' },
   { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/unfeature`, minimum: 'moderator' },
   { method: 'get', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/history`, minimum: 'moderator' },
+  { method: 'post', path: () => '/api/v1/admin/comments/bulk', minimum: 'moderator', body: ({ commentId }) => ({ ids: [commentId], action: 'approve' }) },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}`, minimum: 'moderator' },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}/comments`, minimum: 'moderator' },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}/notes`, minimum: 'moderator' },
+  { method: 'post', path: ({ userId }) => `/api/v1/admin/users/${userId}/notes`, minimum: 'moderator', body: () => ({ body: 'Warned once\nby e-mail' }), allowedStatus: 201 },
   {
     method: 'post',
     path: ({ userId }) => `/api/v1/admin/users/${userId}/suspend`,
