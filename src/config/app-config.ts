@@ -39,6 +39,14 @@ export class AppConfig {
   readonly supporterOneOffDays: number;
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
   readonly shutdownGraceSeconds: number;
+  /** Live threads (Server-Sent Events): per-client cap, heartbeat, slow-client buffer, resumption window, ticket lifetime. */
+  readonly live: {
+    maxStreamsPerClient: number;
+    heartbeatMs: number;
+    streamBufferBytes: number;
+    replayWindowMs: number;
+    ticketTtlMs: number;
+  };
 
   constructor(values: Omit<AppConfig, 'withOverrides'>) {
     Object.assign(this, values);
@@ -111,5 +119,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     publicSiteUrl: env.PUBLIC_SITE_URL.replace(/\/+$/, ''),
     supporterOneOffDays: env.SUPPORTER_ONE_OFF_DAYS,
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+    live: {
+      maxStreamsPerClient: env.LIVE_MAX_STREAMS_PER_CLIENT,
+      heartbeatMs: Math.round(env.LIVE_HEARTBEAT_SECONDS * 1000),
+      streamBufferBytes: env.LIVE_STREAM_BUFFER_BYTES,
+      replayWindowMs: Math.round(env.LIVE_REPLAY_WINDOW_SECONDS * 1000),
+      ticketTtlMs: Math.round(env.LIVE_TICKET_TTL_SECONDS * 1000),
+    },
   });
 }
