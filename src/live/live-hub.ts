@@ -128,7 +128,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     if (request.lastEventId !== undefined) {
       const resumption = resumeFrom ? channel.resume(resumeFrom, Date.now()) : ({ kind: 'reset' } as const);
       if (resumption.kind === 'reset') stream.write(RESET_FRAME);
-      else for (const frame of resumption.frames) stream.send(frame);
+      else stream.replay(resumption.frames);
     }
   }
 

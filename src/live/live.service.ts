@@ -55,7 +55,9 @@ export class LiveService {
       clientAddress: target.request.ip,
       lastEventId: typeof header === 'string' ? header : query.lastEventId,
       ignoredAuthorIds,
-      takeOver: () => target.reply.hijack(),
+      takeOver: () => {
+        target.reply.hijack();
+      },
     });
   }
 }

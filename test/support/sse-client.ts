@@ -17,7 +17,6 @@ export class SseClient {
   readonly comments: string[] = [];
   status = 0;
   headers: IncomingHttpHeaders = {};
-  body = '';
   ended = false;
   private pending = '';
   private waiters: (() => void)[] = [];
@@ -100,7 +99,6 @@ export class SseClient {
   }
 
   private receive(chunk: string): void {
-    this.body += chunk;
     this.pending += chunk;
     let boundary = this.pending.indexOf('\n\n');
     while (boundary >= 0) {
