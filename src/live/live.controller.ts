@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AllowSanctioned, Auth, CurrentUser, Public, Viewer } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { CommentView } from '../comments/dto/comment.views';
@@ -14,6 +14,33 @@ const LAST_EVENT_ID = ApiHeader({
   required: false,
   description: 'The `id:` of the last event received (EventSource sends it when it reconnects): the stream starts with what was missed in the last 5 minutes, or with `event: reset` when the gap is older',
 });
+
+/**
+ * The stream as OpenAPI 3.0 can say it: the schema of one event as EventSource
+ * parses it (`id`, `event` name, and its JSON `data`), in text/event-stream.
+ */
+function eventStream(events: Record<string, string>) {
+  const models = [...new Set(Object.values(events))];
+  const schema = {
+    type: 'object',
+    description: 'One Server-Sent Event, as EventSource parses it; `data` is JSON of the schema its `event` names',
+    properties: {
+      id: { type: 'string', description: 'Opaque; send it back as Last-Event-ID' },
+      event: { type: 'string', enum: [...Object.keys(events), 'reset'] },
+      data: {
+        description: Object.entries(events)
+          .map(([name, model]) => `\`${name}\`: ${model}`)
+          .concat('`reset`: `{}`')
+          .join('; '),
+        ...(models.length === 1
+          ? { allOf: [{ $ref: getSchemaPath(models[0]) }] }
+          : { anyOf: models.map((model) => ({ $ref: getSchemaPath(model) })) }),
+      },
+    },
+    required: ['event', 'data'],
+  };
+  return ApiOkResponse({ description: 'An endless text/event-stream', content: { [EVENT_STREAM]: { schema } } });
+}
 
 const STREAM_NOTES =
   'Server-Sent Events. Every event has an opaque `id:`; a `: heartbeat` comment comes every 25 s; `event: reset` (data `{}`) means ' +
@@ -41,7 +68,7 @@ export class LiveController {
   })
   @ApiProduces(EVENT_STREAM)
   @LAST_EVENT_ID
-  @ApiOkResponse({ description: 'An endless text/event-stream', content: { [EVENT_STREAM]: { schema: { type: 'string' } } } })
+  @eventStream({ 'comment.created': 'CommentView', 'comment.updated': 'LiveCommentUpdatedView', 'comment.reactions': 'LiveReactionsView' })
   articleStream(@Param('articleId') articleId: string, @Query() query: LiveStreamQueryDto, @EventStreamTarget() target: StreamTarget): Promise<void> {
     return this.live.openArticleStream(articleId, query, target);
   }
@@ -67,7 +94,7 @@ export class LiveController {
   })
   @ApiProduces(EVENT_STREAM)
   @LAST_EVENT_ID
-  @ApiOkResponse({ description: 'An endless text/event-stream', content: { [EVENT_STREAM]: { schema: { type: 'string' } } } })
+  @eventStream({ 'queue.added': 'LiveQueueChangeView', 'queue.removed': 'LiveQueueChangeView' })
   queueStream(@Query() query: LiveStreamQueryDto, @Viewer() viewer: AuthenticatedUser | undefined, @EventStreamTarget() target: StreamTarget): Promise<void> {
     return this.live.openQueueStream(query, viewer, target);
   }

@@ -412,3 +412,19 @@ async function waitFor(check: () => Promise<boolean>, what: string, deadlineMs =
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('live-stream tickets expire (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ LIVE_TICKET_TTL_SECONDS: '0.3' });
+  });
+  afterAll(() => t.close());
+
+  it('refuses a ticket once its lifetime is over', async () => {
+    const article = await createArticle(t.http);
+    const reader = await registerReader(t.http);
+    const { ticket } = (await t.http.post('/api/v1/me/live-ticket').set(reader.auth).expect(201)).body as { ticket: string };
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expectProblem(await t.http.get(`/api/v1/articles/${article.id}/live?ticket=${ticket}`), 401, 'INVALID_TICKET');
+  });
+});

@@ -54,4 +54,7 @@ export const OPERATION_ERRORS: Record<string, readonly ErrorCode[]> = {
   'admin.users.unban': ['USER_NOT_FOUND', 'FORBIDDEN'],
   'admin.users.setRole': ['USER_NOT_FOUND', 'FORBIDDEN', 'LAST_ADMIN'],
   'admin.articles.setCommentsOpen': ['ARTICLE_NOT_FOUND'],
+
+  'live.articleStream': ['ARTICLE_NOT_FOUND', 'INVALID_TICKET', 'TOO_MANY_STREAMS'],
+  'admin.live.queueStream': ['INVALID_TICKET', 'FORBIDDEN', 'TOO_MANY_STREAMS'],
 };
