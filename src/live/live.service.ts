@@ -6,7 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
 import { LiveStreamQueryDto, LiveTicketView } from './dto/live.dto';
 import { articleChannel, QUEUE_CHANNEL } from './live-events';
-import { LiveHub } from './live-hub';
+import { LiveHub, SSE_HEADERS } from './live-hub';
 import { LiveTickets, TicketHolder } from './live-tickets';
 import { StreamTarget } from './stream-target';
 
@@ -46,7 +46,12 @@ export class LiveService {
     await this.open(QUEUE_CHANNEL, query, target);
   }
 
-  private open(channel: string, query: LiveStreamQueryDto, target: StreamTarget, ignoredAuthorIds?: ReadonlySet<string>): Promise<void> {
+  private async open(channel: string, query: LiveStreamQueryDto, target: StreamTarget, ignoredAuthorIds?: ReadonlySet<string>): Promise<void> {
+    // HEAD (which Fastify answers with the GET route) gets the stream's headers and no stream to hold open.
+    if (target.request.method === 'HEAD') {
+      void target.reply.headers(SSE_HEADERS);
+      return;
+    }
     const header = target.request.headers['last-event-id'];
     return this.hub.open({
       channel,

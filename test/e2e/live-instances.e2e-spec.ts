@@ -138,6 +138,20 @@ describe('live threads when Redis fails, and on shutdown (e2e)', () => {
     }
   });
 
+  it('tells open streams to reset when the Redis subscription comes back (messages may have been lost meanwhile)', async () => {
+    const article = await createArticle(c.t.http);
+    const client = await SseClient.open(c.base, `/api/v1/articles/${article.id}/live`);
+    try {
+      await proxy.refuse();
+      await waitFor(async () => ((await c.t.http.get('/health/ready')).body as { redis?: string }).redis === 'down', 'Redis seen down');
+      await proxy.restore();
+      await client.untilEvent('reset');
+      expect(client.events.map((event) => event.event)).toEqual(['reset']);
+    } finally {
+      client.close();
+    }
+  });
+
   it('ends open streams when the instance shuts down, without waiting out the grace period', async () => {
     const d = await listening({});
     const article = await createArticle(d.t.http);

@@ -97,6 +97,9 @@ describe('live threads over Server-Sent Events (e2e)', () => {
       await client.until((c) => c.comments.filter((comment) => comment === 'heartbeat').length >= 2, 'two heartbeats');
 
       expectProblem(await t.http.get('/api/v1/articles/no-such-article/live'), 404, 'ARTICLE_NOT_FOUND');
+      // HEAD says what the stream is and holds nothing open.
+      const head = await t.http.head(`/api/v1/articles/${article.id}/live`).set('X-Forwarded-For', clientAddress());
+      expect([head.status, head.headers['content-type']]).toEqual([200, 'text/event-stream']);
       expectProblem(await t.http.get(`/api/v1/articles/${article.id}/live?since=1`), 400, 'VALIDATION_FAILED');
     });
 
