@@ -158,3 +158,32 @@ function post(appUrl: string, articleId: string, authorization: string, body: st
     request.end(payload);
   });
 }
+
+/** Opens `count` streams over the articles and keeps reading them (discarding what comes) until closed. */
+export async function holdStreams(
+  appUrl: string,
+  articleIds: string[],
+  count: number,
+): Promise<{ failedToOpen: number; ended: () => number; close: () => void }> {
+  const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const settled = await Promise.allSettled(
+    Array.from({ length: count }, (_, index) => openStream(appUrl, articleIds[index % articleIds.length], agent, () => undefined)),
+  );
+  const held = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  return {
+    failedToOpen: count - held.length,
+    ended: () => held.filter(({ watcher }) => watcher.ended).length,
+    close: () => {
+      for (const { destroy } of held) destroy();
+      agent.destroy();
+    },
+  };
+}
+
+/** The app's own count of the streams it dropped, by reason (from /metrics). */
+export async function droppedStreams(appUrl: string, metricsToken: string): Promise<Record<string, number>> {
+  const text = await fetch(`${appUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } }).then((response) => response.text());
+  const dropped: Record<string, number> = {};
+  for (const match of text.matchAll(/^margin_live_streams_dropped_total\{reason="(\w+)"\} (\d+)/gm)) dropped[match[1]] = Number(match[2]);
+  return dropped;
+}
