@@ -91,6 +91,22 @@ describe('live threads across instances, through Redis (e2e)', () => {
     expect(gap.events[0].event).toBe('reset');
   });
 
+  it('coalesces a comment\'s reaction counts across instances: the first at once, the rest in one event with the count then', async () => {
+    const article = await createArticle(a.t.http);
+    const author = await registerReader(a.t.http);
+    const fans = [await registerReader(a.t.http), await registerReader(a.t.http), await registerReader(a.t.http)];
+    const posted = await postComment(a.t.http, author, article.id);
+    const onB = await open(b, `/api/v1/articles/${article.id}/live`);
+    for (const [i, fan] of fans.entries()) await (i % 2 === 0 ? a : b).t.http.put(`/api/v1/comments/${posted.id}/reaction`).set(fan.auth).expect(204);
+    await onB.until((client) => client.dataOf<{ reactionCount: number }>('comment.reactions').at(-1)?.reactionCount === 3, 'the settled count');
+    // Both instances took reactions within one second; the count went out twice, not once per reaction or per instance.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(onB.dataOf('comment.reactions')).toEqual([
+      { id: posted.id, reactionCount: 1 },
+      { id: posted.id, reactionCount: 3 },
+    ]);
+  });
+
   it('redeems on one instance a ticket issued by another, once', async () => {
     const article = await createArticle(a.t.http);
     const reader: RegisteredReader = await registerReader(a.t.http);
