@@ -24,6 +24,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { TransactionContextModule } from './database/transaction-context';
 import { FollowsModule } from './follows/follows.module';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { UsersModule } from './users/users.module';
@@ -61,6 +62,7 @@ export class AppModule {
         DonationsModule,
         ModerationModule,
         WebhooksModule,
+        LiveModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

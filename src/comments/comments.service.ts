@@ -278,6 +278,7 @@ export class CommentsService implements OnModuleInit {
       }
       await this.comments.replaceBody(comment, input.body);
       await this.events.publish('thread.changed', { articleId: comment.articleId });
+      await this.events.publish('comment.edited', { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId });
     });
     return this.getComment(id, author);
   }
@@ -327,6 +328,16 @@ export class CommentsService implements OnModuleInit {
     const isCounted = countsAsVisible(status);
     if (wasCounted !== isCounted) await this.counters.applyVisibilityChange(before, isCounted ? 1 : -1);
     await this.events.publish('thread.changed', { articleId: stored.articleId });
+    if (before.status !== status) {
+      await this.events.publish('comment.statusChanged', {
+        commentId,
+        articleId: stored.articleId,
+        authorId: before.authorId,
+        from: before.status,
+        to: status,
+        openReports: before.openReportCount,
+      });
+    }
     const after = (await this.comments.findById(commentId)) as Comment;
     return { before, after };
   }
@@ -336,12 +347,15 @@ export class CommentsService implements OnModuleInit {
     const comment = await this.findById(commentId);
     await this.comments.setFeatured(commentId, featured);
     await this.events.publish('thread.changed', { articleId: comment.articleId });
+    await this.events.publish('comment.featured', { commentId, articleId: comment.articleId, authorId: comment.authorId, featured });
     return { ...comment, featured };
   }
 
   /** Resolves every open report of the comment and zeroes its open report count; returns how many. */
-  resolveOpenReports(commentId: string): Promise<number> {
-    return this.comments.resolveOpenReports(commentId);
+  async resolveOpenReports(comment: Pick<Comment, 'id' | 'articleId'>): Promise<number> {
+    const resolved = await this.comments.resolveOpenReports(comment.id);
+    if (resolved > 0) await this.events.publish('comment.reportsResolved', { commentId: comment.id, articleId: comment.articleId, resolved });
+    return resolved;
   }
 
   /** Earlier bodies, oldest first (bodies are null once the author's account is erased). */

@@ -18,6 +18,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('has the live streams\' documented defaults, and takes fractions of a second where tests need them', () => {
+    expect(loadConfig(base).live).toEqual({ maxStreamsPerClient: 20, heartbeatMs: 25_000, streamBufferBytes: 65_536, replayWindowMs: 300_000, ticketTtlMs: 60_000 });
+    const quick = loadConfig({ ...base, LIVE_HEARTBEAT_SECONDS: '0.2', LIVE_REPLAY_WINDOW_SECONDS: '1.5', LIVE_TICKET_TTL_SECONDS: '0.3' });
+    expect([quick.live.heartbeatMs, quick.live.replayWindowMs, quick.live.ticketTtlMs]).toEqual([200, 1500, 300]);
+  });
+
   it('parses numbers, booleans and lists', () => {
     const config = loadConfig({ ...base, PORT: '8080', TRUST_PROXY: 'true', CORS_ORIGINS: 'https://a.example, https://b.example' });
     expect(config.port).toBe(8080);
@@ -36,6 +42,11 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ SHUTDOWN_GRACE_SECONDS: '-1' }, 'SHUTDOWN_GRACE_SECONDS'],
+    [{ LIVE_MAX_STREAMS_PER_CLIENT: '0' }, 'LIVE_MAX_STREAMS_PER_CLIENT'],
+    [{ LIVE_HEARTBEAT_SECONDS: 'often' }, 'LIVE_HEARTBEAT_SECONDS'],
+    [{ LIVE_HEARTBEAT_SECONDS: '0.01' }, 'LIVE_HEARTBEAT_SECONDS'],
+    [{ LIVE_STREAM_BUFFER_BYTES: '100' }, 'LIVE_STREAM_BUFFER_BYTES'],
+    [{ LIVE_TICKET_TTL_SECONDS: '-5' }, 'LIVE_TICKET_TTL_SECONDS'],
   ])('refuses %p with one line naming the variable', (env, name) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigurationError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^Invalid configuration: .*${name}`));

@@ -41,6 +41,14 @@ export class AppConfig {
   readonly shutdownGraceSeconds: number;
   /** Outbound webhooks: time per attempt, first retry delay, how long an event is retried, whether private addresses may be called. */
   readonly webhooks: { timeoutMs: number; retryBaseMs: number; retryWindowSeconds: number; allowPrivateUrls: boolean };
+  /** Live threads (Server-Sent Events): per-client cap, heartbeat, slow-client buffer, resumption window, ticket lifetime. */
+  readonly live: {
+    maxStreamsPerClient: number;
+    heartbeatMs: number;
+    streamBufferBytes: number;
+    replayWindowMs: number;
+    ticketTtlMs: number;
+  };
 
   constructor(values: Omit<AppConfig, 'withOverrides'>) {
     Object.assign(this, values);
@@ -118,6 +126,13 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
       retryWindowSeconds: env.WEBHOOK_RETRY_WINDOW_SECONDS,
       allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+    },
+    live: {
+      maxStreamsPerClient: env.LIVE_MAX_STREAMS_PER_CLIENT,
+      heartbeatMs: Math.round(env.LIVE_HEARTBEAT_SECONDS * 1000),
+      streamBufferBytes: env.LIVE_STREAM_BUFFER_BYTES,
+      replayWindowMs: Math.round(env.LIVE_REPLAY_WINDOW_SECONDS * 1000),
+      ticketTtlMs: Math.round(env.LIVE_TICKET_TTL_SECONDS * 1000),
     },
   });
 }

@@ -4,6 +4,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -17,6 +18,8 @@ import { IsTrustProxy } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 /** For boolean variables (`true`/`1`/`yes`, `false`/`0`/`no`/empty). */
 export const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -151,4 +154,23 @@ export class EnvironmentVariables {
 
   @Transform(toBoolean) @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE_URLS = false;
+  /** Open live streams (Server-Sent Events) one client address may hold at once; more get 429. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  LIVE_MAX_STREAMS_PER_CLIENT = 20;
+
+  /** Seconds between `: heartbeat` comments on every live stream (fractions allowed, for tests). */
+  @Transform(toNumber) @IsNumber() @Min(0.05) @Max(300)
+  LIVE_HEARTBEAT_SECONDS = 25;
+
+  /** Bytes a live stream may have waiting for a slow client before it is dropped (the client reconnects and resumes). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024)
+  LIVE_STREAM_BUFFER_BYTES = 65_536;
+
+  /** How far back `Last-Event-ID` resumption reaches on an instance; older gaps get `event: reset`. */
+  @Transform(toNumber) @IsNumber() @Min(0.1) @Max(3600)
+  LIVE_REPLAY_WINDOW_SECONDS = 300;
+
+  /** How long a live-stream ticket stays valid (single use). */
+  @Transform(toNumber) @IsNumber() @Min(0.1) @Max(600)
+  LIVE_TICKET_TTL_SECONDS = 60;
 }

@@ -34,7 +34,7 @@ export class CommentModerationService {
   hide(actor: AuthenticatedUser, id: string, reason: ReportReason, note: string | null = null): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
       if (comment.status === 'hidden') return;
-      const resolvedReports = await this.comments.resolveOpenReports(comment.id);
+      const resolvedReports = await this.comments.resolveOpenReports(comment);
       await this.comments.setStatus(comment.id, 'hidden', { hiddenReason: reason });
       await this.record(actor, comment, 'comment.hide', reason, { from: comment.status, resolvedReports, note });
       await this.events.publish('comment.moderated', moderated(comment, 'hidden', actor));
@@ -55,7 +55,7 @@ export class CommentModerationService {
   approve(actor: AuthenticatedUser, id: string): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
       if (comment.status === 'hidden') throw statusConflict('A hidden comment is restored with unhide');
-      const resolvedReports = await this.comments.resolveOpenReports(comment.id);
+      const resolvedReports = await this.comments.resolveOpenReports(comment);
       const wasPending = comment.status === 'pending';
       // Recorded even when nothing was left to resolve: "a moderator looked and found it fine" is a decision too.
       if (wasPending) await this.comments.setStatus(comment.id, 'visible');

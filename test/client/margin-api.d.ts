@@ -208,6 +208,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/queue/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The moderators' queue, live: `queue.added` and `queue.removed` as reports arrive and comments become pending, hidden, approved
+         * @description Server-Sent Events. Every event has an opaque `id:`; a `: heartbeat` comment comes every 25 s; `event: reset` (data `{}`) means events were missed that cannot be replayed: reload the page, then keep reading. The stream never ends by itself; when the instance shuts down it ends cleanly and EventSource reconnects (with Last-Event-ID) to another one. A client that stops reading is dropped once its unread bytes pass a bound, and resumes the same way. At most LIVE_MAX_STREAMS_PER_CLIENT (default 20) streams per client address: more get 429 TOO_MANY_STREAMS.
+         *
+         *     Needs a moderator's or admin's `?ticket=` (or their access token in Authorization). Events `queue.added` and `queue.removed`, data LiveQueueChangeView `{commentId, state}`: `state` names the queue of `GET /api/v1/admin/queue?state=`. Works without a token; with one, the answer is as that reader sees it.
+         */
+        get: operations["admin.live.queueStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/settings/moderation": {
         parameters: {
             query?: never;
@@ -489,6 +511,28 @@ export interface paths {
         put?: never;
         /** Post a top-level comment or a reply at any depth (rate limited per reader) */
         post: operations["comments.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{articleId}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The article's thread, live, as an anonymous reader sees it
+         * @description Server-Sent Events. Every event has an opaque `id:`; a `: heartbeat` comment comes every 25 s; `event: reset` (data `{}`) means events were missed that cannot be replayed: reload the page, then keep reading. The stream never ends by itself; when the instance shuts down it ends cleanly and EventSource reconnects (with Last-Event-ID) to another one. A client that stops reading is dropped once its unread bytes pass a bound, and resumes the same way. At most LIVE_MAX_STREAMS_PER_CLIENT (default 20) streams per client address: more get 429 TOO_MANY_STREAMS.
+         *
+         *     Events: `comment.created` (data: a `comment`, CommentView) when a comment becomes visible (posted visible, approved, unhidden); `comment.updated` (data: LiveCommentUpdatedView, `body` null for tombstones) after an edit, hide, delete, feature or unfeature; `comment.reactions` (data: LiveReactionsView) at most once a second per comment. With `?ticket=` the comments of readers that the ticket's reader ignores are left out.
+         */
+        get: operations["live.articleStream"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -797,6 +841,23 @@ export interface paths {
         post?: never;
         /** Stop ignoring a reader (idempotent); 404 USER_NOT_FOUND */
         delete: operations["ignores.unignore"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/live-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket (valid 60 s, bound to the reader) for `?ticket=` on a live stream, since EventSource cannot send an Authorization header */
+        post: operations["live.ticket"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1199,7 +1260,7 @@ export interface components {
              * @description Present when the comment was refused: the problem code its own endpoint answers (COMMENT_NOT_FOUND, COMMENT_DELETED, COMMENT_STATUS_CONFLICT)
              * @enum {string}
              */
-            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "FOLLOW_SELF" | "IGNORE_SELF" | "INVALID_PARENT" | "INVALID_SIGNATURE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "ACCOUNT_SUSPENDED" | "ACCOUNT_BANNED" | "INVALID_PASSWORD" | "OWN_COMMENT" | "NOT_FOUND" | "USER_NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "APPEAL_NOT_FOUND" | "DONATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "COMMENTS_CLOSED" | "PARENT_NOT_REPLYABLE" | "DUPLICATE_COMMENT" | "COMMENT_EDIT_WINDOW_CLOSED" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_REACTABLE" | "ALREADY_REPORTED" | "EMAIL_TAKEN" | "DISPLAY_NAME_TAKEN" | "NO_BILLING_ACCOUNT" | "COMMENT_DELETED" | "COMMENT_STATUS_CONFLICT" | "LAST_ADMIN" | "COMMENT_REJECTED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "PAYMENT_PROVIDER_ERROR" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "FOLLOW_SELF" | "IGNORE_SELF" | "INVALID_PARENT" | "INVALID_SIGNATURE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TICKET" | "FORBIDDEN" | "ACCOUNT_SUSPENDED" | "ACCOUNT_BANNED" | "INVALID_PASSWORD" | "OWN_COMMENT" | "NOT_FOUND" | "USER_NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "APPEAL_NOT_FOUND" | "DONATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "COMMENTS_CLOSED" | "PARENT_NOT_REPLYABLE" | "DUPLICATE_COMMENT" | "COMMENT_EDIT_WINDOW_CLOSED" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_REACTABLE" | "ALREADY_REPORTED" | "EMAIL_TAKEN" | "DISPLAY_NAME_TAKEN" | "NO_BILLING_ACCOUNT" | "COMMENT_DELETED" | "COMMENT_STATUS_CONFLICT" | "LAST_ADMIN" | "COMMENT_REJECTED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "PAYMENT_PROVIDER_ERROR" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
             /** Format: uuid */
             id: string;
             /**
@@ -1426,6 +1487,35 @@ export interface components {
             authorDisplayName: string | null;
             /** Format: uuid */
             commentId: string;
+        };
+        LiveCommentUpdatedView: {
+            /** @description Null for tombstones */
+            body: string | null;
+            /** Format: date-time */
+            editedAt: string | null;
+            featured: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "visible" | "hidden" | "deleted";
+        };
+        LiveQueueChangeView: {
+            /** Format: uuid */
+            commentId: string;
+            /**
+             * @description The queue (`GET /api/v1/admin/queue?state=`) the comment entered or left
+             * @enum {string}
+             */
+            state: "reported" | "pending" | "hidden";
+        };
+        LiveReactionsView: {
+            /** Format: uuid */
+            id: string;
+            reactionCount: number;
+        };
+        LiveTicketView: {
+            /** @description Single use, valid for 60 seconds, bound to the reader who asked for it: pass it as `?ticket=` */
+            ticket: string;
         };
         LoginDto: {
             /** Format: email */
@@ -3395,6 +3485,115 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.live.queueStream": {
+        parameters: {
+            query?: {
+                /** @description A single-use ticket from POST /api/v1/me/live-ticket. On an article stream it applies that reader's ignores; the queue stream needs a moderator's (or an Authorization header) */
+                ticket?: string;
+                /** @description Same as the Last-Event-ID header (which wins when both are sent) */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description The `id:` of the last event received (EventSource sends it when it reconnects): the stream starts with what was missed in the last 5 minutes, or with `event: reset` when the gap is older */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @description `queue.added`: LiveQueueChangeView; `queue.removed`: LiveQueueChangeView; `reset`: `{}` */
+                        data: components["schemas"]["LiveQueueChangeView"];
+                        /** @enum {string} */
+                        event: "queue.added" | "queue.removed" | "reset";
+                        /** @description Opaque; send it back as Last-Event-ID */
+                        id?: string;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `INVALID_TICKET`: The live-stream ticket is unknown, used or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TICKET";
+                    };
+                };
+            };
+            /** @description `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; `TOO_MANY_STREAMS`: Too many live streams from this client */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
                     };
                 };
             };
@@ -5972,6 +6171,117 @@ export interface operations {
             };
         };
     };
+    "live.articleStream": {
+        parameters: {
+            query?: {
+                /** @description A single-use ticket from POST /api/v1/me/live-ticket. On an article stream it applies that reader's ignores; the queue stream needs a moderator's (or an Authorization header) */
+                ticket?: string;
+                /** @description Same as the Last-Event-ID header (which wins when both are sent) */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description The `id:` of the last event received (EventSource sends it when it reconnects): the stream starts with what was missed in the last 5 minutes, or with `event: reset` when the gap is older */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                articleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @description `comment.created`: CommentView; `comment.updated`: LiveCommentUpdatedView; `comment.reactions`: LiveReactionsView; `reset`: `{}` */
+                        data: components["schemas"]["CommentView"] | components["schemas"]["LiveCommentUpdatedView"] | components["schemas"]["LiveReactionsView"];
+                        /** @enum {string} */
+                        event: "comment.created" | "comment.updated" | "comment.reactions" | "reset";
+                        /** @description Opaque; send it back as Last-Event-ID */
+                        id?: string;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `INVALID_TICKET`: The live-stream ticket is unknown, used or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TICKET";
+                    };
+                };
+            };
+            /** @description `ARTICLE_NOT_FOUND`: The article does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ARTICLE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; `TOO_MANY_STREAMS`: Too many live streams from this client */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     "comments.listPicks": {
         parameters: {
             query?: {
@@ -8358,6 +8668,75 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "live.ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveTicketView"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
                     };
                 };
             };

@@ -25,6 +25,25 @@ export interface DomainEventMap {
   };
   /** A comment became a `deleted` tombstone, by its author or by a moderator. */
   'comment.deleted': { commentId: string; articleId: string; authorId: string | null; actorId: string; byAuthor: boolean };
+  /** A comment's status changed (setStatus: hide, unhide, approve, delete, bulk actions); `openReports` before the change. */
+  'comment.statusChanged': {
+    commentId: string;
+    articleId: string;
+    authorId: string | null;
+    from: 'visible' | 'pending' | 'hidden' | 'deleted';
+    to: 'visible' | 'pending' | 'hidden' | 'deleted';
+    openReports: number;
+  };
+  /** The author replaced a comment's body. */
+  'comment.edited': { commentId: string; articleId: string; authorId: string | null };
+  /** A moderator featured or unfeatured a comment. */
+  'comment.featured': { commentId: string; articleId: string; authorId: string | null; featured: boolean };
+  /** A comment's recommendation count moved (a reader recommended it or withdrew). */
+  'comment.reactionsChanged': { commentId: string; articleId: string; authorId: string | null };
+  /** A reader reported a comment (it enters or moves up the reported queue). */
+  'comment.reported': { commentId: string; articleId: string; authorId: string | null };
+  /** A moderator's decision resolved a comment's open reports (it leaves the reported queue). */
+  'comment.reportsResolved': { commentId: string; articleId: string; resolved: number };
   /** Something an article's thread pages show changed (a comment posted, edited, recommended, moderated, erased). */
   'thread.changed': { articleId: string };
   /** A reader started following another. */

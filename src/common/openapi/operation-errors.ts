@@ -62,4 +62,7 @@ export const OPERATION_ERRORS: Record<string, readonly ErrorCode[]> = {
   'admin.webhooks.get': ['WEBHOOK_NOT_FOUND'],
   'admin.webhooks.remove': ['WEBHOOK_NOT_FOUND'],
   'admin.webhooks.deliveries': ['WEBHOOK_NOT_FOUND'],
+
+  'live.articleStream': ['ARTICLE_NOT_FOUND', 'INVALID_TICKET', 'TOO_MANY_STREAMS'],
+  'admin.live.queueStream': ['INVALID_TICKET', 'FORBIDDEN', 'TOO_MANY_STREAMS'],
 };
