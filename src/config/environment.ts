@@ -67,6 +67,9 @@ export class EnvironmentVariables {
   @IsString()
   CORS_ORIGINS = '';
 
+  @IsString()
+  EMBED_ORIGINS = '';
+
   @IsTrustProxy()
   TRUST_PROXY = 'false';
 

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectProblem } from '../support/problem';
+import { createTestApp, TestApp } from '../support/test-app';
+import { buildWebForTest } from '../support/web-build';
+
+const NEWSROOM = 'https://news.example';
+
+describe('front ends served by Margin (e2e)', () => {
+  let web: Awaited<ReturnType<typeof buildWebForTest>>;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    web = await buildWebForTest();
+    t = await createTestApp({ EMBED_ORIGINS: `${NEWSROOM},https://amp.news.example` }, { webDirectory: web.directory });
+  });
+  afterAll(async () => {
+    await t?.close();
+    web?.remove();
+  });
+
+  it.each(['margin.js', 'count.js'])('serves /embed/%s as a script any page can load, cached briefly with an ETag', async (name) => {
+    const response = await t.http.get(`/embed/${name}`).set('Origin', 'https://elsewhere.example');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(response.headers['cache-control']).toBe('public, max-age=300');
+    // Module scripts are fetched with CORS, from the newsroom's origin.
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    const etag = response.headers.etag;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await t.http.get(`/embed/${name}`).set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+  });
+
+  it('margin.js is an ES module that defines <margin-comments>', async () => {
+    const response = await t.http.get('/embed/margin.js').buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => done(null, text));
+    });
+    expect(response.body).toContain('customElements.define("margin-comments"');
+    expect(response.body).toContain('import.meta.url');
+  });
+
+  it('lets only Margin and EMBED_ORIGINS frame /embed/frame', async () => {
+    const response = await t.http.get('/embed/frame?article=a-1');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['content-security-policy']).toContain(`frame-ancestors 'self' ${NEWSROOM} https://amp.news.example;`);
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-frame-options']).toBeUndefined();
+    expect(response.text).toContain('/embed/margin.js');
+    // Every other page still refuses to be framed.
+    const console = await t.http.get('/console/');
+    expect(console.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(console.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('EMBED_ORIGINS join the CORS allow-list; other sites get no CORS grant', async () => {
+    const preflight = await t.http
+      .options('/api/v1/articles/a-1/comments')
+      .set('Origin', NEWSROOM)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization,content-type');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(NEWSROOM);
+    const other = await t.http.get('/api/v1/articles/a-1').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('serves the console as a page whose hashed assets are cached for a year', async () => {
+    const redirect = await t.http.get('/console');
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe('/console/');
+    const page = await t.http.get('/console/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const script = /src="(\/console\/assets\/console-[A-Z0-9]+\.js)"/.exec(page.text)?.[1];
+    const stylesheet = /href="(\/console\/assets\/console-[A-Z0-9]+\.css)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    expect(stylesheet).toBeDefined();
+    const js = await t.http.get(script as string);
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const css = await t.http.get(stylesheet as string);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expectProblem(await t.http.get('/console/assets/console-NOPE.js'), 404, 'NOT_FOUND');
+  });
+
+  it('the demo page (development only) sets up its article so the thread works at once', async () => {
+    const redirect = await t.http.get('/embed/demo');
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.location).toBe('/embed/demo?article=demo-harbour-fire');
+    const id = `demo-${Date.now()}`;
+    expectProblem(await t.http.get(`/api/v1/articles/${id}`), 404, 'ARTICLE_NOT_FOUND');
+    const page = await t.http.get(`/embed/demo?article=${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<margin-comments');
+    const article = await t.http.get(`/api/v1/articles/${id}`);
+    expect(article.status).toBe(200);
+    expect(article.body.commentsOpen).toBe(true);
+    expectProblem(await t.http.get('/embed/demo?article=no%20spaces'), 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('front ends where they are not built, or in production (e2e)', () => {
+  it('answers 503 problem+json naming the build step, and no demo page in production', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'margin-web-empty-'));
+    const t = await createTestApp({ NODE_ENV: 'production' }, { webDirectory: empty });
+    try {
+      const missing = await t.http.get('/embed/margin.js');
+      expectProblem(missing, 503, 'SERVICE_UNAVAILABLE');
+      expect(missing.body.detail).toContain('npm run build');
+      expectProblem(await t.http.get('/console/'), 503, 'SERVICE_UNAVAILABLE');
+      expect((await t.http.get('/embed/demo?article=x')).status).toBe(404);
+      // Without EMBED_ORIGINS the frame may be shown by Margin's own pages only.
+      expect((await t.http.get('/embed/frame')).headers['content-security-policy']).toContain("frame-ancestors 'self';");
+    } finally {
+      await t.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
