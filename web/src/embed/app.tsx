@@ -20,6 +20,7 @@ export interface EmbedProps {
   initialSort: Sort;
   ssoToken?: string;
   pollSeconds: number;
+  currency?: string;
   host: HTMLElement;
 }
 
@@ -228,6 +229,7 @@ export function EmbedApp(props: EmbedProps) {
           setItems((current) => [{ ...created, replies: [] }, ...current]);
         }
         setNotice(created.status === 'pending' ? 'Thanks! Your comment will appear once a moderator approves it.' : null);
+        if (created.status === 'visible') setArticle((current) => current && { ...current, commentCount: current.commentCount + 1 });
         return true;
       } catch (error) {
         return fail(error);
@@ -303,7 +305,7 @@ export function EmbedApp(props: EmbedProps) {
   const unread = user?.unreadNotifications ?? 0;
   return (
     <div class="margin" lang="en">
-      {appeal && view.name === 'thread' && <AppealBox connection={connection} appeal={appeal} articleId={articleId} />}
+      {appeal && view.name === 'thread' && <AppealBox connection={connection} appeal={appeal} articleId={articleId} currency={props.currency} />}
       <section aria-label="Comments">
         <div class="row" style="justify-content:space-between;margin-bottom:.5em">
           <h2>

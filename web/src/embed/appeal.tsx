@@ -16,10 +16,10 @@ export function money(amount: number, currency: string): string {
 }
 
 /** The support appeal: amounts and frequencies from the API; a donation goes to Stripe Checkout. */
-export function AppealBox(props: { connection: Connection; appeal: Appeal; articleId: string }) {
+export function AppealBox(props: { connection: Connection; appeal: Appeal; articleId: string; currency?: string }) {
   const { appeal, connection } = props;
   const currencies = Object.keys(appeal.currencies);
-  const [currency, setCurrency] = useState(currencies[0]);
+  const [currency, setCurrency] = useState(currencies.find((code) => code === props.currency?.toLowerCase()) ?? currencies[0]);
   const options = appeal.currencies[currency];
   const [amount, setAmount] = useState(options?.defaultAmount ?? 0);
   const [frequency, setFrequency] = useState<Frequency>(appeal.frequencies[0] ?? 'one_off');

@@ -4,7 +4,9 @@ import { EmbedApp } from './app';
 import { EMBED_CSS } from './styles';
 
 /**
- * <margin-comments article-id="…" [api] [sort] [sso-token] [theme] [poll-seconds]>: the reader embed.
+ * <margin-comments article-id="…" [api] [sort] [sso-token] [theme] [currency] [poll-seconds]>: the reader embed.
+ * `currency` picks the appeal's currency shown first (the reader can change it); `poll-seconds` is how often
+ * it looks for new comments where the server has no live stream (default 30).
  * It renders in a Shadow DOM, only once it comes within 600px of the viewport (or at once for a
  * `#margin-comment-<id>` deep link), and reserves its height meanwhile so nothing below it jumps.
  */
@@ -36,7 +38,7 @@ const SORTS = ['newest', 'oldest', 'top', 'replies'] as const;
 export type Sort = (typeof SORTS)[number];
 
 class MarginComments extends HTMLElement {
-  static observedAttributes = ['article-id', 'api', 'sort', 'sso-token', 'theme'];
+  static observedAttributes = ['article-id', 'api', 'sort', 'sso-token', 'theme', 'currency'];
   private mount?: HTMLElement;
   private observer?: IntersectionObserver;
   private started = false;
@@ -92,6 +94,7 @@ class MarginComments extends HTMLElement {
         initialSort={sort}
         ssoToken={this.getAttribute('sso-token') ?? undefined}
         pollSeconds={pollSeconds}
+        currency={this.getAttribute('currency') ?? undefined}
         host={this}
       />,
       this.mount,

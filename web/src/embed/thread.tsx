@@ -174,11 +174,11 @@ export function CommentItem(props: { comment: Comment; actions: ThreadActions; l
           <button
             type="button"
             aria-pressed={comment.viewerReacted}
-            aria-label={`Recommend (${comment.reactionCount})`}
             disabled={own}
             onClick={() => (actions.user ? void actions.react(comment) : actions.requireSignIn())}
           >
-            ▲ Recommend <span aria-hidden="true">{comment.reactionCount}</span>
+            <span aria-hidden="true">▲ </span>
+            {`Recommend (${comment.reactionCount})`}
           </button>
           {!own && (
             <button type="button" class="link" aria-expanded={mode === 'report'} onClick={signedInOr('report')}>
