@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { FakeStripe } from '../../support/fake-stripe';
+import { createIsolatedTestApp } from '../../support/isolated-test-app';
 import { createTestApp, TestApp } from '../../support/test-app';
 import { buildWebForTest } from '../../support/web-build';
 
@@ -38,10 +39,12 @@ export interface BrowserTestApp {
   close(): Promise<void>;
 }
 
-export async function startBrowserTestApp(extraEnv: Record<string, string> = {}): Promise<BrowserTestApp> {
+/** `isolated`: on a database of its own, for tests that change site-wide state (moderation settings) or need queues of their own. */
+export async function startBrowserTestApp(extraEnv: Record<string, string> = {}, isolated = false): Promise<BrowserTestApp> {
   const web = await buildWebForTest();
   const fake = await FakeStripe.start();
-  const t = await createTestApp({ ...fake.environment(), ...extraEnv }, { webDirectory: web.directory });
+  const start = isolated ? createIsolatedTestApp : createTestApp;
+  const t = await start({ ...fake.environment(), ...extraEnv }, { webDirectory: web.directory });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   const browser = await launchChromium();

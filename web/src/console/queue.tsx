@@ -238,8 +238,10 @@ export function Queue(props: { connection: Connection; state: QueueState; pollSe
       return next;
     });
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
+  // The key handler reads this render's state through a ref: effects run after paint, and a key pressed
+  // right after j must act on the comment j moved to, not the one before it.
+  const onKeyRef = useRef<(event: KeyboardEvent) => void>(() => undefined);
+  onKeyRef.current = (event: KeyboardEvent) => {
       if (typing(event.target) || hiding || event.ctrlKey || event.metaKey || event.altKey) return;
       const item = items[current];
       switch (event.key) {
@@ -271,10 +273,12 @@ export function Queue(props: { connection: Connection; state: QueueState; pollSe
           return;
       }
       event.preventDefault();
-    };
+  };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => onKeyRef.current(event);
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   return (
     <section aria-labelledby="queue-title">
