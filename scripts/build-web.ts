@@ -8,7 +8,7 @@
  * The browser tests call `buildWeb` with a directory of their own (no type-check, no generation).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -61,8 +61,27 @@ export function generateClient(): void {
   run('openapi-typescript', ['openapi.json', '--default-non-nullable', 'false', '-o', 'web/src/api/margin-api.d.ts']);
 }
 
+const STAMP = join(DEFAULT_OUT, '.built');
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** `npm start` builds every time: skip the front ends when nothing they are made of changed since the last build. */
+function upToDate(): boolean {
+  if (!existsSync(STAMP)) return false;
+  const built = statSync(STAMP).mtimeMs;
+  return [WEB, join(ROOT, 'openapi.json'), __filename, join(ROOT, 'package-lock.json')].every((path) => newestChange(path) <= built);
+}
+
 if (require.main === module) {
   const started = Date.now();
+  if (upToDate()) {
+    process.stdout.write('web: dist/web is up to date\n');
+    process.exit(0);
+  }
   try {
     generateClient();
     run('tsc', ['--noEmit', '-p', 'web/tsconfig.json']);
@@ -71,7 +90,10 @@ if (require.main === module) {
     process.exit(1);
   }
   buildWeb().then(
-    () => process.stdout.write(`web: built into dist/web in ${Date.now() - started} ms\n`),
+    () => {
+      writeFileSync(STAMP, new Date().toISOString());
+      process.stdout.write(`web: built into dist/web in ${Date.now() - started} ms\n`);
+    },
     (error: unknown) => {
       process.stderr.write(`web: build failed: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
