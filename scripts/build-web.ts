@@ -57,8 +57,10 @@ function run(command: string, args: string[]): void {
 }
 
 /** The typed client, generated from the committed document; the front ends compile against it. */
+export const CLIENT_ARGUMENTS = ['openapi.json', '--default-non-nullable', 'false', '-o', 'web/src/api/margin-api.d.ts'];
+
 export function generateClient(): void {
-  run('openapi-typescript', ['openapi.json', '--default-non-nullable', 'false', '-o', 'web/src/api/margin-api.d.ts']);
+  run('openapi-typescript', CLIENT_ARGUMENTS);
 }
 
 const STAMP = join(DEFAULT_OUT, '.built');

@@ -1,11 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { CLIENT_ARGUMENTS } from '../../scripts/build-web';
 import { expectProblem } from '../support/problem';
 import { createTestApp, TestApp } from '../support/test-app';
 import { buildWebForTest } from '../support/web-build';
 
 const NEWSROOM = 'https://news.example';
+const ROOT = resolve(__dirname, '..', '..');
 
 describe('front ends served by Margin (e2e)', () => {
   let web: Awaited<ReturnType<typeof buildWebForTest>>;
@@ -104,6 +107,16 @@ describe('front ends served by Margin (e2e)', () => {
     expect(article.status).toBe(200);
     expect(article.body.commentsOpen).toBe(true);
     expectProblem(await t.http.get('/embed/demo?article=no%20spaces'), 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('the front ends\' typed client (e2e)', () => {
+  it('is in step with the committed openapi.json (npm run openapi:client regenerates it)', () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'margin-web-client-')), 'margin-api.d.ts');
+    const args = CLIENT_ARGUMENTS.map((arg) => (arg === 'web/src/api/margin-api.d.ts' ? output : arg));
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'openapi-typescript'), args, { cwd: ROOT, stdio: 'pipe' });
+    expect(readFileSync(output, 'utf8')).toBe(readFileSync(join(ROOT, 'web', 'src', 'api', 'margin-api.d.ts'), 'utf8'));
+    rmSync(dirname(output), { recursive: true, force: true });
   });
 });
 
