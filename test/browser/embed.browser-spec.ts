@@ -157,6 +157,7 @@ describe('reader embed in Chromium (browser)', () => {
     await page.keyboard.type('not the password');
     await page.keyboard.press('Enter');
     await embed.getByText('That e-mail and password do not match an account.').waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await tabTo(page, embed.getByLabel(/^Password/));
     await page.keyboard.press('Control+A');
     await page.keyboard.type(reader.password);
@@ -227,6 +228,8 @@ describe('reader embed in Chromium (browser)', () => {
     const reported = Number((await height).text().split(' ')[1]);
     expect(reported).toBeGreaterThan(100);
     await page.frameLocator('iframe').locator('margin-comments').getByText('Seen from the newsroom.').waitFor();
+    // The dark theme keeps its contrast.
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
