@@ -185,6 +185,83 @@ describe('reader embed in Chromium (browser)', () => {
     await context.close();
   }, 60_000);
 
+  it('walks the thread: every sort, more replies, load more, edit, delete, tombstones, the inbox, and no newsroom sign-in', async () => {
+    const article = await createArticle(s.t.http);
+    const reader = await registerReader(s.t.http);
+    const other = await registerReader(s.t.http);
+    const fan = await registerReader(s.t.http);
+    const moderator = await registerStaff(s.t.http, s.t.db, 'moderator');
+    const mine = await postComment(s.t.http, reader, article.id, { body: 'My own earlier comment.' });
+    await postComment(s.t.http, other, article.id, { body: 'An answer to you.', parentId: mine.id });
+    const busy = await postComment(s.t.http, other, article.id, { body: 'A comment with many replies.' });
+    for (let index = 1; index <= 5; index += 1) await postComment(s.t.http, fan, article.id, { body: `Reply number ${index}`, parentId: busy.id });
+    const removed = await postComment(s.t.http, other, article.id, { body: 'Something a moderator removes.' });
+    await s.t.http.post(`/api/v1/admin/comments/${removed.id}/hide`).set(moderator.auth).send({ reason: 'abuse' }).expect(200);
+    for (let index = 0; index < 20; index += 1) await postComment(s.t.http, fan, article.id, { body: `Filler comment ${index}` });
+    await s.t.http.put(`/api/v1/comments/${busy.id}/reaction`).set(fan.auth).expect(204);
+
+    const { page, context, errors } = await newContext(s.browser);
+    const embed = page.locator('margin-comments');
+    await page.goto(`${s.baseUrl}/embed/demo?article=${article.id}`);
+    await embed.getByText('Filler comment 19').waitFor();
+    // Page one holds 20 of the 23 top-level comments; the rest come with "load more".
+    expect(await embed.getByText('My own earlier comment.').count()).toBe(0);
+    await embed.getByRole('button', { name: 'Load more comments' }).click();
+    await embed.getByText('My own earlier comment.').waitFor();
+    await embed.getByText('This comment was removed by a moderator.').waitFor();
+    expect(await embed.getByText('Something a moderator removes.').count()).toBe(0);
+
+    // Every sort; "top" puts the recommended one first, and its replies open with "more replies".
+    const firstComment = () => embed.locator('ol[aria-label="Comment thread"] > li').first().locator('article').first();
+    await embed.getByLabel('Sort by').selectOption('oldest');
+    await firstComment().getByText('My own earlier comment.').waitFor();
+    await embed.getByLabel('Sort by').selectOption('replies');
+    await firstComment().getByText('A comment with many replies.').waitFor();
+    await embed.getByLabel('Sort by').selectOption('top');
+    await firstComment().getByText('A comment with many replies.').waitFor();
+    expect(await embed.getByText('Reply number 4').count()).toBe(0);
+    await embed.getByRole('button', { name: 'More replies (2)' }).click();
+    await embed.getByText('Reply number 5').waitFor();
+    await embed.getByLabel('Sort by').selectOption('newest');
+
+    // Signed in: the inbox has the answer; a new comment is edited, then deleted to a tombstone.
+    await embed.getByRole('button', { name: 'Sign in or register' }).click();
+    await embed.getByLabel('E-mail').fill(reader.email);
+    await embed.getByLabel(/^Password/).fill(reader.password);
+    await embed.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await embed.getByRole('button', { name: 'Notifications (1 unread)' }).click();
+    await embed.getByRole('region', { name: 'Notifications' }).getByText(`${other.displayName} replied to your comment`).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await embed.getByRole('button', { name: 'Mark all as read' }).click();
+    await embed.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+    await embed.getByRole('button', { name: 'Back to comments' }).click();
+
+    await embed.getByLabel('Join the conversation').fill('A first draft.');
+    await embed.getByRole('button', { name: 'Post comment' }).click();
+    const draft = embed.locator('article', { hasText: 'A first draft.' });
+    await draft.getByRole('button', { name: 'Edit' }).click();
+    await embed.getByLabel('Edit your comment').fill('A second thought.');
+    await embed.getByRole('button', { name: 'Save' }).click();
+    const edited = embed.locator('article', { hasText: 'A second thought.' });
+    await edited.getByText('· edited').waitFor();
+    await edited.getByRole('button', { name: 'Delete' }).click();
+    await embed.getByText('This comment was deleted.').waitFor();
+    expect(await embed.getByText('A second thought.').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // An sso-token this server cannot exchange: a plain message, and Margin's own sign-in stays offered.
+    const sso = await newContext(s.browser);
+    newsroomPage = `<!doctype html><html lang="en"><title>News</title><body><main>
+<script type="module" src="${s.baseUrl}/embed/margin.js"></script>
+<margin-comments article-id="${article.id}" sso-token="header.payload.signature"></margin-comments></main></body></html>`;
+    await sso.page.goto(`${newsroomUrl}/sso`);
+    const ssoEmbed = sso.page.locator('margin-comments');
+    await ssoEmbed.getByRole('alert').getByText(/Sign-in through the site|Your sign-in from the site has expired/).waitFor();
+    await ssoEmbed.getByRole('button', { name: 'Sign in or register' }).waitFor();
+    await sso.context.close();
+  }, 90_000);
+
   it('a #margin-comment-<id> deep link opens the page that holds the comment and scrolls to it', async () => {
     const article = await createArticle(s.t.http);
     const author = await registerReader(s.t.http);

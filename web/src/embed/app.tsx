@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, type Connection, type Schemas, type User, unwrap } from '../api/connection';
-import { articleLiveUrl, type CommentUpdate, exchangeSsoToken, liveTicket } from '../api/pending';
+import { articleLiveUrl, type CommentUpdate, exchangeSsoToken, isMissing, liveTicket } from '../api/pending';
 import { messageFor } from '../api/problems';
 import { Inbox, ProfilePanel, SignIn } from './account';
 import { AppealBox } from './appeal';
@@ -47,6 +47,7 @@ export function EmbedApp(props: EmbedProps) {
   const [view, setView] = useState<View>({ name: 'thread' });
   const [fresh, setFresh] = useState<string[]>([]);
   const [linked, setLinked] = useState<string | undefined>();
+  const [ssoFailed, setSsoFailed] = useState(false);
   const known = useRef(new Set<string>());
   const root = props.host.shadowRoot;
 
@@ -88,9 +89,14 @@ export function EmbedApp(props: EmbedProps) {
   useEffect(() => connection.onChange(() => setUser(connection.user)), [connection]);
   useEffect(() => {
     if (!props.ssoToken) return;
+    setSsoFailed(false);
     exchangeSsoToken(connection, props.ssoToken).then(
       (result) => connection.signedIn(result),
-      (error: unknown) => fail(error),
+      (error: unknown) => {
+        // Where the server has no newsroom sign-in, the reader can still use a comments account.
+        setSsoFailed(true);
+        fail(isMissing(error) ? new ApiProblem(404, 'SSO_NOT_CONFIGURED', '') : error);
+      },
     );
   }, [props.ssoToken]);
 
@@ -323,7 +329,7 @@ export function EmbedApp(props: EmbedProps) {
                 </button>
               </>
             ) : (
-              !props.ssoToken && (
+              (!props.ssoToken || ssoFailed) && (
                 <button type="button" class="primary" onClick={() => setView({ name: 'signin' })}>
                   Sign in or register
                 </button>
