@@ -71,6 +71,7 @@ describe('moderator console in Chromium (browser)', () => {
     await moveTo(page, single);
     await page.keyboard.press('h');
     await page.getByRole('dialog', { name: 'Hide this comment' }).waitFor();
+    await page.locator('#hide-reason:focus').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.keyboard.press('Tab');
     await page.keyboard.type('Advert for watches');
@@ -89,6 +90,7 @@ describe('moderator console in Chromium (browser)', () => {
     await page.getByText('3 selected').waitFor();
     await page.keyboard.press('h');
     await page.getByRole('dialog', { name: 'Hide 3 comments' }).waitFor();
+    await page.locator('#hide-reason:focus').waitFor();
     await page.keyboard.press('Tab');
     await page.keyboard.type('Spam run');
     await page.keyboard.press('Tab');

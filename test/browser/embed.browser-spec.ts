@@ -212,7 +212,7 @@ describe('reader embed in Chromium (browser)', () => {
     expect(await embed.getByText('Something a moderator removes.').count()).toBe(0);
 
     // Every sort; "top" puts the recommended one first, and its replies open with "more replies".
-    const firstComment = () => embed.locator('ol[aria-label="Comment thread"] > li').first().locator('article').first();
+    const firstComment = () => embed.locator('ol[aria-label="Comment thread"][aria-busy="false"] > li').first().locator('article').first();
     await embed.getByLabel('Sort by').selectOption('oldest');
     await firstComment().getByText('My own earlier comment.').waitFor();
     await embed.getByLabel('Sort by').selectOption('replies');
@@ -272,11 +272,19 @@ describe('reader embed in Chromium (browser)', () => {
     const target = page.locator(`margin-comments #margin-comment-${oldest.id}`);
     await target.waitFor();
     await page.locator(`margin-comments #margin-comment-${oldest.id}.linked`).waitFor();
-    const inView = await target.evaluate((element) => {
-      const box = element.getBoundingClientRect();
-      return box.top >= 0 && box.top < window.innerHeight;
-    });
-    expect(inView).toBe(true);
+    // Scrolled into view (the page is far taller than the window: 23 comments under an article).
+    await target.evaluate(
+      (element) =>
+        new Promise<void>((done) => {
+          const check = () => {
+            const box = element.getBoundingClientRect();
+            if (box.top >= 0 && box.bottom <= window.innerHeight) done();
+            else requestAnimationFrame(check);
+          };
+          check();
+        }),
+    );
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
     await context.close();
   }, 60_000);
 

@@ -49,6 +49,9 @@ export function EmbedApp(props: EmbedProps) {
   const [linked, setLinked] = useState<string | undefined>();
   const [ssoFailed, setSsoFailed] = useState(false);
   const known = useRef(new Set<string>());
+  // Only the latest page asked for is shown: an older answer arriving late (a quick change of sort) is dropped.
+  const latestPage = useRef(0);
+  const pageInFlight = useRef(false);
   const root = props.host.shadowRoot;
 
   const remember = (list: Array<Comment | ThreadComment>) => {
@@ -67,19 +70,25 @@ export function EmbedApp(props: EmbedProps) {
 
   const loadPage = useCallback(
     async (wantedSort: Sort, cursor?: string | null, append = false) => {
+      const request = ++latestPage.current;
+      pageInFlight.current = true;
       setLoading(true);
       try {
         const page = await unwrap(
           api.GET('/api/v1/articles/{articleId}/comments', { params: { path: { articleId }, query: { sort: wantedSort, limit: 20, ...(cursor ? { cursor } : {}) } } }),
         );
+        if (request !== latestPage.current) return;
         remember(page.items);
         setItems((current) => (append ? [...current, ...page.items] : page.items));
         setNextCursor(page.nextCursor);
         if (!append) setFresh([]);
       } catch (error) {
-        fail(error);
+        if (request === latestPage.current) fail(error);
       } finally {
-        setLoading(false);
+        if (request === latestPage.current) {
+          pageInFlight.current = false;
+          setLoading(false);
+        }
       }
     },
     [articleId, user?.id],
@@ -228,6 +237,8 @@ export function EmbedApp(props: EmbedProps) {
       try {
         const created = await unwrap(api.POST('/api/v1/articles/{articleId}/comments', { params: { path: { articleId } }, body: { body, ...(parent ? { parentId: parent.id } : {}) } }));
         known.current.add(created.id);
+        // A page asked for before this post (the reload on signing in) would come back without it: ask again.
+        if (pageInFlight.current) void loadPage(sort);
         if (parent) {
           const rootId = parent.rootId ?? parent.id;
           setItems((current) => current.map((item) => (item.id === rootId ? { ...item, replies: [...item.replies, created], replyCount: item.replyCount + 1 } : item)));
