@@ -126,9 +126,22 @@ describe('moderator console in Chromium (browser)', () => {
     await page.getByRole('link', { name: 'Hidden' }).click();
     await item(page, single).waitFor();
     await item(page, single).getByRole('button', { name: author.displayName }).click();
-    await page.getByRole('heading', { name: author.displayName, level: 2 }).waitFor();
+    const drawer = page.locator('aside.drawer');
+    await drawer.getByRole('heading', { name: author.displayName, level: 2 }).waitFor();
+    await drawer.getByText('Reported while the console is open').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Close' }).click();
+    await drawer.getByLabel('Reason (kept in the audit log)').fill('Spam run on the harbour story');
+    await drawer.getByLabel('Suspend until').fill('2099-01-01T12:00');
+    await drawer.getByRole('button', { name: 'Suspend' }).click();
+    await drawer.getByText('Suspended', { exact: true }).waitFor();
+    const [{ suspended_until }]: { suspended_until: Date | null }[] = await s.t.db.query('SELECT suspended_until FROM users WHERE id = $1', [author.id]);
+    expect(suspended_until?.getUTCFullYear()).toBe(2099);
+    await drawer.getByRole('button', { name: 'Close' }).click();
+
+    // Unhide puts one back.
+    await item(page, three[0]).getByRole('button', { name: 'Unhide' }).click();
+    await item(page, three[0]).waitFor({ state: 'detached' });
+    expect(await statusOf(s, three[0])).toBe('visible');
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);

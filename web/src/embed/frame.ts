@@ -13,7 +13,7 @@ for (const name of ['sort', 'theme']) {
 // An app may hand a newsroom token in the fragment (never sent to servers): #sso-token=…
 const token = new URLSearchParams(location.hash.slice(1)).get('sso-token');
 if (token) element.setAttribute('sso-token', token);
-document.body.append(element);
+(document.querySelector('main') ?? document.body).append(element);
 
 let last = 0;
 const report = () => {
