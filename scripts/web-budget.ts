@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const OUT = resolve(__dirname, '..', 'dist', 'web', 'embed');
+// `npm run web:budget [-- <built web directory>]`; default dist/web.
+const OUT = join(process.argv[2] ? resolve(process.argv[2]) : resolve(__dirname, '..', 'dist', 'web'), 'embed');
 const BUDGETS: Array<[file: string, limitBytes: number]> = [
   ['margin.js', 40 * 1024],
   ['count.js', 2 * 1024],

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CLIENT_ARGUMENTS } from '../../scripts/build-web';
@@ -118,6 +119,35 @@ describe('the front ends\' typed client (e2e)', () => {
     expect(readFileSync(output, 'utf8')).toBe(readFileSync(join(ROOT, 'web', 'src', 'api', 'margin-api.d.ts'), 'utf8'));
     rmSync(dirname(output), { recursive: true, force: true });
   });
+});
+
+describe('npm run web:budget', () => {
+  const budget = (directory: string) =>
+    spawnSync(join(ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'scripts/web-budget.ts', directory], { cwd: ROOT, encoding: 'utf8' });
+  const made: string[] = [];
+  afterAll(() => made.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+  const builtWith = (margin: string, count = 'document.title;') => {
+    const directory = mkdtempSync(join(tmpdir(), 'margin-budget-'));
+    made.push(directory);
+    mkdirSync(join(directory, 'embed'));
+    writeFileSync(join(directory, 'embed', 'margin.js'), margin);
+    writeFileSync(join(directory, 'embed', 'count.js'), count);
+    return directory;
+  };
+
+  it('fails over budget, and when margin.js loads other modules (they would escape the count)', () => {
+    const small = builtWith('customElements.define("margin-comments", class extends HTMLElement {});');
+    expect(budget(small).status).toBe(0);
+    const large = builtWith(randomBytes(48 * 1024).toString('base64'));
+    const over = budget(large);
+    expect(over.status).toBe(1);
+    expect(over.stdout).toMatch(/FAIL margin\.js: [\d.]+ kB gzipped \(budget 40 kB/);
+    const chunked = budget(builtWith('import("./chunk-1.js").then((m) => m.start());'));
+    expect(chunked.status).toBe(1);
+    expect(chunked.stdout).toContain('loads other modules');
+    const bigCount = budget(builtWith('x', randomBytes(3 * 1024).toString('base64')));
+    expect(bigCount.stdout).toMatch(/FAIL count\.js/);
+  }, 30_000);
 });
 
 describe('front ends where they are not built, or in production (e2e)', () => {
