@@ -22,6 +22,9 @@ import { isEventStreamRoute } from './live/stream-target';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { dropNoOpClsEnhancers } from './database/transaction-context';
+import { ArticlesService } from './articles/articles.service';
+import { registerFrontEnds } from './web/front-ends';
+import { demoArticleProvisioner } from './web/demo-article';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -99,6 +102,8 @@ export interface CreateAppOptions {
    * so the OpenAPI document can be written from the code alone (`npm run openapi:generate`).
    */
   preview?: boolean;
+  /** Where the built front ends are (default: dist/web); the browser tests build into a directory of their own. */
+  webDirectory?: string;
 }
 
 /**
@@ -153,6 +158,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   setUpOpenApi(app);
 
   if (options.preview) return app;
+  registerFrontEnds(fastify, config, {
+    directory: options.webDirectory,
+    ensureDemoArticle: demoArticleProvisioner(app.get(ArticlesService), config),
+  });
   const applied = await runMigrations(app.get(DataSource));
   logger.log(
     { applied },

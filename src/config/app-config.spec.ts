@@ -32,6 +32,19 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('lets the embedding sites (EMBED_ORIGINS) call the API too, once each', () => {
+    const config = loadConfig({ ...base, CORS_ORIGINS: 'https://a.example', EMBED_ORIGINS: 'https://news.example/, https://a.example' });
+    expect(config.embedOrigins).toEqual(['https://news.example', 'https://a.example']);
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://news.example']);
+  });
+
+  it.each(['news.example', 'https://news.example/path', "https://news.example; script-src *", 'https://a.example https://b.example'])(
+    'refuses EMBED_ORIGINS=%p: it goes into a Content-Security-Policy header',
+    (value) => {
+      expect(() => loadConfig({ ...base, EMBED_ORIGINS: value })).toThrow(/EMBED_ORIGINS/);
+    },
+  );
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ ACCESS_TOKEN_TTL_SECONDS: '3600' }, 'ACCESS_TOKEN_TTL_SECONDS'],

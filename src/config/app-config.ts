@@ -17,7 +17,10 @@ export class AppConfig {
   readonly jwtSecret: string;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlDays: number;
+  /** Browser origins allowed to call the API: CORS_ORIGINS and EMBED_ORIGINS together. */
   readonly corsOrigins: string[];
+  /** The newsroom sites that embed the comments: allowed by CORS, and the only pages that may frame /embed/frame. */
+  readonly embedOrigins: string[];
   readonly trustProxy: TrustProxy;
   readonly bodyLimitBytes: number;
   readonly rateLimit: { windowSeconds: number; max: number; authMax: number; checkoutMax: number };
@@ -65,6 +68,15 @@ function describe(errors: ValidationError[]): string {
     .join('; ');
 }
 
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+function originList(value: string): string[] {
+  return value
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+}
+
 /** Validates the environment and fails with one line that names each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
   const defined = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
@@ -82,6 +94,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       'Invalid configuration: STRIPE_API_HOST/PORT/PROTOCOL: only allowed with a test key (sk_test_…)',
     );
   }
+  const badOrigin = originList(env.EMBED_ORIGINS).find((origin) => !ORIGIN.test(origin));
+  if (badOrigin !== undefined) {
+    throw new ConfigurationError(`Invalid configuration: EMBED_ORIGINS: "${badOrigin}" is not an origin (scheme://host[:port])`);
+  }
   return new AppConfig({
     nodeEnv: env.NODE_ENV as AppConfig['nodeEnv'],
     port: env.PORT,
@@ -93,7 +109,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     jwtSecret: env.JWT_SECRET,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
-    corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: [...new Set([...originList(env.CORS_ORIGINS), ...originList(env.EMBED_ORIGINS)])],
+    embedOrigins: originList(env.EMBED_ORIGINS),
     trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimit: {

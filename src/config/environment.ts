@@ -70,6 +70,9 @@ export class EnvironmentVariables {
   @IsString()
   CORS_ORIGINS = '';
 
+  @IsString()
+  EMBED_ORIGINS = '';
+
   @IsTrustProxy()
   TRUST_PROXY = 'false';
 
