@@ -9,6 +9,7 @@ import { FeedNewestIndex1796119164622 } from './1796119164622-FeedNewestIndex';
 import { AccountLocks1796200000000 } from './1796200000000-AccountLocks';
 import { ModuleSqlInterfaces1796300000000 } from './1796300000000-ModuleSqlInterfaces';
 import { EmailVerified1796400000000 } from './1796400000000-EmailVerified';
+import { NewsroomSignIn1796600000000 } from './1796600000000-NewsroomSignIn';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AccountLocks1796200000000,
   ModuleSqlInterfaces1796300000000,
   EmailVerified1796400000000,
+  NewsroomSignIn1796600000000,
 ];

@@ -15,6 +15,8 @@ import { StripeSubscription } from '../donations/stripe-subscription.entity';
 import { SupporterEntitlement } from '../donations/supporter-entitlement.entity';
 import { ModerationAction } from '../moderation/moderation-action.entity';
 import { ModerationSettings } from '../moderation/moderation-settings.entity';
+import { SsoTokenUse } from '../sso/sso-token-use.entity';
+import { UserIdentity } from '../sso/user-identity.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
@@ -23,4 +25,5 @@ export const ENTITIES = [
   Follow, Ignore, Notification,
   Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
   ModerationAction, ModerationSettings,
+  UserIdentity, SsoTokenUse,
 ];

@@ -13,7 +13,8 @@ export type ModuleName =
   | 'follows'
   | 'notifications'
   | 'moderation'
-  | 'donations';
+  | 'donations'
+  | 'sso';
 
 export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   users: 'users',
@@ -37,6 +38,8 @@ export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   stripe_subscriptions: 'donations',
   stripe_events: 'donations',
   supporter_entitlements: 'donations',
+  user_identities: 'sso',
+  sso_token_uses: 'sso',
 };
 
 /** Views and SQL functions other modules' statements may use, by the module whose migration defines them. */
