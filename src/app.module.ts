@@ -26,6 +26,7 @@ import { FollowsModule } from './follows/follows.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { SsoModule } from './sso/sso.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -59,6 +60,7 @@ export class AppModule {
         NotificationsModule,
         DonationsModule,
         ModerationModule,
+        SsoModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
