@@ -435,6 +435,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a token from the newsroom's identity service
+         * @description Exchanges a short-lived newsroom JWT for a Margin session (the account is created on first use). The same `sub` always reaches the same account; a first sign-in whose verified `email` belongs to a local account with a verified address links to it, any other clash is 409 EMAIL_TAKEN. 401 INVALID_SSO_TOKEN for a bad signature, issuer, audience, expiry, a missing or malformed claim, or a replayed `jti`; 404 SSO_NOT_CONFIGURED without keys; 503 SSO_KEYS_UNAVAILABLE (with Retry-After) while the newsroom's key set cannot be fetched and no key already fetched matches.
+         */
+        post: operations["sso.signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/comments/{id}": {
         parameters: {
             query?: never;
@@ -1417,6 +1437,10 @@ export interface components {
             commentsOpen: boolean;
             /** @description Why; kept in the audit log */
             reason?: string;
+        };
+        SsoSignInDto: {
+            /** @description A JWT from the newsroom's identity service (compact JWS: RS256, ES256 or EdDSA from SSO_JWKS_URL, or HS256 with one of SSO_SECRETS). Claims: `iss` = SSO_ISSUER, `aud` = SSO_AUDIENCE, `sub` (required: the stable user id), `exp` (required, at most 1 hour after `iat`), `iat`, `email`, `email_verified`, `name`, `jti` (accepted once), `supporter_until` (ISO time; absent: unchanged; past or null: ends). Roles are never read from it. */
+            token: string;
         };
         StartCheckoutDto: {
             /**
@@ -4846,6 +4870,139 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "sso.signIn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoSignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResultView"];
+                };
+            };
+            /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `INVALID_SSO_TOKEN`: The newsroom sign-in token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_SSO_TOKEN";
+                    };
+                };
+            };
+            /** @description `SSO_NOT_CONFIGURED`: Newsroom sign-in is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SSO_NOT_CONFIGURED";
+                    };
+                };
+            };
+            /** @description `DISPLAY_NAME_TAKEN`: The display name is already taken; `EMAIL_TAKEN`: The email is already registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "DISPLAY_NAME_TAKEN" | "EMAIL_TAKEN";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available; `SSO_KEYS_UNAVAILABLE`: The newsroom's signing keys cannot be fetched */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE";
                     };
                 };
             };

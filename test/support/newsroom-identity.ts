@@ -30,24 +30,26 @@ export class NewsroomIdentityService {
   fetches = 0;
   down = false;
   private published: JWK[] = [];
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server;
 
-  static async start(): Promise<NewsroomIdentityService> {
-    let service: NewsroomIdentityService | undefined;
-    const server = createServer((request, response) => {
-      if (!service || request.url !== '/.well-known/jwks.json') {
+  private constructor() {
+    this.server = createServer((request, response) => {
+      if (request.url !== '/.well-known/jwks.json') {
         response.writeHead(404).end();
         return;
       }
-      service.fetches += 1;
-      if (service.down) {
+      this.fetches += 1;
+      if (this.down) {
         response.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
         return;
       }
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: service.published }));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.published }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    service = new NewsroomIdentityService(server);
+  }
+
+  static async start(): Promise<NewsroomIdentityService> {
+    const service = new NewsroomIdentityService();
+    await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
     return service;
   }
 
