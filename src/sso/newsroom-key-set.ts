@@ -61,6 +61,11 @@ export class NewsroomKeySet {
     }
   }
 
+  /** Resolves once no fetch is under way (a background refresh included). */
+  async whenIdle(): Promise<void> {
+    await this.inFlight;
+  }
+
   private mayFetch(): boolean {
     return this.inFlight === null && this.now() - this.lastAttemptAt >= this.options.refetchIntervalMs;
   }
