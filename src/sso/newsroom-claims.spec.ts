@@ -1,3 +1,4 @@
+import type { JWTPayload } from 'jose';
 import { displayNameCandidates, displayNameFrom, InvalidClaim, readNewsroomClaims } from './newsroom-claims';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -57,7 +58,7 @@ describe('readNewsroomClaims', () => {
     ['an impossible supporter_until', { supporter_until: '2027-02-30T00:00:00Z' }],
     ['a jti that is not a string', { jti: 7 }],
   ])('refuses %s', (_, change) => {
-    expect(() => readNewsroomClaims({ ...base, ...change }, NOW, 10)).toThrow(InvalidClaim);
+    expect(() => readNewsroomClaims({ ...base, ...change } as JWTPayload, NOW, 10)).toThrow(InvalidClaim);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { NewsroomAccountConfirmation } from '../common/hooks/account-hooks';
 import { DonationsModule } from '../donations/donations.module';
 import { UsersModule } from '../users/users.module';
 import { NewsroomTokenVerifier } from './newsroom-token.verifier';
@@ -11,6 +12,12 @@ import { SsoService } from './sso.service';
 @Module({
   imports: [UsersModule, AuthModule, DonationsModule],
   controllers: [SsoController],
-  providers: [NewsroomTokenVerifier, SsoRepository, SsoService],
+  providers: [
+    NewsroomTokenVerifier,
+    SsoRepository,
+    SsoService,
+    // Erasure of an account without a password is confirmed with a newsroom token (AccountHooks refuses to start without it).
+    { provide: NewsroomAccountConfirmation, useExisting: SsoService },
+  ],
 })
 export class SsoModule {}

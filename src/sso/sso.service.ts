@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
 import { AuthResultView } from '../auth/dto/auth.dto';
 import { AppError } from '../common/errors/app-error';
-import { AccountHooks } from '../common/hooks/account-hooks';
+import { AccountHooks, NewsroomAccountConfirmation } from '../common/hooks/account-hooks';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { SupporterMembershipService } from '../donations/supporter-membership.service';
@@ -29,7 +29,7 @@ function sameAddress(a: string | null, b: string | null): boolean {
  * account is created on first use; roles never come from the token.
  */
 @Injectable()
-export class SsoService implements OnModuleInit {
+export class SsoService implements OnModuleInit, NewsroomAccountConfirmation {
   private readonly logger = new Logger(SsoService.name);
 
   constructor(
@@ -60,6 +60,26 @@ export class SsoService implements OnModuleInit {
       return result;
     } catch (error) {
       if (error instanceof AppError) ssoMetrics.exchanges.inc({ outcome: outcomeOf(error) });
+      throw error;
+    }
+  }
+
+  /**
+   * Erasure of an account made by newsroom sign-in (no password): a fresh token of the linked subject
+   * confirms it. A token that is not valid, or whose `jti` was used, confirms nothing; an unreachable
+   * key set is still a 503.
+   */
+  async confirmsAccount(userId: string, token: string): Promise<boolean> {
+    try {
+      const claims = await this.verifier.verify(token);
+      return await this.unitOfWork.run(async () => {
+        const identity = await this.repository.findIdentity(NEWSROOM_PROVIDER, claims.subject);
+        if (identity?.userId !== userId) return false;
+        if (claims.jti) await this.consumeJti(claims.jti, claims.expiresAt);
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'INVALID_SSO_TOKEN' || error.code === 'SSO_NOT_CONFIGURED')) return false;
       throw error;
     }
   }

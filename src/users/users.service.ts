@@ -128,10 +128,14 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** Erases identity, sessions and (through the hooks) authored content, in one transaction. */
-  async eraseAccount(userId: string, password: string): Promise<void> {
+  async eraseAccount(userId: string, proof: { password?: string; ssoToken?: string }): Promise<void> {
     const user = await this.findActive(userId);
-    if (!(await this.hasher.verify(user.passwordHash, password))) {
-      throw new AppError('INVALID_PASSWORD', 'The password does not match this account');
+    if (proof.password !== undefined) {
+      if (!(await this.hasher.verify(user.passwordHash, proof.password))) {
+        throw new AppError('INVALID_PASSWORD', 'The password does not match this account');
+      }
+    } else if (proof.ssoToken === undefined || !(await this.hooks.newsroomConfirmsAccount(userId, proof.ssoToken))) {
+      throw new AppError('INVALID_PASSWORD', 'The newsroom sign-in token does not confirm this account');
     }
     // The one lock order of every write (a deadlock needs two transactions taking two locks in opposite orders):
     //   1. the acting reader's account lock: shared by each of their writes, in its first statement, together

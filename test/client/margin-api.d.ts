@@ -1163,8 +1163,10 @@ export interface components {
             parentId?: string;
         };
         DeleteMeDto: {
-            /** @description The account password, to confirm the erasure */
+            /** @description The account password, to confirm the erasure (required unless `ssoToken` is sent) */
             password?: string;
+            /** @description For an account that signs in with the newsroom's accounts (and may have no password): a fresh newsroom sign-in token for it, in place of `password` */
+            ssoToken?: string;
         };
         DonationSummaryView: {
             totals: components["schemas"]["DonationTotalView"][];

@@ -355,6 +355,21 @@ describe('newsroom sign-in (e2e)', () => {
       const fresh = await signIn(await signWithKey(rsa, { claims: { sub } }));
       expect(fresh.user.id).not.toBe(local.id);
     });
+
+    it('lets an account without a password confirm its erasure with a fresh newsroom token of its own subject', async () => {
+      const sub = subject();
+      const body = await signIn(await signWithKey(ed, { claims: { sub } }));
+      const auth = { Authorization: `Bearer ${body.accessToken}` };
+      expectProblem(await t.http.delete('/api/v1/me').set(auth).send({ password: 'anything at all' }), 403, 'INVALID_PASSWORD');
+      expectProblem(await t.http.delete('/api/v1/me').set(auth).send({}), 400, 'VALIDATION_FAILED');
+      // Another reader's token, or one that is not valid, confirms nothing.
+      expectProblem(await t.http.delete('/api/v1/me').set(auth).send({ ssoToken: await signWithKey(ed) }), 403, 'INVALID_PASSWORD');
+      expectProblem(await t.http.delete('/api/v1/me').set(auth).send({ ssoToken: await signWithKey(ed, { claims: { sub }, expiresIn: -120 }) }), 403, 'INVALID_PASSWORD');
+      await t.http.delete('/api/v1/me').set(auth).send({ ssoToken: await signWithKey(ed, { claims: { sub, jti: randomUUID() } }) }).expect(204);
+      expect(await t.db.query('SELECT 1 FROM user_identities WHERE subject = $1', [sub])).toHaveLength(0);
+      const erased = await t.db.query('SELECT erased_at, display_name FROM users WHERE id = $1', [body.user.id]);
+      expect(erased[0]).toEqual({ erased_at: expect.any(Date), display_name: null });
+    });
   });
 });
 
