@@ -9,7 +9,7 @@ export class NewsroomSignIn1796600000000 implements MigrationInterface {
   name = 'NewsroomSignIn1796600000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "user_identities" ("provider" character varying(32) NOT NULL, "subject" character varying(255) NOT NULL, "user_id" uuid NOT NULL, "claimed_email" character varying(254), "claimed_name" character varying(255), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_sign_in_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_ad3f47ebbf0a5521265b4ea2c28" PRIMARY KEY ("provider", "subject"))`);
+    await queryRunner.query(`CREATE TABLE "user_identities" ("provider" character varying(32) NOT NULL, "subject" character varying(255) NOT NULL, "user_id" uuid NOT NULL, "claimed_email" character varying(254), "claimed_name" character varying(255), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "claims_changed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_ad3f47ebbf0a5521265b4ea2c28" PRIMARY KEY ("provider", "subject"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "user_identities_user_provider_key" ON "user_identities" ("user_id", "provider")`);
     await queryRunner.query(`ALTER TABLE "user_identities" ADD CONSTRAINT "FK_bf5fe01eb8cad7114b4c371cdc7" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
 

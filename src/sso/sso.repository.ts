@@ -45,14 +45,14 @@ export class SsoRepository {
       `INSERT INTO user_identities (provider, subject, user_id, claimed_email, claimed_name)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (provider, subject) DO UPDATE SET user_id = EXCLUDED.user_id, claimed_email = EXCLUDED.claimed_email,
-         claimed_name = EXCLUDED.claimed_name, created_at = now(), last_sign_in_at = now()`,
+         claimed_name = EXCLUDED.claimed_name, created_at = now(), claims_changed_at = now()`,
       [provider, subject, userId, claims.email, claims.name],
     );
   }
 
-  async recordSignIn(provider: string, subject: string, seen: { email: string | null; name: string | null }): Promise<void> {
+  async recordClaims(provider: string, subject: string, seen: { email: string | null; name: string | null }): Promise<void> {
     await this.tx.query(
-      `UPDATE user_identities SET claimed_email = $3, claimed_name = $4, last_sign_in_at = now() WHERE provider = $1 AND subject = $2`,
+      `UPDATE user_identities SET claimed_email = $3, claimed_name = $4, claims_changed_at = now() WHERE provider = $1 AND subject = $2`,
       [provider, subject, seen.email, seen.name],
     );
   }

@@ -18,6 +18,7 @@ import { ssoMetrics } from './sso.metrics';
  * newsroom that moves its identity service to a new address keeps its readers' accounts.
  */
 export const NEWSROOM_PROVIDER = 'newsroom';
+const PURGE_EVERY = 20;
 
 function sameAddress(a: string | null, b: string | null): boolean {
   return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
@@ -88,7 +89,8 @@ export class SsoService implements OnModuleInit, NewsroomAccountConfirmation {
   private async consumeJti(jti: string, expiresAt: Date): Promise<void> {
     const keptUntil = new Date(expiresAt.getTime() + (this.config.sso?.clockSkewSeconds ?? 0) * 1000);
     if (!(await this.repository.consumeJti(jti, keptUntil))) throw invalidToken('its "jti" was already used');
-    await this.repository.purgeExpiredJtis();
+    // One exchange in PURGE_EVERY clears up to 100 expired ids: more than arrive meanwhile, one statement fewer for the rest.
+    if (Math.random() < 1 / PURGE_EVERY) await this.repository.purgeExpiredJtis();
   }
 
   /** The account the token's subject signs in to: its linked one, a local one it may link to, or a new one. */
@@ -155,10 +157,13 @@ export class SsoService implements OnModuleInit, NewsroomAccountConfirmation {
       this.logger.warn(`A newsroom sign-in for account ${identity.userId} carries ${maskedEmail(claims.email ?? '')}, which another account holds; the address was not changed`);
     }
     if (!emailChanged && claims.email && claims.emailVerified) await this.users.markEmailVerified(identity.userId, claims.email);
-    await this.repository.recordSignIn(NEWSROOM_PROVIDER, claims.subject, {
+    const seen = {
       email: applied.email ? claims.email : identity.claimedEmail,
       name: nameChanged && !applied.displayName ? identity.claimedName : (name ?? identity.claimedName),
-    });
+    };
+    if (seen.email !== identity.claimedEmail || seen.name !== identity.claimedName) {
+      await this.repository.recordClaims(NEWSROOM_PROVIDER, claims.subject, seen);
+    }
   }
 }
 

@@ -33,6 +33,7 @@ export class UserIdentity {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
+  /** When the newsroom's claims (name, e-mail) last changed: a sign-in with the same claims writes nothing here. */
   @Column({ type: 'timestamptz', default: () => 'now()' })
-  lastSignInAt: Date;
+  claimsChangedAt: Date;
 }
