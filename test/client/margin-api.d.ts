@@ -6189,7 +6189,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available; `SSO_KEYS_UNAVAILABLE`: The newsroom's signing keys cannot be fetched */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6197,7 +6197,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "SERVICE_UNAVAILABLE";
+                        code: "SERVICE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE";
                     };
                 };
             };
