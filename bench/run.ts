@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,11 +35,13 @@ const APP_PORT = 3900;
 const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const BASELINE_PORT = 3901;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+/** Newsroom sign-in for `sso-exchange`: HS256 tokens from this secret (the app also accepts it). */
+const SSO = { secret: 'bench-newsroom-secret-bench-newsroom-secret-0123', issuer: 'https://id.bench.example', audience: 'margin-bench' };
 /** BENCH_PG_STATS=1 prints each workload's costliest statements (pg_stat_statements; embedded database only). */
 const PG_STATS = process.env.BENCH_PG_STATS === '1';
 
 const ALL_WORKLOADS = [
-  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'fanout-lag', 'live-fanout', 'read-with-streams', 'post-with-streams', 'soak',
+  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'sso-exchange', 'fanout-lag', 'live-fanout', 'read-with-streams', 'post-with-streams', 'soak',
 ] as const;
 type WorkloadName = (typeof ALL_WORKLOADS)[number];
 
@@ -205,6 +207,9 @@ function startApp(databaseUrl: string): ChildProcess {
       // The bench's streams all come from 127.0.0.1.
       LIVE_MAX_STREAMS_PER_CLIENT: '100000',
       METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      SSO_SECRETS: SSO.secret,
+      SSO_ISSUER: SSO.issuer,
+      SSO_AUDIENCE: SSO.audience,
     },
   });
 }
@@ -355,9 +360,36 @@ function loadOf(name: string, context: Context): { target: string; requests: Req
       return { target: appUrl, requests: [postTo(context, () => data.hotArticleId)] };
     case 'mixed':
       return { target: appUrl, requests: [mixedRequest(context)] };
+    case 'sso-exchange':
+      return {
+        target: appUrl,
+        requests: [{
+          method: 'POST',
+          path: '/api/v1/auth/sso',
+          setupRequest: (request) => ({
+            ...request,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ token: newsroomToken(`bench-reader-${random.int(0, 999)}`) }),
+          }),
+        }],
+      };
     default:
       return undefined;
   }
+}
+
+/**
+ * A newsroom token as an identity service mints it (HS256, a fresh jti, 5 minutes), signed synchronously
+ * because autocannon's request set-up cannot wait. 1,000 subjects: the first exchange of each creates its
+ * account, every later one signs in to it (a profile check, a jti insert and a new session each time).
+ */
+function newsroomToken(subject: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({
+    sub: subject, iss: SSO.issuer, aud: SSO.audience, iat: now, exp: now + 300, jti: randomUUID(), name: `Bench ${subject}`,
+  })}`;
+  return `${unsigned}.${createHmac('sha256', SSO.secret).update(unsigned).digest('base64url')}`;
 }
 
 /** 90 % reads of 50 articles, 8 % posts, 2 % reactions. */
@@ -584,6 +616,7 @@ const TARGETS: Record<string, Target> = {
 
 function withRatio(row: Row, baseline: { read?: number; post?: number }): Row {
   if (row.workload.startsWith('baseline') || row.workload === 'fanout-lag' || row.workload === 'live-fanout' || row.workload === 'soak') return row;
+  if (row.workload === 'sso-exchange') return row;
   const against = row.workload.startsWith('post') ? 'post' : 'read';
   const value = baseline[against];
   return value ? { ...row, ratio: row.reqPerSec / value, ratioTo: `baseline-${against}` } : row;

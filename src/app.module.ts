@@ -27,6 +27,7 @@ import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { SsoModule } from './sso/sso.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -63,6 +64,7 @@ export class AppModule {
         ModerationModule,
         WebhooksModule,
         LiveModule,
+        SsoModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

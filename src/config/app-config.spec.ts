@@ -60,9 +60,30 @@ describe('loadConfig', () => {
     [{ LIVE_HEARTBEAT_SECONDS: '0.01' }, 'LIVE_HEARTBEAT_SECONDS'],
     [{ LIVE_STREAM_BUFFER_BYTES: '100' }, 'LIVE_STREAM_BUFFER_BYTES'],
     [{ LIVE_TICKET_TTL_SECONDS: '-5' }, 'LIVE_TICKET_TTL_SECONDS'],
+    [{ SSO_SECRETS: 'too-short', SSO_ISSUER: 'i', SSO_AUDIENCE: 'a' }, 'SSO_SECRETS'],
+    [{ SSO_SECRETS: `${'s'.repeat(32)},short`, SSO_ISSUER: 'i', SSO_AUDIENCE: 'a' }, 'SSO_SECRETS'],
+    [{ SSO_JWKS_URL: 'https://id.example/jwks', SSO_AUDIENCE: 'a' }, 'SSO_ISSUER'],
+    [{ SSO_SECRETS: 's'.repeat(32), SSO_ISSUER: 'i' }, 'SSO_AUDIENCE'],
+    [{ SSO_JWKS_URL: 'ftp://id.example/jwks', SSO_ISSUER: 'i', SSO_AUDIENCE: 'a' }, 'SSO_JWKS_URL'],
+    [{ SSO_JWKS_REFETCH_INTERVAL_SECONDS: '-1' }, 'SSO_JWKS_REFETCH_INTERVAL_SECONDS'],
   ])('refuses %p with one line naming the variable', (env, name) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigurationError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^Invalid configuration: .*${name}`));
+  });
+
+  it('leaves newsroom sign-in off without keys, and reads every secret of SSO_SECRETS', () => {
+    expect(loadConfig(base).sso).toBeNull();
+    const first = 'a'.repeat(32);
+    const second = 'b'.repeat(40);
+    expect(loadConfig({ ...base, SSO_SECRETS: ` ${first} , ${second}`, SSO_ISSUER: 'https://id.example', SSO_AUDIENCE: 'margin' }).sso).toEqual({
+      jwksUrl: undefined,
+      secrets: [first, second],
+      issuer: 'https://id.example',
+      audience: 'margin',
+      clockSkewSeconds: 10,
+      jwksRefetchIntervalSeconds: 30,
+      jwksCacheSeconds: 600,
+    });
   });
 
   it('needs JWT_SECRET', () => {

@@ -5,6 +5,16 @@ import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 export class ConfigurationError extends Error {}
 
+export interface SsoConfig {
+  jwksUrl?: string;
+  secrets: string[];
+  issuer: string;
+  audience: string;
+  clockSkewSeconds: number;
+  jwksRefetchIntervalSeconds: number;
+  jwksCacheSeconds: number;
+}
+
 /** The validated, typed configuration every module reads; `process.env` is read only here. */
 export class AppConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -40,6 +50,8 @@ export class AppConfig {
   };
   readonly publicSiteUrl: string;
   readonly supporterOneOffDays: number;
+  /** Newsroom sign-in; `null` when neither SSO_JWKS_URL nor SSO_SECRETS is set (the endpoint answers 404). */
+  readonly sso: SsoConfig | null;
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
   readonly shutdownGraceSeconds: number;
   /** Outbound webhooks: time per attempt, first retry delay, how long an event is retried, whether private addresses may be called. */
@@ -151,5 +163,21 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       replayWindowMs: Math.round(env.LIVE_REPLAY_WINDOW_SECONDS * 1000),
       ticketTtlMs: Math.round(env.LIVE_TICKET_TTL_SECONDS * 1000),
     },
+    sso: ssoConfig(env),
   });
+}
+
+function ssoConfig(env: EnvironmentVariables): SsoConfig | null {
+  const secrets = (env.SSO_SECRETS ?? '').split(',').map((secret) => secret.trim()).filter(Boolean);
+  if (!env.SSO_JWKS_URL && secrets.length === 0) return null;
+  return {
+    jwksUrl: env.SSO_JWKS_URL,
+    secrets,
+    // Both are required with a key (checked above); the fallbacks only satisfy the types.
+    issuer: env.SSO_ISSUER ?? '',
+    audience: env.SSO_AUDIENCE ?? '',
+    clockSkewSeconds: env.SSO_CLOCK_SKEW_SECONDS,
+    jwksRefetchIntervalSeconds: env.SSO_JWKS_REFETCH_INTERVAL_SECONDS,
+    jwksCacheSeconds: env.SSO_JWKS_CACHE_SECONDS,
+  };
 }

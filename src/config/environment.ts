@@ -176,4 +176,35 @@ export class EnvironmentVariables {
   /** How long a live-stream ticket stays valid (single use). */
   @Transform(toNumber) @IsNumber() @Min(0.1) @Max(600)
   LIVE_TICKET_TTL_SECONDS = 60;
+
+  /** The newsroom identity service's JSON Web Key Set (RS256, ES256, EdDSA keys). */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  SSO_JWKS_URL?: string;
+
+  /** Comma-separated HS256 secrets, every one accepted (rotation without downtime). */
+  @IsOptional()
+  @Matches(/^\s*[^,\s]{32,}\s*(,\s*[^,\s]{32,}\s*)*$/, { message: 'must be comma-separated secrets of at least 32 characters each' })
+  SSO_SECRETS?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.SSO_JWKS_URL !== undefined || env.SSO_SECRETS !== undefined || env.SSO_ISSUER !== undefined)
+  @IsString({ message: 'must be set with SSO_JWKS_URL or SSO_SECRETS (the iss every newsroom token carries)' })
+  @MinLength(1)
+  SSO_ISSUER?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.SSO_JWKS_URL !== undefined || env.SSO_SECRETS !== undefined || env.SSO_AUDIENCE !== undefined)
+  @IsString({ message: 'must be set with SSO_JWKS_URL or SSO_SECRETS (the aud every newsroom token carries)' })
+  @MinLength(1)
+  SSO_AUDIENCE?: string;
+
+  /** How far the newsroom's clock may be off ours when exp, iat and nbf are checked. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  SSO_CLOCK_SKEW_SECONDS = 10;
+
+  /** The least time between two fetches of the key set caused by an unknown `kid`. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  SSO_JWKS_REFETCH_INTERVAL_SECONDS = 30;
+
+  /** How long a fetched key set is used before it is fetched again (in the background; the old one serves meanwhile). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  SSO_JWKS_CACHE_SECONDS = 600;
 }

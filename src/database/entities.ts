@@ -16,6 +16,8 @@ import { SupporterEntitlement } from '../donations/supporter-entitlement.entity'
 import { ModerationAction } from '../moderation/moderation-action.entity';
 import { ModerationSettings } from '../moderation/moderation-settings.entity';
 import { ModeratorNote } from '../moderation/moderator-note.entity';
+import { SsoTokenUse } from '../sso/sso-token-use.entity';
+import { UserIdentity } from '../sso/user-identity.entity';
 import { User } from '../users/user.entity';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
@@ -28,4 +30,5 @@ export const ENTITIES = [
   Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
   ModerationAction, ModerationSettings, ModeratorNote,
   WebhookEndpoint, WebhookEvent, WebhookDelivery,
+  UserIdentity, SsoTokenUse,
 ];

@@ -14,7 +14,8 @@ export type ModuleName =
   | 'notifications'
   | 'moderation'
   | 'donations'
-  | 'webhooks';
+  | 'webhooks'
+  | 'sso';
 
 export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   users: 'users',
@@ -42,6 +43,8 @@ export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   webhook_endpoints: 'webhooks',
   webhook_events: 'webhooks',
   webhook_deliveries: 'webhooks',
+  user_identities: 'sso',
+  sso_token_uses: 'sso',
 };
 
 /** Views and SQL functions other modules' statements may use, by the module whose migration defines them. */

@@ -627,6 +627,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a token from the newsroom's identity service
+         * @description Exchanges a short-lived newsroom JWT for a Margin session (the account is created on first use). The same `sub` always reaches the same account; a first sign-in whose verified `email` belongs to a local account with a verified address links to it, any other clash is 409 EMAIL_TAKEN. 401 INVALID_SSO_TOKEN for a bad signature, issuer, audience, expiry, a missing or malformed claim, or a replayed `jti`; 404 SSO_NOT_CONFIGURED without keys; 503 SSO_KEYS_UNAVAILABLE (with Retry-After) while the newsroom's key set cannot be fetched and no key already fetched matches.
+         */
+        post: operations["sso.signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/comments/{id}": {
         parameters: {
             query?: never;
@@ -1260,7 +1280,7 @@ export interface components {
              * @description Present when the comment was refused: the problem code its own endpoint answers (COMMENT_NOT_FOUND, COMMENT_DELETED, COMMENT_STATUS_CONFLICT)
              * @enum {string}
              */
-            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "FOLLOW_SELF" | "IGNORE_SELF" | "INVALID_PARENT" | "INVALID_SIGNATURE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TICKET" | "FORBIDDEN" | "ACCOUNT_SUSPENDED" | "ACCOUNT_BANNED" | "INVALID_PASSWORD" | "OWN_COMMENT" | "NOT_FOUND" | "USER_NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "APPEAL_NOT_FOUND" | "DONATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "COMMENTS_CLOSED" | "PARENT_NOT_REPLYABLE" | "DUPLICATE_COMMENT" | "COMMENT_EDIT_WINDOW_CLOSED" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_REACTABLE" | "ALREADY_REPORTED" | "EMAIL_TAKEN" | "DISPLAY_NAME_TAKEN" | "NO_BILLING_ACCOUNT" | "COMMENT_DELETED" | "COMMENT_STATUS_CONFLICT" | "LAST_ADMIN" | "COMMENT_REJECTED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "PAYMENT_PROVIDER_ERROR" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE";
+            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "FOLLOW_SELF" | "IGNORE_SELF" | "INVALID_PARENT" | "INVALID_SIGNATURE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TICKET" | "INVALID_SSO_TOKEN" | "FORBIDDEN" | "ACCOUNT_SUSPENDED" | "ACCOUNT_BANNED" | "INVALID_PASSWORD" | "OWN_COMMENT" | "NOT_FOUND" | "USER_NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "APPEAL_NOT_FOUND" | "DONATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "COMMENTS_CLOSED" | "PARENT_NOT_REPLYABLE" | "DUPLICATE_COMMENT" | "COMMENT_EDIT_WINDOW_CLOSED" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_REACTABLE" | "ALREADY_REPORTED" | "EMAIL_TAKEN" | "DISPLAY_NAME_TAKEN" | "NO_BILLING_ACCOUNT" | "COMMENT_DELETED" | "COMMENT_STATUS_CONFLICT" | "LAST_ADMIN" | "COMMENT_REJECTED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "PAYMENT_PROVIDER_ERROR" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE";
             /** Format: uuid */
             id: string;
             /**
@@ -1402,8 +1422,10 @@ export interface components {
             body: string;
         };
         DeleteMeDto: {
-            /** @description The account password, to confirm the erasure */
+            /** @description The account password, to confirm the erasure (required unless `ssoToken` is sent) */
             password?: string;
+            /** @description For an account that signs in with the newsroom's accounts (and may have no password): a fresh newsroom sign-in token for it, in place of `password` */
+            ssoToken?: string;
         };
         DonationSummaryView: {
             totals: components["schemas"]["DonationTotalView"][];
@@ -1858,6 +1880,10 @@ export interface components {
             commentsOpen: boolean;
             /** @description Why; kept in the audit log */
             reason?: string;
+        };
+        SsoSignInDto: {
+            /** @description A JWT from the newsroom's identity service (compact JWS: RS256, ES256 or EdDSA from SSO_JWKS_URL, or HS256 with one of SSO_SECRETS). Claims: `iss` = SSO_ISSUER, `aud` = SSO_AUDIENCE, `sub` (required: the stable user id), `exp` (required, at most 1 hour after `iat`), `iat`, `email`, `email_verified`, `name`, `jti` (accepted once), `supporter_until` (ISO time; absent: unchanged; past or null: ends). Roles are never read from it. */
+            token: string;
         };
         StartCheckoutDto: {
             /**
@@ -6815,6 +6841,139 @@ export interface operations {
             };
         };
     };
+    "sso.signIn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoSignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResultView"];
+                };
+            };
+            /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `INVALID_SSO_TOKEN`: The newsroom sign-in token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_SSO_TOKEN";
+                    };
+                };
+            };
+            /** @description `SSO_NOT_CONFIGURED`: Newsroom sign-in is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SSO_NOT_CONFIGURED";
+                    };
+                };
+            };
+            /** @description `DISPLAY_NAME_TAKEN`: The display name is already taken; `EMAIL_TAKEN`: The email is already registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "DISPLAY_NAME_TAKEN" | "EMAIL_TAKEN";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available; `SSO_KEYS_UNAVAILABLE`: The newsroom's signing keys cannot be fetched */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     "comments.get": {
         parameters: {
             query?: never;
@@ -7994,7 +8153,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available; `SSO_KEYS_UNAVAILABLE`: The newsroom's signing keys cannot be fetched */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8002,7 +8161,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "SERVICE_UNAVAILABLE";
+                        code: "SERVICE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE";
                     };
                 };
             };

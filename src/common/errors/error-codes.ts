@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   INVALID_CREDENTIALS: { status: 401, title: 'The email or password is wrong' },
   INVALID_REFRESH_TOKEN: { status: 401, title: 'The refresh token is not valid' },
   INVALID_TICKET: { status: 401, title: 'The live-stream ticket is unknown, used or expired' },
+  INVALID_SSO_TOKEN: { status: 401, title: 'The newsroom sign-in token is not valid' },
   FORBIDDEN: { status: 403, title: 'You are not allowed to do this' },
   ACCOUNT_SUSPENDED: { status: 403, title: 'The account is suspended' },
   ACCOUNT_BANNED: { status: 403, title: 'The account is banned' },
@@ -26,6 +27,7 @@ export const ERROR_CODES = {
   APPEAL_NOT_FOUND: { status: 404, title: 'The appeal does not exist' },
   DONATION_NOT_FOUND: { status: 404, title: 'The donation does not exist' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'The webhook endpoint does not exist' },
+  SSO_NOT_CONFIGURED: { status: 404, title: 'Newsroom sign-in is not configured' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   COMMENTS_CLOSED: { status: 409, title: 'Comments are closed on this article' },
@@ -53,6 +55,7 @@ export const ERROR_CODES = {
   PAYMENT_PROVIDER_UNAVAILABLE: { status: 503, title: 'The payment provider cannot be reached' },
   PAYMENTS_NOT_CONFIGURED: { status: 503, title: 'Payments are not configured' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not available' },
+  SSO_KEYS_UNAVAILABLE: { status: 503, title: "The newsroom's signing keys cannot be fetched" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AccountHooks, IgnoreListProvider, SupporterStatusProvider, UnreadCountProvider } from './account-hooks';
+import { AccountHooks, IgnoreListProvider, NewsroomAccountConfirmation, SupporterStatusProvider, UnreadCountProvider } from './account-hooks';
 import { CommentPolicy, InitialStatusRule } from './comment-policy';
 import { HooksModule } from './hooks.module';
 
 const supporters = { supporterStatuses: async () => new Map() };
 const unread = { unreadCount: async () => 0 };
 const ignores = { ignoredUserIds: async () => [] };
+const newsroom = { confirmsAccount: async () => false };
 const rule = { screen: async () => ({ version: 1 }), initialStatus: async () => ({ status: 'pending' as const, systemReport: null }) };
 
 /** An application of the hooks module plus whichever rule providers `registered` lists, each from a module of its own. */
@@ -24,6 +25,7 @@ const ALL = [
   { provide: SupporterStatusProvider, useValue: supporters },
   { provide: UnreadCountProvider, useValue: unread },
   { provide: IgnoreListProvider, useValue: ignores },
+  { provide: NewsroomAccountConfirmation, useValue: newsroom },
   { provide: InitialStatusRule, useValue: rule },
 ];
 

@@ -11,9 +11,10 @@ export const OPERATION_ERRORS: Record<string, readonly ErrorCode[]> = {
   'auth.register': ['EMAIL_TAKEN', 'DISPLAY_NAME_TAKEN'],
   'auth.login': ['INVALID_CREDENTIALS'],
   'auth.refresh': ['INVALID_REFRESH_TOKEN'],
+  'sso.signIn': ['INVALID_SSO_TOKEN', 'SSO_NOT_CONFIGURED', 'EMAIL_TAKEN', 'DISPLAY_NAME_TAKEN', 'SSO_KEYS_UNAVAILABLE'],
 
   'users.updateMe': ['DISPLAY_NAME_TAKEN'],
-  'users.deleteMe': ['INVALID_PASSWORD'],
+  'users.deleteMe': ['INVALID_PASSWORD', 'SSO_KEYS_UNAVAILABLE'],
   'users.getProfile': ['USER_NOT_FOUND'],
   'userComments.list': ['USER_NOT_FOUND'],
 
