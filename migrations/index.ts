@@ -10,6 +10,10 @@ import { AccountLocks1796200000000 } from './1796200000000-AccountLocks';
 import { ModuleSqlInterfaces1796300000000 } from './1796300000000-ModuleSqlInterfaces';
 import { EmailVerified1796400000000 } from './1796400000000-EmailVerified';
 import { Mail1796500000000 } from './1796500000000-Mail';
+import { NewsroomSignIn1796600000000 } from './1796600000000-NewsroomSignIn';
+import { Workbench1796800000000 } from './1796800000000-Workbench';
+import { ModerationRules1796900000000 } from './1796900000000-ModerationRules';
+import { Webhooks1797000000000 } from './1797000000000-Webhooks';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -25,4 +29,8 @@ export const MIGRATIONS = [
   ModuleSqlInterfaces1796300000000,
   EmailVerified1796400000000,
   Mail1796500000000,
+  NewsroomSignIn1796600000000,
+  Workbench1796800000000,
+  ModerationRules1796900000000,
+  Webhooks1797000000000,
 ];

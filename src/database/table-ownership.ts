@@ -14,6 +14,8 @@ export type ModuleName =
   | 'notifications'
   | 'moderation'
   | 'donations'
+  | 'webhooks'
+  | 'sso'
   | 'mail';
 
 export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
@@ -32,12 +34,18 @@ export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   'pgboss.queue': 'notifications',
   moderation_actions: 'moderation',
   moderation_settings: 'moderation',
+  moderator_notes: 'moderation',
   appeals: 'donations',
   donations: 'donations',
   stripe_customers: 'donations',
   stripe_subscriptions: 'donations',
   stripe_events: 'donations',
   supporter_entitlements: 'donations',
+  webhook_endpoints: 'webhooks',
+  webhook_events: 'webhooks',
+  webhook_deliveries: 'webhooks',
+  user_identities: 'sso',
+  sso_token_uses: 'sso',
   mail_messages: 'mail',
   account_tokens: 'mail',
   notification_settings: 'mail',
@@ -52,6 +60,8 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   margin_lock_account_for_erasure: 'users',
   articles_lock_for_comment_writes: 'articles',
   articles_bump_comment_count: 'articles',
+  articles_effective_close_at: 'articles',
+  articles_open_now: 'articles',
   article_titles: 'articles',
   ignored_authors: 'follows',
   follower_links: 'follows',
@@ -60,4 +70,5 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   visible_comments: 'comments',
   comment_notices: 'comments',
   moderation_posting_context: 'moderation',
+  moderation_close_after_days: 'moderation',
 };

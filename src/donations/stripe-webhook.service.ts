@@ -94,11 +94,6 @@ export class StripeWebhookService {
     private readonly events: DomainEvents,
   ) {}
 
-  /** Tells other modules (receipts, outbound webhooks) in the webhook's transaction: once per donation row. */
-  private succeeded(donation: Donation, at: Date): Promise<void> {
-    return this.events.publish('donation.succeeded', donationFacts(donation, at));
-  }
-
   async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<void> {
     const event = this.stripe.verifyEvent(rawBody, signature);
     const problem = whyUnprocessable(event);
@@ -236,7 +231,7 @@ export class StripeWebhookService {
     if (await this.donations.markSucceeded(donation, at)) {
       const periodEnd = facts.subscription ? periodEndOf(facts.subscription.subscription) : null;
       await this.membership.grantFor(donation, at, periodEnd);
-      await this.succeeded(donation, at);
+      await this.announce('donation.succeeded', donation, donation.amount, at);
     }
     return 'applied';
   }
@@ -270,7 +265,7 @@ export class StripeWebhookService {
       await this.donations.link(original, { stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId });
       if (await this.donations.markSucceeded(original, paidAt)) {
         await this.membership.grantFor(original, paidAt, periodEnd);
-        await this.succeeded(original, paidAt);
+        await this.announce('donation.succeeded', original, original.amount, paidAt);
       }
       return 'applied';
     }
@@ -281,7 +276,7 @@ export class StripeWebhookService {
     );
     if (!renewal) return 'ignored: the renewal is already recorded';
     await this.membership.grantFor(renewal, paidAt, periodEnd);
-    await this.succeeded(renewal, paidAt);
+    await this.announce('donation.succeeded', renewal, renewal.amount, paidAt);
     return 'applied';
   }
 
@@ -351,8 +346,21 @@ export class StripeWebhookService {
     const wasRefunded = donation.status === 'refunded';
     await this.donations.recordRefund(donation, charge.amount_refunded, charge.refunded);
     if (charge.refunded) await this.membership.revokeFor(donation.id);
-    if (charge.refunded && !wasRefunded) await this.events.publish('donation.refunded', donationFacts(donation, new Date()));
+    if (charge.refunded && !wasRefunded) await this.announce('donation.refunded', donation, donation.refundedAmount, new Date());
     return 'applied';
+  }
+
+  /** Tells the other modules (outbound webhooks, receipts) in this transaction, after the donation's own rows changed. */
+  private announce(type: 'donation.succeeded' | 'donation.refunded', donation: Donation, amount: number, at: Date): Promise<void> {
+    return this.events.publish(type, {
+      donationId: donation.id,
+      articleId: donation.articleId,
+      userId: donation.userId,
+      amount,
+      currency: donation.currency,
+      frequency: donation.frequency,
+      occurredAt: at.toISOString(),
+    });
   }
 
   private async disputeChanged(dispute: Stripe.Dispute): Promise<Outcome> {

@@ -53,7 +53,7 @@ export class NotificationProducer {
     events.onInTransaction('user.followed', async (event) => this.announce(await this.notifications.insertFollow(event.followeeId, event.followerId)));
     events.onInTransaction('comment.moderated', (event) => this.onCommentModerated(event));
     events.onInTransaction('comment.featured', async (event) => {
-      if (event.authorId) await this.announce(await this.notifications.insertFeatured(event.authorId, event.commentId));
+      if (event.featured && event.authorId) await this.announce(await this.notifications.insertFeatured(event.authorId, event.commentId));
     });
     jobs.define({ name: FAN_OUT_JOB, batchSize: FAN_OUT_POSTS_PER_BATCH, concurrency: FAN_OUT_WORKERS, batchHandler: (data) => this.fanOut(data as FanOutJob[]) });
     jobs.define({ name: FAN_OUT_LARGE_JOB, batchSize: 1, concurrency: FAN_OUT_LARGE_WORKERS, handler: (data) => this.fanOutInChunks(data as FanOutJob) });
@@ -108,8 +108,12 @@ export class NotificationProducer {
     await this.announceVisibleComment(event.commentId, event.authorId, event.parentAuthorId);
   }
 
-  /** The author hears of the decision; an approved comment is announced as a newly posted one would be. */
+  /**
+   * The author hears of a hide or an approval (an unhide restores what they had, and tells them nothing); an
+   * approved comment is announced as a newly posted one would be.
+   */
   private async onCommentModerated(event: DomainEventMap['comment.moderated']): Promise<void> {
+    if (event.action === 'unhidden') return;
     if (event.authorId) await this.announce(await this.notifications.insertModeration(event.authorId, event.commentId));
     if (event.action !== 'approved') return;
     const parties = await this.notifications.findReplyParties(event.commentId);

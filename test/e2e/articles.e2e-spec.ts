@@ -25,6 +25,7 @@ describe('articles (e2e)', () => {
         url: 'https://news.example/budget',
         publishedAt: '2026-11-26T08:00:00.000Z',
         commentsOpen: true,
+        commentsCloseAt: null,
         commentCount: 0,
         appealId: null,
       });

@@ -82,6 +82,29 @@ describe('donations: appeals and checkout (e2e)', () => {
   });
 
   describe('POST /donations/checkout', () => {
+    it('never leaves a donation or a customer link on a donor erased while their checkout runs', async () => {
+      const article = await createArticle(s.t.http);
+      const statuses: number[] = [];
+      for (let round = 0; round < 8; round += 1) {
+        const reader = await registerReader(s.t.http);
+        const checkout = async () => {
+          // Spread the start so the checkout lands before, during and after the erasure's transaction.
+          await new Promise((resolve) => setTimeout(resolve, (round % 4) * 20));
+          return s.t.http.post('/api/v1/donations/checkout').set(reader.auth).send({ articleId: article.id, amount: 500, currency: 'gbp', frequency: 'one_off' });
+        };
+        const [erased, started] = await Promise.all([
+          s.t.http.delete('/api/v1/me').set(reader.auth).send({ password: reader.password }),
+          checkout(),
+        ]);
+        expect(erased.status).toBe(204);
+        statuses.push(started.status);
+        const [{ n: donations }] = await s.t.db.query('SELECT count(*)::int AS n FROM donations WHERE user_id = $1', [reader.id]);
+        const [{ n: customers }] = await s.t.db.query('SELECT count(*)::int AS n FROM stripe_customers WHERE user_id = $1', [reader.id]);
+        expect({ donations, customers }).toEqual({ donations: 0, customers: 0 });
+      }
+      expect(statuses.filter((status) => status !== 201 && status !== 401)).toEqual([]);
+    }, 60_000);
+
     it('opens a one-off gift in payment mode with the exact Checkout parameters', async () => {
       const article = await createArticle(s.t.http);
       const response = await s.t.http

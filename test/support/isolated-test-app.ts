@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrations } from '../../src/database/migrate';
 import { uniqueSuffix } from '../factories/users.factory';
-import { CreateAppOptions } from '../../src/app.factory';
+import type { CreateAppOptions } from '../../src/app.factory';
 import { createTestApp, TestApp } from './test-app';
 
 /**

@@ -15,21 +15,39 @@ export interface DomainEventMap {
     rootId: string | null;
     status: 'visible' | 'pending';
   };
-  /** A moderator hid or approved a comment. */
+  /** A moderator hid, unhid or approved a comment (its status changed). */
   'comment.moderated': {
     commentId: string;
+    articleId: string;
     authorId: string | null;
-    action: 'hidden' | 'approved';
+    action: 'hidden' | 'unhidden' | 'approved';
     actorId: string;
   };
   /** A comment became a `deleted` tombstone, by its author or by a moderator. */
   'comment.deleted': { commentId: string; articleId: string; authorId: string | null; actorId: string; byAuthor: boolean };
+  /** A comment's status changed (setStatus: hide, unhide, approve, delete, bulk actions); `openReports` before the change. */
+  'comment.statusChanged': {
+    commentId: string;
+    articleId: string;
+    authorId: string | null;
+    from: 'visible' | 'pending' | 'hidden' | 'deleted';
+    to: 'visible' | 'pending' | 'hidden' | 'deleted';
+    openReports: number;
+  };
+  /** The author replaced a comment's body. */
+  'comment.edited': { commentId: string; articleId: string; authorId: string | null };
+  /** A moderator featured or unfeatured a comment. */
+  'comment.featured': { commentId: string; articleId: string; authorId: string | null; featured: boolean };
+  /** A comment's recommendation count moved (a reader recommended it or withdrew). */
+  'comment.reactionsChanged': { commentId: string; articleId: string; authorId: string | null };
+  /** A reader reported a comment (it enters or moves up the reported queue). */
+  'comment.reported': { commentId: string; articleId: string; authorId: string | null };
+  /** A moderator's decision resolved a comment's open reports (it leaves the reported queue). */
+  'comment.reportsResolved': { commentId: string; articleId: string; resolved: number };
   /** Something an article's thread pages show changed (a comment posted, edited, recommended, moderated, erased). */
   'thread.changed': { articleId: string };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
-  /** A moderator featured a comment (not published again while it stays featured). */
-  'comment.featured': { commentId: string; authorId: string | null; actorId: string };
   /** Inbox rows were written (any producer, direct or fan-out); the e-mail that mirrors the inbox hangs off this. */
   'notifications.created': { notifications: { id: string; recipientId: string; type: string }[] };
   /** An account was created with a password; `email` is the address to verify. */
@@ -37,11 +55,13 @@ export interface DomainEventMap {
   /** Staff banned or suspended an account (not published when it was already in effect). */
   'user.sanctioned': { userId: string; action: 'banned' | 'suspended'; until: string | null };
   /**
-   * A payment succeeded: a one-off gift, the first payment of a recurring donation, or a renewal (each renewal is a
-   * donation row of its own). Published in the webhook transaction, once per donation.
+   * An article's comments closed (by a moderator, the CMS, or on time); `closedAt` is ISO-8601: the request's time,
+   * or for a close that came by itself, its close time (published by the closing job, once per close).
    */
+  'article.commentsClosed': { articleId: string; closedAt: string };
+  /** A payment succeeded (a one-off gift, the first payment of a recurring one, or a renewal); `occurredAt` is ISO-8601. */
   'donation.succeeded': DonationEventPayload;
-  /** A donation was refunded in full (its supporter status is revoked). */
+  /** A payment was refunded in full. */
   'donation.refunded': DonationEventPayload;
   /** A renewal of a recurring donation could not be charged (`invoice.payment_failed`); `donationId` is the first donation. */
   'donation.renewal_failed': DonationEventPayload & { invoiceId: string };
