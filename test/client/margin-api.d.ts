@@ -1024,7 +1024,6 @@ export interface components {
             };
         };
         ArticleView: {
-            appealId: string | null;
             /** @description Visible comments */
             commentCount: number;
             /**
