@@ -10,7 +10,7 @@ export interface NotificationRow {
   createdAt: string;
   readAt: Date | null;
   actorId: string | null;
-  comment: { id: string; articleId: string; parentId: string | null; rootId: string | null; status: string; excerpt: string | null } | null;
+  comment: { id: string; articleId: string; parentId: string | null; rootId: string | null; status: string; body: string | null; excerpt: string | null } | null;
 }
 
 export interface InboxQuery {
@@ -167,11 +167,11 @@ export class NotificationsRepository {
     const rows: {
       id: string; type: NotificationType; created_at: string; read_at: Date | null; actor_id: string | null;
       comment_id: string | null; article_id: string; parent_id: string | null; root_id: string | null;
-      status: string; excerpt: string | null;
+      status: string; body: string | null; excerpt: string | null;
     }[] = await this.tx.query(
       `SELECT n.id, n.type, ${isoMicroseconds('n.created_at')} AS created_at, n.read_at, n.actor_id,
               c.id AS comment_id, c.article_id, c.parent_id, c.root_id, c.status,
-              left(c.body, ${EXCERPT_LENGTH}) AS excerpt
+              c.body, left(c.body, ${EXCERPT_LENGTH}) AS excerpt
        FROM notifications n
        LEFT JOIN comment_notices($1) c ON c.id = n.comment_id
        WHERE ${conditions.join(' AND ')}
@@ -186,7 +186,7 @@ export class NotificationsRepository {
       readAt: row.read_at,
       actorId: row.actor_id,
       comment: row.comment_id
-        ? { id: row.comment_id, articleId: row.article_id, parentId: row.parent_id, rootId: row.root_id, status: row.status, excerpt: row.excerpt }
+        ? { id: row.comment_id, articleId: row.article_id, parentId: row.parent_id, rootId: row.root_id, status: row.status, body: row.body, excerpt: row.excerpt }
         : null,
     }));
   }

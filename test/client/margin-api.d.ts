@@ -1343,6 +1343,8 @@ export interface components {
         };
         NotificationCommentView: {
             articleId: string;
+            /** @description The body as the recipient may read it; null when they may not (hidden, deleted, erased) */
+            body: string | null;
             /** @description Start of the body; null when the recipient may not read it (hidden, deleted, erased) */
             excerpt: string | null;
             /** Format: uuid */

@@ -36,7 +36,7 @@ describe('notifications (e2e)', () => {
         createdAt: expect.stringMatching(/Z$/),
         readAt: null,
         actor: expect.objectContaining({ id: replier.id, displayName: replier.displayName }),
-        comment: { id: reply.id, articleId: article.id, parentId: parent.id, rootId: parent.id, status: 'visible', excerpt: 'I disagree, politely.' },
+        comment: { id: reply.id, articleId: article.id, parentId: parent.id, rootId: parent.id, status: 'visible', body: 'I disagree, politely.', excerpt: 'I disagree, politely.' },
       });
       expect(await unreadCount(author)).toBe(1);
     });

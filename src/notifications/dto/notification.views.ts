@@ -12,6 +12,12 @@ export class NotificationCommentView {
   @ApiProperty({
     type: String,
     nullable: true,
+    description: 'The body as the recipient may read it; null when they may not (hidden, deleted, erased)',
+  })
+  body: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
     maxLength: 140,
     description: 'Start of the body; null when the recipient may not read it (hidden, deleted, erased)',
   })
