@@ -8301,7 +8301,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENT_PROVIDER_UNAVAILABLE`: The payment provider cannot be reached; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `PAYMENT_PROVIDER_UNAVAILABLE`: The payment provider cannot be reached; `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8309,7 +8309,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                        code: "PAYMENTS_NOT_CONFIGURED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };
