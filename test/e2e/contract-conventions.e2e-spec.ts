@@ -185,6 +185,21 @@ describe('contract: conventions, health and docs (e2e)', () => {
       const missing = CONTRACT_OPERATIONS.filter((operation) => !operations.has(operation));
       expect(missing).toEqual([]);
     });
+
+    it('/docs-json documents each status and error code the contract names for an operation', async () => {
+      const doc = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+      const undocumented: string[] = [];
+      for (const [operation, status, ...codes] of CONTRACT_ANSWERS) {
+        const [verb, path] = operation.split(' ');
+        const response = doc.paths[path]?.[verb.toLowerCase()]?.responses?.[String(status)];
+        if (!response) {
+          undocumented.push(`${operation} ${status}`);
+          continue;
+        }
+        for (const code of codes) if (!JSON.stringify(response).includes(`"${code}"`)) undocumented.push(`${operation} ${status} ${code}`);
+      }
+      expect(undocumented).toEqual([]);
+    });
   });
 });
 
@@ -252,4 +267,97 @@ const CONTRACT_OPERATIONS = [
   'GET /api/v1/me/donations',
   'POST /api/v1/me/billing-portal',
   'GET /api/v1/admin/donations/summary',
+];
+
+/** Statuses (and codes) the contract names per operation. */
+const CONTRACT_ANSWERS: Array<[string, number, ...string[]]> = [
+  ['GET /health', 200],
+  ['GET /health/ready', 200],
+  ['GET /health/ready', 503],
+  ['POST /api/v1/auth/register', 201],
+  ['POST /api/v1/auth/register', 409, 'EMAIL_TAKEN', 'DISPLAY_NAME_TAKEN'],
+  ['POST /api/v1/auth/register', 400, 'VALIDATION_FAILED'],
+  ['POST /api/v1/auth/register', 429, 'RATE_LIMITED'],
+  ['POST /api/v1/auth/login', 200],
+  ['POST /api/v1/auth/login', 401],
+  ['POST /api/v1/auth/login', 429, 'RATE_LIMITED'],
+  ['POST /api/v1/auth/refresh', 200],
+  ['POST /api/v1/auth/refresh', 401],
+  ['POST /api/v1/auth/logout', 204],
+  ['POST /api/v1/auth/logout', 401],
+  ['GET /api/v1/me', 200],
+  ['GET /api/v1/me', 401],
+  ['PATCH /api/v1/me', 200],
+  ['PATCH /api/v1/me', 403, 'ACCOUNT_SUSPENDED', 'ACCOUNT_BANNED'],
+  ['DELETE /api/v1/me', 204],
+  ['GET /api/v1/users/{id}', 200],
+  ['GET /api/v1/users/{id}', 404],
+  ['GET /api/v1/users/{id}/comments', 400, 'INVALID_CURSOR'],
+  ['PUT /api/v1/articles/{articleId}', 200],
+  ['PUT /api/v1/articles/{articleId}', 201],
+  ['PUT /api/v1/articles/{articleId}', 401],
+  ['PUT /api/v1/articles/{articleId}', 403],
+  ['GET /api/v1/articles/{articleId}', 200],
+  ['GET /api/v1/articles/{articleId}', 404],
+  ['POST /api/v1/articles/counts', 200],
+  ['POST /api/v1/articles/counts', 400],
+  ['GET /api/v1/articles/{articleId}/comments', 200],
+  ['GET /api/v1/articles/{articleId}/comments', 400, 'INVALID_CURSOR'],
+  ['GET /api/v1/comments/{id}/replies', 200],
+  ['GET /api/v1/comments/{id}', 200],
+  ['GET /api/v1/comments/{id}', 404],
+  ['POST /api/v1/articles/{articleId}/comments', 201],
+  ['POST /api/v1/articles/{articleId}/comments', 400],
+  ['POST /api/v1/articles/{articleId}/comments', 404],
+  ['POST /api/v1/articles/{articleId}/comments', 409, 'COMMENTS_CLOSED', 'PARENT_NOT_REPLYABLE', 'DUPLICATE_COMMENT'],
+  ['POST /api/v1/articles/{articleId}/comments', 422, 'COMMENT_REJECTED'],
+  ['POST /api/v1/articles/{articleId}/comments', 429, 'RATE_LIMITED'],
+  ['PATCH /api/v1/comments/{id}', 200],
+  ['PATCH /api/v1/comments/{id}', 409, 'COMMENT_EDIT_WINDOW_CLOSED'],
+  ['DELETE /api/v1/comments/{id}', 204],
+  ['PUT /api/v1/comments/{id}/reaction', 204],
+  ['PUT /api/v1/comments/{id}/reaction', 403],
+  ['DELETE /api/v1/comments/{id}/reaction', 204],
+  ['POST /api/v1/comments/{id}/reports', 202],
+  ['POST /api/v1/comments/{id}/reports', 409],
+  ['PUT /api/v1/users/{id}/follow', 204],
+  ['PUT /api/v1/users/{id}/follow', 400, 'FOLLOW_SELF'],
+  ['DELETE /api/v1/users/{id}/follow', 204],
+  ['GET /api/v1/users/{id}/followers', 200],
+  ['GET /api/v1/users/{id}/following', 200],
+  ['GET /api/v1/me/feed', 200],
+  ['PUT /api/v1/me/ignores/{userId}', 204],
+  ['DELETE /api/v1/me/ignores/{userId}', 204],
+  ['GET /api/v1/me/ignores', 200],
+  ['GET /api/v1/me/notifications', 200],
+  ['POST /api/v1/me/notifications/read', 204],
+  ['GET /api/v1/admin/queue', 200],
+  ['GET /api/v1/admin/queue', 403, 'FORBIDDEN'],
+  ['POST /api/v1/admin/comments/{id}/hide', 200],
+  ['POST /api/v1/admin/comments/{id}/unhide', 200],
+  ['POST /api/v1/admin/comments/{id}/approve', 200],
+  ['POST /api/v1/admin/comments/{id}/feature', 200],
+  ['POST /api/v1/admin/comments/{id}/unfeature', 200],
+  ['GET /api/v1/admin/comments/{id}/history', 200],
+  ['POST /api/v1/admin/users/{id}/suspend', 200],
+  ['POST /api/v1/admin/users/{id}/ban', 200],
+  ['POST /api/v1/admin/users/{id}/unban', 200],
+  ['PUT /api/v1/admin/users/{id}/role', 200],
+  ['PATCH /api/v1/admin/articles/{articleId}', 200],
+  ['GET /api/v1/admin/audit-log', 200],
+  ['GET /api/v1/admin/settings/moderation', 200],
+  ['PUT /api/v1/admin/settings/moderation', 200],
+  ['GET /api/v1/admin/webhooks/{id}/deliveries', 200],
+  ['GET /api/v1/articles/{articleId}/appeal', 200],
+  ['POST /api/v1/donations/checkout', 201],
+  ['POST /api/v1/donations/checkout', 400],
+  ['POST /api/v1/donations/checkout', 404],
+  ['POST /api/v1/donations/checkout', 503, 'PAYMENTS_NOT_CONFIGURED'],
+  ['GET /api/v1/donations/{id}', 200],
+  ['POST /api/v1/webhooks/stripe', 400],
+  ['POST /api/v1/webhooks/stripe', 503, 'PAYMENTS_NOT_CONFIGURED'],
+  ['GET /api/v1/me/donations', 200],
+  ['POST /api/v1/me/billing-portal', 201],
+  ['POST /api/v1/me/billing-portal', 503, 'PAYMENTS_NOT_CONFIGURED'],
+  ['GET /api/v1/admin/donations/summary', 200],
 ];
