@@ -242,6 +242,79 @@ describe('contract: moderation (e2e)', () => {
     });
   });
 
+  it('"pending comments are seen only by their author and moderators"; "404 ... also for what the caller may not see"', async () => {
+    const article = await createArticle(t.http);
+    const [author, other] = [await registerReader(t.http), await registerReader(t.http)];
+    await putSettings({ premoderateNewReaders: true });
+    const held = await postOk(author, article.id);
+    await putSettings({});
+    expect(held.status).toBe('pending');
+    const ids = async (auth: Record<string, string>) =>
+      (await t.http.get(`/api/v1/articles/${article.id}/comments`).set(auth).expect(200)).body.items.map((c: { id: string }) => c.id);
+    expect(await ids({})).toEqual([]);
+    expect(await ids(other.auth)).toEqual([]);
+    expect(await ids(author.auth)).toEqual([held.id]);
+    expect(await ids(moderator.auth)).toEqual([held.id]);
+    expectProblem(await t.http.get(`/api/v1/comments/${held.id}`), 404, 'COMMENT_NOT_FOUND');
+    expectProblem(await t.http.get(`/api/v1/comments/${held.id}`).set(other.auth), 404, 'COMMENT_NOT_FOUND');
+    expectProblem(await t.http.put(`/api/v1/comments/${held.id}/reaction`).set(other.auth), 404, 'COMMENT_NOT_FOUND');
+    expectProblem(await t.http.post(`/api/v1/comments/${held.id}/reports`).set(other.auth).send({ reason: 'spam' }), 404, 'COMMENT_NOT_FOUND');
+    await t.http.get(`/api/v1/comments/${held.id}`).set(author.auth).expect(200);
+    expect((await t.http.get(`/api/v1/articles/${article.id}`).expect(200)).body.commentCount).toBe(0);
+  });
+
+  it('"Every action below is written to the audit log with who, when, what, and the reason"', async () => {
+    const article = await createArticle(t.http);
+    const reader = await registerReader(t.http);
+    const comment = await postOk(reader, article.id);
+    const c = `/api/v1/admin/comments/${comment.id}`;
+    await t.http.post(`${c}/hide`).set(moderator.auth).send({ reason: 'spam' }).expect(200);
+    await t.http.post(`${c}/unhide`).set(moderator.auth).expect(200);
+    await t.http.post(`${c}/feature`).set(moderator.auth).expect(200);
+    await t.http.post(`${c}/unfeature`).set(moderator.auth).expect(200);
+    await t.http.post(`${c}/approve`).set(moderator.auth).expect(200);
+    await t.http.delete(`/api/v1/comments/${comment.id}`).set(moderator.auth).expect(204);
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    await t.http.post(`/api/v1/admin/users/${reader.id}/suspend`).set(moderator.auth).send({ until, reason: 'r1' }).expect(200);
+    await t.http.post(`/api/v1/admin/users/${reader.id}/ban`).set(admin.auth).send({ reason: 'r2' }).expect(200);
+    await t.http.post(`/api/v1/admin/users/${reader.id}/unban`).set(admin.auth).send({ reason: 'r3' }).expect(200);
+    await t.http.put(`/api/v1/admin/users/${reader.id}/role`).set(admin.auth).send({ role: 'moderator' }).expect(200);
+    await t.http.patch(`/api/v1/admin/articles/${article.id}`).set(moderator.auth).send({ commentsOpen: false }).expect(200);
+    await putSettings({ closeAfterDays: 30 });
+    await putSettings({});
+    const page = await t.http.get('/api/v1/admin/audit-log?limit=13').set(admin.auth).expect(200);
+    page.body.items.shift();
+    const entries = page.body.items.reverse();
+    expect(entries.map((e: { targetId: string }) => e.targetId)).toEqual([
+      ...Array(6).fill(comment.id),
+      ...Array(4).fill(reader.id),
+      article.id,
+      'moderation',
+    ]);
+    expect(new Set(entries.map((e: { action: string }) => e.action)).size).toBe(12);
+    for (const entry of entries) expect(entry.actor).toEqual(expect.objectContaining({ id: expect.stringMatching(new RegExp(`^(${moderator.id}|${admin.id})$`)) }));
+    expect(entries.slice(6, 9).map((e: { reason: string }) => e.reason)).toEqual(['r1', 'r2', 'r3']);
+  });
+
+  it('X-Api-Key is accepted only where the contract marks cms', async () => {
+    const article = await createArticle(t.http);
+    const key = { 'X-Api-Key': t.config.cmsApiKey as string };
+    expectProblem(await t.http.patch(`/api/v1/admin/articles/${article.id}`).set(key).send({ commentsOpen: false }), 401, 'UNAUTHENTICATED');
+    expectProblem(await t.http.get('/api/v1/admin/audit-log').set(key), 401, 'UNAUTHENTICATED');
+  });
+
+  it('"externalModeration: {url, secret, timeoutMs} or null": timeoutMs (default 800, at most 3000)', async () => {
+    const hook = { url: 'https://classifier.example/margin', secret: 'hook-secret' };
+    const saved = await putSettings({ externalModeration: hook });
+    expect(saved.body.externalModeration).toEqual({ ...hook, timeoutMs: 800 });
+    expectProblem(
+      await t.http.put('/api/v1/admin/settings/moderation').set(admin.auth).send({ ...SETTINGS, externalModeration: { ...hook, timeoutMs: 3001 } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await putSettings({});
+  });
+
   describe('webhooks admin', () => {
     it('"GET, PUT /admin/webhooks/:id, DELETE …, GET /admin/webhooks | admin | {url, secret, events: [...]}"', async () => {
       const id = `newsroom-${uniqueSuffix()}`;
