@@ -296,6 +296,31 @@ describe('contract: moderation (e2e)', () => {
     expect(entries.slice(6, 9).map((e: { reason: string }) => e.reason)).toEqual(['r1', 'r2', 'r3']);
   });
 
+  it('"Comments close by themselves at commentsCloseAt: the article\'s own, else publishedAt plus the moderation setting closeAfterDays (null: never)"', async () => {
+    const publishedAt = new Date(Date.now() - 2 * 86400_000).toISOString();
+    const key = { 'X-Api-Key': t.config.cmsApiKey as string };
+    const id = `closing-${uniqueSuffix()}`;
+    await t.http.put(`/api/v1/articles/${id}`).set(key).send({ title: 'Old news', url: `https://news.example/${id}`, publishedAt }).expect(201);
+    expect((await t.http.get(`/api/v1/articles/${id}`).expect(200)).body).toEqual(expect.objectContaining({ commentsOpen: true, commentsCloseAt: null }));
+    await putSettings({ closeAfterDays: 1 });
+    try {
+      const closed = await t.http.get(`/api/v1/articles/${id}`).expect(200);
+      expect(closed.body).toEqual(
+        expect.objectContaining({ commentsOpen: false, commentsCloseAt: new Date(Date.parse(publishedAt) + 86400_000).toISOString() }),
+      );
+      expectProblem(
+        await t.http.post(`/api/v1/articles/${id}/comments`).set((await registerReader(t.http)).auth).send({ body: 'late' }),
+        409,
+        'COMMENTS_CLOSED',
+      );
+      const own = new Date(Date.now() + 3600_000).toISOString();
+      const reopened = await t.http.put(`/api/v1/articles/${id}`).set(key).send({ title: 'Old news', url: `https://news.example/${id}`, commentsCloseAt: own }).expect(200);
+      expect(reopened.body).toEqual(expect.objectContaining({ commentsOpen: true, commentsCloseAt: own }));
+    } finally {
+      await putSettings({});
+    }
+  });
+
   it('X-Api-Key is accepted only where the contract marks cms', async () => {
     const article = await createArticle(t.http);
     const key = { 'X-Api-Key': t.config.cmsApiKey as string };
