@@ -259,6 +259,9 @@ describe('contract: articles and comments (e2e)', () => {
         await post(reader, article.id, { body }).expect(201);
         expectProblem(await post(reader, article.id, { body }), 409, 'DUPLICATE_COMMENT');
         await post(other, article.id, { body }).expect(201);
+        const [first] = (await t.http.get(`/api/v1/users/${reader.id}/comments`).expect(200)).body.items;
+        await ageComment(t.db, first.id, 11);
+        await post(reader, article.id, { body }).expect(201);
       });
     });
 
@@ -275,6 +278,9 @@ describe('contract: articles and comments (e2e)', () => {
       it('"409 COMMENT_EDIT_WINDOW_CLOSED after 10 minutes or once it has a reply"', async () => {
         const article = await createArticle(t.http);
         const [author, other] = [await registerReader(t.http), await registerReader(t.http)];
+        const recent = await postOk(author, article.id);
+        await ageComment(t.db, recent.id, 9);
+        await t.http.patch(`/api/v1/comments/${recent.id}`).set(author.auth).send({ body: 'still in time' }).expect(200);
         const old = await postOk(author, article.id);
         await ageComment(t.db, old.id, 11);
         expectProblem(await t.http.patch(`/api/v1/comments/${old.id}`).set(author.auth).send({ body: 'late edit' }), 409, 'COMMENT_EDIT_WINDOW_CLOSED');
