@@ -106,8 +106,10 @@ describe('contract: conventions, health and docs (e2e)', () => {
       const response = await t.http
         .post('/api/v1/auth/login')
         .set('Content-Type', 'application/json')
+        .set('X-Request-Id', 'too-big-1')
         .send(JSON.stringify({ email: 'a@example.test', password: 'x'.repeat(t.config.bodyLimitBytes + 10) }));
       expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+      expect(response.headers['x-request-id']).toBe('too-big-1');
     });
 
     it('"Unknown JSON fields are rejected (400)"', async () => {
@@ -361,3 +363,22 @@ const CONTRACT_ANSWERS: Array<[string, number, ...string[]]> = [
   ['POST /api/v1/me/billing-portal', 503, 'PAYMENTS_NOT_CONFIGURED'],
   ['GET /api/v1/admin/donations/summary', 200],
 ];
+
+describe('contract: rate limits (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ AUTH_RATE_LIMIT_MAX: '2' });
+  });
+  afterAll(() => t.close());
+
+  it('"429 too many requests (with Retry-After)", problem+json and X-Request-Id like every other answer', async () => {
+    const attempt = () => t.http.post('/api/v1/auth/login').set('X-Request-Id', 'limited-1').send({ email: 'nobody@example.test', password: 'not the password' });
+    expect((await attempt()).status).toBe(401);
+    expect((await attempt()).status).toBe(401);
+    const limited = await attempt();
+    expectProblem(limited, 429, 'RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.headers['x-request-id']).toBe('limited-1');
+  });
+});
