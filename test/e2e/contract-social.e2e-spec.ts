@@ -138,6 +138,11 @@ describe('contract: follows, ignores, feed, notifications (e2e)', () => {
           comment: expect.objectContaining({ id: reply.id, body: 'An answer' }),
         }),
       );
+      // `comment` is the contract's comment shape, as the recipient sees it.
+      for (const key of ['id', 'articleId', 'parentId', 'rootId', 'depth', 'body', 'status', 'author', 'inReplyTo', 'createdAt', 'editedAt', 'replyCount', 'reactionCount', 'viewerReacted', 'featured']) {
+        expect(page.items[0].comment).toHaveProperty(key);
+      }
+      expect(page.items[0].comment.author).toEqual({ id: replier.id, displayName: replier.displayName, role: 'reader', isSupporter: false });
       expect(page).toHaveProperty('nextCursor', null);
       expect((await t.http.get('/api/v1/me').set(me.auth).expect(200)).body.unreadNotifications).toBe(1);
     });
