@@ -37,6 +37,8 @@ export interface FanOutCursor {
 const ACTOR_NOT_IGNORED = (recipient: string, actor: string) =>
   `NOT EXISTS (SELECT 1 FROM ignored_authors(${recipient}) i WHERE i.author_id = ${actor})`;
 
+const EXCERPT_LENGTH = 140;
+
 @Injectable()
 export class NotificationsRepository {
   constructor(private readonly txHost: TransactionContext) {}
@@ -222,3 +224,6 @@ export class NotificationsRepository {
     return rows.length;
   }
 }
+
+/** Characters (code points) of a comment's body in a notification's `excerpt`. */
+export const INBOX_EXCERPT_LENGTH = EXCERPT_LENGTH;

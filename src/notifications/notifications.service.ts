@@ -11,10 +11,7 @@ import { ProfileView } from '../users/dto/user.views';
 import { UsersService } from '../users/users.service';
 import { InboxQueryDto, MarkReadDto } from './dto/notification.dto';
 import { NotificationCommentView, NotificationView } from './dto/notification.views';
-import { InboxQuery, NotificationRow, NotificationsRepository } from './notifications.repository';
-
-/** Characters (code points) of a comment's body in a notification's `excerpt`. */
-const EXCERPT_LENGTH = 140;
+import { INBOX_EXCERPT_LENGTH, InboxQuery, NotificationRow, NotificationsRepository } from './notifications.repository';
 
 @Injectable()
 export class NotificationsService implements UnreadCountProvider, OnModuleInit {
@@ -64,7 +61,7 @@ export class NotificationsService implements UnreadCountProvider, OnModuleInit {
 }
 
 function withExcerpt(view: CommentView): NotificationCommentView {
-  return { ...view, excerpt: view.body === null ? null : Array.from(view.body).slice(0, EXCERPT_LENGTH).join('') };
+  return { ...view, excerpt: view.body === null ? null : Array.from(view.body).slice(0, INBOX_EXCERPT_LENGTH).join('') };
 }
 
 function toNotificationView(row: NotificationRow, actors: Map<string, ProfileView>, comments: Map<string, NotificationCommentView>): NotificationView {
