@@ -240,6 +240,8 @@ export function EmbedApp(props: EmbedProps) {
       try {
         const created = await unwrap(api.POST('/api/v1/articles/{articleId}/comments', { params: { path: { articleId } }, body: { body, ...(parent ? { parentId: parent.id } : {}) } }));
         known.current.add(created.id);
+        // The stream may have brought this very comment before this answer did: it is not new to its author.
+        setFresh((current) => current.filter((freshId) => freshId !== created.id));
         // A page asked for before this post (the reload on signing in) would come back without it: ask again.
         if (pageInFlight.current) void loadPage(sort);
         if (parent) {
