@@ -14,6 +14,7 @@ import { NewsroomSignIn1796600000000 } from './1796600000000-NewsroomSignIn';
 import { Workbench1796800000000 } from './1796800000000-Workbench';
 import { ModerationRules1796900000000 } from './1796900000000-ModerationRules';
 import { Webhooks1797000000000 } from './1797000000000-Webhooks';
+import { DefaultAppealAsContract1797200000000 } from './1797200000000-DefaultAppealAsContract';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Workbench1796800000000,
   ModerationRules1796900000000,
   Webhooks1797000000000,
+  DefaultAppealAsContract1797200000000,
 ];

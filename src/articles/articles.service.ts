@@ -154,6 +154,5 @@ export function toArticleView(article: ArticleRecord): ArticleView {
     commentsOpen: article.commentsOpen,
     commentsCloseAt: article.closeAt ? article.closeAt.toISOString() : null,
     commentCount: article.commentCount,
-    appealId: article.appealId,
   };
 }

@@ -44,7 +44,15 @@ describe('reader embed in Chromium (browser)', () => {
     const { page, context, errors } = await newContext(s.browser);
     const embed = page.locator('margin-comments');
 
-    await page.goto(`${s.baseUrl}/embed/demo?article=${article.id}&poll=1`);
+    // The thread requests the embed makes; its poll is an hour away, so new comments can only come from the stream.
+    const threadRequests: string[] = [];
+    const streams: string[] = [];
+    page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname === `/api/v1/articles/${article.id}/comments` && request.method() === 'GET') threadRequests.push(request.url());
+      if (pathname === `/api/v1/articles/${article.id}/live`) streams.push(request.url());
+    });
+    await page.goto(`${s.baseUrl}/embed/demo?article=${article.id}&poll=3600`);
     await embed.getByText('The harbour needs a proper fire station.').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
@@ -94,7 +102,10 @@ describe('reader embed in Chromium (browser)', () => {
     const followers = await s.t.http.get(`/api/v1/users/${other.id}/followers`).expect(200);
     expect(followers.body.items.map((profile: { displayName: string }) => profile.displayName)).toEqual([name]);
 
-    // A comment posted from another browser waits behind the "new comments" button.
+    // A comment posted from another browser arrives on the article's stream (opened with the signed-in reader's
+    // ticket) and waits behind the "new comments" button: no thread page was asked for meanwhile.
+    expect(streams.at(-1)).toMatch(/\/live\?ticket=/);
+    const threadRequestsBefore = threadRequests.length;
     const second = await newContext(s.browser);
     await second.page.goto(`${s.baseUrl}/embed/demo?article=${article.id}`);
     const secondEmbed = second.page.locator('margin-comments');
@@ -109,9 +120,16 @@ describe('reader embed in Chromium (browser)', () => {
 
     const newComments = embed.getByRole('button', { name: '1 new comment' });
     await newComments.waitFor();
+    expect(threadRequests).toHaveLength(threadRequestsBefore);
     expect(await embed.getByText('Live from the quay: the fire is out.').count()).toBe(0);
     await newComments.click();
     await embed.getByText('Live from the quay: the fire is out.').waitFor();
+    // A moderator hides it elsewhere: the stream's comment.updated turns it into a tombstone in place.
+    const [{ id: quayId }]: { id: string }[] = await s.t.db.query("SELECT id FROM comments WHERE article_id = $1 AND body = 'Live from the quay: the fire is out.'", [article.id]);
+    await s.t.http.post(`/api/v1/admin/comments/${quayId}/hide`).set(moderator.auth).send({ reason: 'off_topic' }).expect(200);
+    await embed.locator(`#margin-comment-${quayId}`).getByText('This comment was removed by a moderator.').waitFor();
+    expect(await embed.getByText('Live from the quay: the fire is out.').count()).toBe(0);
+    expect(threadRequests).toHaveLength(threadRequestsBefore + 1);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'embed-under-article');
@@ -138,6 +156,33 @@ describe('reader embed in Chromium (browser)', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('a reader\'s own comment that the stream brings before the post answers is not counted as new', async () => {
+    const article = await createArticle(s.t.http);
+    const reader = await registerReader(s.t.http);
+    const { page, context, errors } = await newContext(s.browser);
+    const embed = page.locator('margin-comments');
+    await page.goto(`${s.baseUrl}/embed/demo?article=${article.id}&poll=3600`);
+    await embed.getByRole('button', { name: 'Sign in or register' }).click();
+    await embed.getByLabel('E-mail').fill(reader.email);
+    await embed.getByLabel(/^Password/).fill(reader.password);
+    await embed.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await embed.getByText(`Signed in as ${reader.displayName}`).waitFor();
+    // The post's answer is held until the stream has announced the comment (the button shows it).
+    await page.route(`**/api/v1/articles/${article.id}/comments`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const response = await route.fetch();
+      await embed.getByRole('button', { name: '1 new comment' }).waitFor();
+      await route.fulfill({ response });
+    });
+    await embed.getByLabel('Join the conversation').fill('Posted while the stream was quicker.');
+    await embed.getByRole('button', { name: 'Post comment' }).click();
+    await embed.locator('article', { hasText: 'Posted while the stream was quicker.' }).waitFor();
+    await embed.getByRole('button', { name: '1 new comment' }).waitFor({ state: 'detached' });
+    expect(await embed.getByText('Posted while the stream was quicker.').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 
   it('is usable with the keyboard alone: sign in, post, recommend, with clear messages for problems', async () => {
     const article = await createArticle(s.t.http);

@@ -1315,7 +1315,6 @@ export interface components {
             };
         };
         ArticleView: {
-            appealId: string | null;
             /** @description Visible comments */
             commentCount: number;
             /**
@@ -1741,16 +1740,36 @@ export interface components {
         };
         NotificationCommentView: {
             articleId: string;
+            /** @description Null once the account is erased */
+            author: components["schemas"]["CommentAuthorView"] | null;
+            /** @description Plain text as written; null for tombstones (except for their author and moderators) and erased accounts */
+            body: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description 0 for a top-level comment */
+            depth: number;
+            /** Format: date-time */
+            editedAt: string | null;
             /** @description Start of the body; null when the recipient may not read it (hidden, deleted, erased) */
             excerpt: string | null;
+            featured: boolean;
             /** Format: uuid */
             id: string;
+            inReplyTo: components["schemas"]["InReplyToView"] | null;
             /** Format: uuid */
             parentId: string | null;
-            /** Format: uuid */
+            reactionCount: number;
+            /** @description Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators) */
+            replyCount: number;
+            /**
+             * Format: uuid
+             * @description The top-level comment of the thread; null for a top-level comment
+             */
             rootId: string | null;
             /** @enum {string} */
             status: "visible" | "pending" | "hidden" | "deleted";
+            /** @description Whether the viewer recommends it (false without a token) */
+            viewerReacted: boolean;
         };
         NotificationSettingsDto: {
             /**
@@ -1769,7 +1788,7 @@ export interface components {
         NotificationView: {
             /** @description Who caused it; null for moderation or an erased account */
             actor: components["schemas"]["ProfileView"] | null;
-            /** @description The comment concerned; null for follow */
+            /** @description The comment concerned, as the recipient may see it; null for follow, or once the recipient may not see it */
             comment: components["schemas"]["NotificationCommentView"] | null;
             /** Format: date-time */
             createdAt: string;
@@ -10739,7 +10758,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENT_PROVIDER_UNAVAILABLE`: The payment provider cannot be reached; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `PAYMENT_PROVIDER_UNAVAILABLE`: The payment provider cannot be reached; `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10747,7 +10766,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                        code: "PAYMENTS_NOT_CONFIGURED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };

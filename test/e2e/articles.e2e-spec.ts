@@ -27,7 +27,6 @@ describe('articles (e2e)', () => {
         commentsOpen: true,
         commentsCloseAt: null,
         commentCount: 0,
-        appealId: null,
       });
       const updated = await t.http
         .put(`/api/v1/articles/${id}`)

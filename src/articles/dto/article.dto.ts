@@ -76,7 +76,6 @@ export class ArticleView {
   })
   commentsCloseAt: string | null;
   @ApiProperty({ description: 'Visible comments' }) commentCount: number;
-  @ApiProperty({ type: String, nullable: true }) appealId: string | null;
 }
 
 export class ArticleCountsView {

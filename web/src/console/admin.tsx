@@ -1,9 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Connection, type Schemas, unwrap } from '../api/connection';
-import { deleteWebhook, isMissing, type ModerationSettings, saveWebhook, type Webhook, WEBHOOK_EVENTS, type WebhookDelivery, webhookDeliveries, webhooks } from '../api/pending';
 import { messageFor } from '../api/problems';
 import { money } from '../embed/appeal';
 import { when } from '../embed/thread';
+
+type ModerationSettings = Omit<Schemas['ModerationSettingsView'], 'updatedAt'>;
+type Webhook = Schemas['WebhookView'];
+type WebhookDelivery = Schemas['WebhookDeliveryView'];
+type WebhookEvent = Schemas['UpsertWebhookDto']['events'][number];
+const WEBHOOK_EVENTS: WebhookEvent[] = ['comment.created', 'comment.moderated', 'article.commentsClosed', 'donation.succeeded', 'donation.refunded'];
 
 function Problem(props: { text: string | null }) {
   return props.text ? (
@@ -73,14 +78,14 @@ const words = (text: string) =>
     .map((word) => word.trim())
     .filter(Boolean);
 
-/** Edits the fields the server answers with, and sends back only those (older servers know fewer). */
+/** Every moderation setting, read and saved whole (PUT /admin/settings/moderation). */
 export function Settings(props: { connection: Connection }) {
-  const { connection } = props;
+  const { api } = props.connection;
   const [settings, setSettings] = useState<ModerationSettings | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState('');
   useEffect(() => {
-    connection.request<ModerationSettings & { updatedAt?: string }>('GET', '/api/v1/admin/settings/moderation').then(
+    unwrap(api.GET('/api/v1/admin/settings/moderation')).then(
       ({ updatedAt: _, ...current }) => setSettings(current),
       (error: unknown) => setProblem(messageFor(error)),
     );
@@ -93,90 +98,71 @@ export function Settings(props: { connection: Connection }) {
       </section>
     );
   const set = (change: Partial<ModerationSettings>) => setSettings({ ...settings, ...change });
-  const has = (key: keyof ModerationSettings) => key in settings;
+  const external = settings.externalModeration;
   return (
     <form
       aria-labelledby="settings-title"
       onSubmit={(event) => {
         event.preventDefault();
         setProblem(null);
-        connection.request<ModerationSettings>('PUT', '/api/v1/admin/settings/moderation', settings).then(
-          () => setSaved(`Saved at ${new Date().toLocaleTimeString()}`),
+        setSaved('');
+        unwrap(api.PUT('/api/v1/admin/settings/moderation', { body: settings })).then(
+          ({ updatedAt: _, ...current }) => {
+            setSettings(current);
+            setSaved(`Saved at ${new Date().toLocaleTimeString()}`);
+          },
           (error: unknown) => setProblem(messageFor(error)),
         );
       }}
     >
       <h1 id="settings-title">Moderation settings</h1>
       <Problem text={problem} />
-      {has('bannedWords') && (
-        <>
-          <label for="banned-words">Banned words (one per line: comments with them wait for approval)</label>
-          <textarea id="banned-words" value={(settings.bannedWords ?? []).join('\n')} onInput={(event) => set({ bannedWords: words(event.currentTarget.value) })} />
-        </>
-      )}
-      {has('suspectWords') && (
-        <>
-          <label for="suspect-words">Suspect words (one per line: published, and reported to the queue)</label>
-          <textarea id="suspect-words" value={(settings.suspectWords ?? []).join('\n')} onInput={(event) => set({ suspectWords: words(event.currentTarget.value) })} />
-        </>
-      )}
-      {has('premoderateNewReaders') && (
-        <label class="check">
-          <input type="checkbox" checked={settings.premoderateNewReaders} onChange={(event) => set({ premoderateNewReaders: event.currentTarget.checked })} /> Premoderate new readers
-          (fewer than 3 approved comments)
-        </label>
-      )}
-      {has('premoderateLinks') && (
-        <label class="check">
-          <input type="checkbox" checked={settings.premoderateLinks} onChange={(event) => set({ premoderateLinks: event.currentTarget.checked })} /> Premoderate comments with links
-        </label>
-      )}
-      {has('closeAfterDays') && (
-        <>
-          <label for="close-after">Close comments this many days after publication (empty: never)</label>
-          <input
-            id="close-after"
-            type="number"
-            min={1}
-            value={settings.closeAfterDays ?? ''}
-            onInput={(event) => set({ closeAfterDays: event.currentTarget.value ? Number(event.currentTarget.value) : null })}
-          />
-        </>
-      )}
-      {has('externalModeration') && (
-        <fieldset>
-          <legend>External moderation</legend>
-          <label for="external-url">URL (empty: off)</label>
-          <input
-            id="external-url"
-            type="url"
-            value={settings.externalModeration?.url ?? ''}
-            onInput={(event) =>
-              set({ externalModeration: event.currentTarget.value ? { secret: '', ...settings.externalModeration, url: event.currentTarget.value } : null })
-            }
-          />
-          {settings.externalModeration && (
-            <>
-              <label for="external-secret">Signing secret</label>
-              <input
-                id="external-secret"
-                type="password"
-                value={settings.externalModeration.secret}
-                onInput={(event) => set({ externalModeration: { url: '', ...settings.externalModeration, secret: event.currentTarget.value } })}
-              />
-              <label for="external-timeout">Timeout (ms, at most 3000)</label>
-              <input
-                id="external-timeout"
-                type="number"
-                min={1}
-                max={3000}
-                value={settings.externalModeration.timeoutMs ?? 800}
-                onInput={(event) => set({ externalModeration: { url: '', secret: '', ...settings.externalModeration, timeoutMs: Number(event.currentTarget.value) } })}
-              />
-            </>
-          )}
-        </fieldset>
-      )}
+      <label for="banned-words">Banned words (one per line: comments with them wait for approval)</label>
+      <textarea id="banned-words" value={settings.bannedWords.join('\n')} onInput={(event) => set({ bannedWords: words(event.currentTarget.value) })} />
+      <label for="suspect-words">Suspect words (one per line: published, and reported to the queue)</label>
+      <textarea id="suspect-words" value={settings.suspectWords.join('\n')} onInput={(event) => set({ suspectWords: words(event.currentTarget.value) })} />
+      <label class="check">
+        <input type="checkbox" checked={settings.premoderateNewReaders} onChange={(event) => set({ premoderateNewReaders: event.currentTarget.checked })} /> Premoderate new readers
+        (fewer than 3 approved comments)
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={settings.premoderateLinks} onChange={(event) => set({ premoderateLinks: event.currentTarget.checked })} /> Premoderate comments with links
+      </label>
+      <label for="close-after">Close comments this many days after publication (empty: never)</label>
+      <input
+        id="close-after"
+        type="number"
+        min={1}
+        max={3650}
+        value={settings.closeAfterDays ?? ''}
+        onInput={(event) => set({ closeAfterDays: event.currentTarget.value ? Number(event.currentTarget.value) : null })}
+      />
+      <fieldset>
+        <legend>External moderation</legend>
+        <label for="external-url">URL (empty: off)</label>
+        <input
+          id="external-url"
+          type="url"
+          value={external?.url ?? ''}
+          onInput={(event) => set({ externalModeration: event.currentTarget.value ? { secret: '', timeoutMs: 800, ...external, url: event.currentTarget.value } : null })}
+        />
+        {external && (
+          <>
+            <label for="external-secret">Signing secret</label>
+            <input id="external-secret" type="password" required value={external.secret} onInput={(event) => set({ externalModeration: { ...external, secret: event.currentTarget.value } })} />
+            <label for="external-timeout">Timeout (ms, at most 3000)</label>
+            <input
+              id="external-timeout"
+              type="number"
+              min={1}
+              max={3000}
+              required
+              value={external.timeoutMs}
+              onInput={(event) => set({ externalModeration: { ...external, timeoutMs: Number(event.currentTarget.value) } })}
+            />
+          </>
+        )}
+      </fieldset>
       <div class="row">
         <button type="submit" class="primary">
           Save settings
@@ -321,84 +307,139 @@ export function Donations(props: { connection: Connection }) {
   );
 }
 
+const emptyHook = () => ({ id: '', url: '', secret: '', events: [...WEBHOOK_EVENTS], editing: false });
+
+/** Outbound webhooks (admins): list, add, edit (the secret kept unless a new one is typed), delete, deliveries. */
 export function Webhooks(props: { connection: Connection }) {
-  const { connection } = props;
-  const [items, setItems] = useState<Webhook[] | null>(null);
-  const [missing, setMissing] = useState(false);
-  const [deliveries, setDeliveries] = useState<{ id: string; items: WebhookDelivery[] } | null>(null);
-  const [form, setForm] = useState({ id: '', url: '', secret: '', events: [...WEBHOOK_EVENTS] as string[] });
+  const { api } = props.connection;
+  const [items, setItems] = useState<Webhook[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [deliveries, setDeliveries] = useState<{ hook: Webhook; items: WebhookDelivery[]; cursor: string | null } | null>(null);
+  const [form, setForm] = useState(emptyHook());
   const [problem, setProblem] = useState<string | null>(null);
-  const load = () =>
-    webhooks(connection).then(
-      (answer) => setItems(Array.isArray(answer) ? answer : answer.items),
-      (error: unknown) => (isMissing(error) ? setMissing(true) : setProblem(messageFor(error))),
+  const [saved, setSaved] = useState('');
+  const failed = (error: unknown) => setProblem(messageFor(error));
+  const load = (from?: string) =>
+    unwrap(api.GET('/api/v1/admin/webhooks', { params: { query: { limit: 50, ...(from ? { cursor: from } : {}) } } })).then((page) => {
+      setItems((existing) => (from ? [...existing, ...page.items] : page.items));
+      setCursor(page.nextCursor);
+    }, failed);
+  const loadDeliveries = (hook: Webhook, from?: string) =>
+    unwrap(api.GET('/api/v1/admin/webhooks/{id}/deliveries', { params: { path: { id: hook.id }, query: { limit: 50, ...(from ? { cursor: from } : {}) } } })).then(
+      (page) => setDeliveries((shown) => ({ hook, items: from && shown ? [...shown.items, ...page.items] : page.items, cursor: page.nextCursor })),
+      failed,
     );
   useEffect(() => void load(), []);
-  if (missing)
-    return (
-      <section>
-        <h1>Webhooks</h1>
-        <p class="notice">This server does not offer outbound webhooks yet.</p>
-      </section>
-    );
+  const { editing } = form;
   return (
     <section aria-labelledby="webhooks-title">
       <h1 id="webhooks-title">Webhooks</h1>
       <Problem text={problem} />
-      <ul>
-        {items?.map((hook) => (
+      {items.length === 0 && <p class="muted">No webhooks yet.</p>}
+      <ul aria-label="Webhooks">
+        {items.map((hook) => (
           <li class="item" key={hook.id}>
-            <strong>{hook.id}</strong> → {hook.url} <span class="muted">{hook.events.join(', ')}</span>{' '}
-            <button type="button" onClick={() => void webhookDeliveries(connection, hook.id).then((page) => setDeliveries({ id: hook.id, items: page.items }), (error: unknown) => setProblem(messageFor(error)))}>
+            <strong>{hook.id}</strong> → {hook.url}{' '}
+            <span class="muted">
+              {hook.events.join(', ')} · secret {hook.secretHint}
+            </span>{' '}
+            <button type="button" onClick={() => void loadDeliveries(hook)}>
               Deliveries
             </button>{' '}
-            <button type="button" onClick={() => void deleteWebhook(connection, hook.id).then(load, (error: unknown) => setProblem(messageFor(error)))}>
+            <button type="button" onClick={() => setForm({ id: hook.id, url: hook.url, secret: '', events: [...hook.events], editing: true })}>
+              Edit
+            </button>{' '}
+            <button
+              type="button"
+              onClick={() =>
+                confirm(`Delete the webhook ${hook.id}?`) &&
+                void unwrap(api.DELETE('/api/v1/admin/webhooks/{id}', { params: { path: { id: hook.id } } })).then(() => {
+                  if (deliveries?.hook.id === hook.id) setDeliveries(null);
+                  return load();
+                }, failed)
+              }
+            >
               Delete
             </button>
           </li>
         ))}
       </ul>
+      {cursor && (
+        <button type="button" onClick={() => void load(cursor)}>
+          More webhooks
+        </button>
+      )}
       {deliveries && (
-        <table>
-          <caption>Deliveries of {deliveries.id}</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last answer</th>
-              <th scope="col">Next attempt</th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.items.map((delivery) => (
+        <>
+          <table>
+            <caption>Deliveries of {deliveries.hook.id}</caption>
+            <thead>
               <tr>
-                <td>{when(delivery.createdAt)}</td>
-                <td>{delivery.event}</td>
-                <td>{delivery.status}</td>
-                <td>{delivery.attempts}</td>
-                <td>{delivery.lastStatusCode ?? '—'}</td>
-                <td>{delivery.nextAttemptAt ? when(delivery.nextAttemptAt) : '—'}</td>
+                <th scope="col">When</th>
+                <th scope="col">Event</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last answer</th>
+                <th scope="col">Next attempt</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {deliveries.items.map((delivery) => (
+                <tr key={delivery.id}>
+                  <td>{when(delivery.createdAt)}</td>
+                  <td>{delivery.event}</td>
+                  <td>{delivery.status}</td>
+                  <td>{delivery.attempts}</td>
+                  <td>{delivery.lastStatusCode ?? delivery.lastError ?? '—'}</td>
+                  <td>{delivery.nextAttemptAt ? when(delivery.nextAttemptAt) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {deliveries.items.length === 0 && <p class="muted">Nothing sent yet.</p>}
+          <div class="row">
+            {deliveries.cursor && (
+              <button type="button" onClick={() => void loadDeliveries(deliveries.hook, deliveries.cursor ?? undefined)}>
+                More deliveries
+              </button>
+            )}
+            <button type="button" onClick={() => void loadDeliveries(deliveries.hook)}>
+              Refresh deliveries
+            </button>
+          </div>
+        </>
       )}
       <form
-        aria-label="Add or replace a webhook"
+        aria-labelledby="hook-form-title"
         onSubmit={(event) => {
           event.preventDefault();
-          saveWebhook(connection, form.id, { url: form.url, secret: form.secret, events: form.events }).then(load, (error: unknown) => setProblem(messageFor(error)));
+          setProblem(null);
+          setSaved('');
+          const { id } = form;
+          const body = { url: form.url, events: form.events, ...(form.secret ? { secret: form.secret } : {}) };
+          unwrap(api.PUT('/api/v1/admin/webhooks/{id}', { params: { path: { id } }, body })).then((hook) => {
+            setSaved(`Webhook ${hook.id} saved`);
+            setForm(emptyHook());
+            return load();
+          }, failed);
         }}
       >
-        <h2>Add or replace a webhook</h2>
-        <label for="hook-id">Id</label>
-        <input id="hook-id" required value={form.id} onInput={(event) => setForm({ ...form, id: event.currentTarget.value })} />
+        <h2 id="hook-form-title">{editing ? 'Edit the webhook' : 'Add a webhook'}</h2>
+        <label for="hook-id">Id (letters, digits and . _ : -; an existing id is replaced)</label>
+        <input id="hook-id" required pattern="[A-Za-z0-9._:\-]{1,128}" maxLength={128} readOnly={editing} value={form.id} onInput={(event) => setForm({ ...form, id: event.currentTarget.value })} />
         <label for="hook-url">URL</label>
         <input id="hook-url" type="url" required value={form.url} onInput={(event) => setForm({ ...form, url: event.currentTarget.value })} />
-        <label for="hook-secret">Signing secret</label>
-        <input id="hook-secret" type="password" required value={form.secret} onInput={(event) => setForm({ ...form, secret: event.currentTarget.value })} />
+        <label for="hook-secret">{editing ? 'New signing secret (empty: keep the current one)' : 'Signing secret (at least 16 characters)'}</label>
+        <input
+          id="hook-secret"
+          type="password"
+          autoComplete="new-password"
+          required={!editing}
+          minLength={16}
+          maxLength={256}
+          value={form.secret}
+          onInput={(event) => setForm({ ...form, secret: event.currentTarget.value })}
+        />
         <fieldset>
           <legend>Events</legend>
           {WEBHOOK_EVENTS.map((name) => (
@@ -412,9 +453,19 @@ export function Webhooks(props: { connection: Connection }) {
             </label>
           ))}
         </fieldset>
-        <button type="submit" class="primary">
-          Save webhook
-        </button>
+        <div class="row">
+          <button type="submit" class="primary">
+            Save webhook
+          </button>
+          {editing && (
+            <button type="button" onClick={() => setForm(emptyHook())}>
+              Cancel
+            </button>
+          )}
+          <span class="muted" aria-live="polite">
+            {saved}
+          </span>
+        </div>
       </form>
     </section>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Connection, type Schemas, unwrap } from '../api/connection';
-import { type BulkAction, bulkModerate, isMissing, liveTicket, queueLiveUrl } from '../api/pending';
+import { eventData, liveTicket, type QueueChange, queueLiveUrl } from '../api/live';
 import { messageFor } from '../api/problems';
 import { REPORT_REASONS, when } from '../embed/thread';
 
@@ -8,6 +8,9 @@ export type QueueState = 'reported' | 'pending' | 'hidden';
 type QueueItem = Schemas['QueueItemView'];
 type Reason = (typeof REPORT_REASONS)[number][0];
 type Single = 'approve' | 'unhide' | 'feature' | 'unfeature' | 'delete';
+type BulkAction = Schemas['BulkModerationDto']['action'];
+/** The most ids one bulk request takes. */
+const BULK_LIMIT = 100;
 
 const SHORTCUTS: Array<[string, string]> = [
   ['j / k', 'next / previous comment'],
@@ -116,7 +119,7 @@ export function Queue(props: { connection: Connection; state: QueueState; pollSe
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [status, setStatus] = useState('');
-  const [live, setLive] = useState<'stream' | 'poll'>('poll');
+  const [live, setLive] = useState<'connecting' | 'stream' | 'poll'>('connecting');
   const list = useRef<HTMLOListElement>(null);
 
   const load = async () => {
@@ -148,29 +151,59 @@ export function Queue(props: { connection: Connection; state: QueueState; pollSe
     void load();
   }, [state]);
 
-  // Live: the moderators' stream where the server has it, else a poll.
+  // Live: the moderators' stream (`queue.added` / `queue.removed` for this queue), with a new ticket on every
+  // connection; while it is down (or cannot be opened), a poll every pollSeconds and a reconnection.
+  const loadRef = useRef(load);
+  loadRef.current = load;
   useEffect(() => {
     let source: EventSource | null = null;
     let timer: ReturnType<typeof setInterval> | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const poll = () => {
       setLive('poll');
-      timer ??= setInterval(() => void load(), props.pollSeconds * 1000);
+      timer ??= setInterval(() => void loadRef.current(), props.pollSeconds * 1000);
     };
-    liveTicket(connection).then(
-      ({ ticket }) => {
-        if (stopped) return;
-        source = new EventSource(queueLiveUrl(connection, ticket));
-        source.addEventListener('open', () => setLive('stream'));
-        for (const name of ['queue.added', 'queue.removed']) source.addEventListener(name, () => void load());
-        source.addEventListener('error', () => source?.readyState === EventSource.CLOSED && poll());
-      },
-      () => poll(),
-    );
+    const connect = () => {
+      liveTicket(connection).then(
+        (ticket) => {
+          if (stopped) return;
+          let opened = false;
+          source = new EventSource(queueLiveUrl(connection, ticket));
+          source.addEventListener('open', () => {
+            const reconnected = timer !== undefined;
+            opened = true;
+            clearInterval(timer);
+            timer = undefined;
+            setLive('stream');
+            // What happened while the stream was down.
+            if (reconnected) void loadRef.current();
+          });
+          source.addEventListener('queue.added', (event) => {
+            if (eventData<QueueChange>(event).state === state) void loadRef.current();
+          });
+          source.addEventListener('queue.removed', (event) => {
+            const change = eventData<QueueChange>(event);
+            if (change.state === state) setItems((existing) => existing.filter((item) => item.id !== change.commentId));
+          });
+          source.addEventListener('reset', () => void loadRef.current());
+          source.addEventListener('error', () => {
+            if (source?.readyState !== EventSource.CLOSED) return;
+            source = null;
+            poll();
+            // A stream that worked reconnects soon (its ticket is single use); one that never opened, at the poll's pace.
+            if (!stopped) retry = setTimeout(connect, opened ? 3000 : Math.max(props.pollSeconds, 30) * 1000);
+          });
+        },
+        () => poll(),
+      );
+    };
+    connect();
     return () => {
       stopped = true;
       source?.close();
       clearInterval(timer);
+      clearTimeout(retry);
     };
   }, [state]);
 
@@ -199,21 +232,23 @@ export function Queue(props: { connection: Connection; state: QueueState; pollSe
     }
   };
 
-  /** One comment through its own endpoint; several through the bulk endpoint, or one by one where the server has none. */
+  /** One comment through its own endpoint; several through POST /admin/comments/bulk (100 ids a request). */
   const act = async (ids: string[], action: BulkAction | Single, reason?: Reason, note?: string) => {
     if (ids.length === 0) return;
     setProblem(null);
     let failed = 0;
     if (ids.length > 1 && (action === 'hide' || action === 'unhide' || action === 'approve' || action === 'delete')) {
       try {
-        const { results } = await bulkModerate(connection, { ids, action, ...(reason ? { reason } : {}), ...(note ? { note } : {}) });
-        failed = results.filter((result) => result.code).length;
-      } catch (error) {
-        if (!isMissing(error)) {
-          setProblem(messageFor(error));
-          return;
+        for (let from = 0; from < ids.length; from += BULK_LIMIT) {
+          const body = { ids: ids.slice(from, from + BULK_LIMIT), action, ...(action === 'hide' ? { reason: reason ?? 'other', ...(note ? { note } : {}) } : {}) };
+          const { results } = await unwrap(api.POST('/api/v1/admin/comments/bulk', { body }));
+          failed += results.filter((result) => result.code).length;
         }
-        failed = (await Promise.all(ids.map((id) => runOne(id, action, reason, note).then(() => 0, () => 1)))).reduce<number>((sum, one) => sum + one, 0);
+      } catch (error) {
+        setProblem(messageFor(error));
+        setSelected(new Set());
+        await load();
+        return;
       }
     } else {
       for (const id of ids) {
@@ -284,7 +319,7 @@ export function Queue(props: { connection: Connection; state: QueueState; pollSe
     <section aria-labelledby="queue-title">
       <div class="row">
         <h1 id="queue-title">{state[0].toUpperCase() + state.slice(1)} queue</h1>
-        <span class="muted">{live === 'stream' ? 'Live' : `Refreshes every ${props.pollSeconds} s`}</span>
+        <span class="muted">{live === 'stream' ? 'Live' : live === 'poll' ? `Refreshes every ${props.pollSeconds} s` : 'Connecting…'}</span>
         <button type="button" onClick={() => void load()}>
           Refresh
         </button>

@@ -1,10 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type Connection, unwrap } from '../api/connection';
-import { addReaderNote, type Comment, isMissing, type ReaderNote, type ReaderStanding, readerComments, readerNotes, readerStanding } from '../api/pending';
+import { type Connection, type Schemas, unwrap } from '../api/connection';
 import { messageFor } from '../api/problems';
 import { when } from '../embed/thread';
 
-const STATUSES = ['', 'visible', 'pending', 'hidden', 'deleted'] as const;
+type Comment = Schemas['CommentView'];
+type ReaderNote = Schemas['ModeratorNoteView'];
+type ReaderStanding = Schemas['ReaderStandingView'];
+type Status = '' | NonNullable<NonNullable<Schemas['CommentView']['status']>>;
+const STATUSES: Status[] = ['', 'visible', 'pending', 'hidden', 'deleted'];
+const SANCTIONS: Record<Schemas['SanctionView']['action'], string> = {
+  'user.suspend': 'Suspended',
+  'user.unsuspend': 'Suspension lifted',
+  'user.ban': 'Banned',
+  'user.unban': 'Unbanned',
+};
 
 /** The reader drawer: standing, comments of every status, notes, suspend and (admins) ban. */
 export function ReaderDrawer(props: { connection: Connection; userId: string; isAdmin: boolean; onClose(): void }) {
@@ -12,40 +21,39 @@ export function ReaderDrawer(props: { connection: Connection; userId: string; is
   const { api } = connection;
   const [standing, setStanding] = useState<ReaderStanding | null>(null);
   const [comments, setComments] = useState<Comment[]>([]);
-  const [status, setStatus] = useState<(typeof STATUSES)[number]>('');
-  const [notes, setNotes] = useState<ReaderNote[] | null>(null);
+  const [commentsCursor, setCommentsCursor] = useState<string | null>(null);
+  const [status, setStatus] = useState<Status>('');
+  const [notes, setNotes] = useState<ReaderNote[]>([]);
+  const [notesCursor, setNotesCursor] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [until, setUntil] = useState('');
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState('');
   const path = { params: { path: { id: userId } } };
+  const failed = (error: unknown) => setProblem(messageFor(error));
 
-  const loadStanding = () =>
-    readerStanding(connection, userId).then(setStanding, async (error: unknown) => {
-      // Where the standing endpoint is missing, the public profile stands in.
-      if (!isMissing(error)) return setProblem(messageFor(error));
-      setStanding(await unwrap(api.GET('/api/v1/users/{id}', path)).catch(() => null));
-    });
+  const loadStanding = () => unwrap(api.GET('/api/v1/admin/users/{id}', path)).then(setStanding, failed);
+  const loadNotes = (cursor?: string) =>
+    unwrap(api.GET('/api/v1/admin/users/{id}/notes', { params: { path: { id: userId }, query: { limit: 20, ...(cursor ? { cursor } : {}) } } })).then((page) => {
+      setNotes((existing) => (cursor ? [...existing, ...page.items] : page.items));
+      setNotesCursor(page.nextCursor);
+    }, failed);
+  const loadComments = (cursor?: string) =>
+    unwrap(
+      api.GET('/api/v1/admin/users/{id}/comments', { params: { path: { id: userId }, query: { limit: 50, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } } }),
+    ).then((page) => {
+      setComments((existing) => (cursor ? [...existing, ...page.items] : page.items));
+      setCommentsCursor(page.nextCursor);
+    }, failed);
 
   useEffect(() => {
+    setProblem(null);
     void loadStanding();
-    readerNotes(connection, userId).then(
-      (page) => setNotes(page.items),
-      () => setNotes(null),
-    );
+    void loadNotes();
   }, [userId]);
 
-  useEffect(() => {
-    readerComments(connection, userId, status || undefined).then(
-      (page) => setComments(page.items),
-      async (error: unknown) => {
-        if (!isMissing(error)) return setProblem(messageFor(error));
-        const page = await unwrap(api.GET('/api/v1/users/{id}/comments', { params: { path: { id: userId }, query: { limit: 50 } } })).catch(() => null);
-        setComments(page?.items ?? []);
-      },
-    );
-  }, [userId, status]);
+  useEffect(() => void loadComments(), [userId, status]);
 
   const act = async (label: string, work: () => Promise<unknown>) => {
     setProblem(null);
@@ -91,11 +99,11 @@ export function ReaderDrawer(props: { connection: Connection; userId: string; is
           <dd>{when(standing.createdAt)}</dd>
           <dt>Comments</dt>
           <dd>
-            {standing.commentCounts
-              ? Object.entries(standing.commentCounts)
-                  .map(([key, value]) => `${value} ${key}`)
-                  .join(', ')
-              : standing.commentCount}
+            {standing.commentCounts.visible} visible, {standing.commentCounts.pending} pending, {standing.commentCounts.hidden} hidden, {standing.commentCounts.deleted} deleted
+          </dd>
+          <dt>Reports against them</dt>
+          <dd>
+            {standing.reportCount} ({standing.openReportCount} open)
           </dd>
           <dt>Followers</dt>
           <dd>{standing.followerCount}</dd>
@@ -103,13 +111,21 @@ export function ReaderDrawer(props: { connection: Connection; userId: string; is
           <dd>{standing.suspendedUntil ? when(standing.suspendedUntil) : 'not suspended'}</dd>
           <dt>Banned</dt>
           <dd>{standing.bannedAt ? when(standing.bannedAt) : 'no'}</dd>
-          {standing.sanctions && standing.sanctions.length > 0 && (
-            <>
-              <dt>Sanctions</dt>
-              <dd>{standing.sanctions.map((sanction) => `${sanction.action ?? sanction.type ?? ''} ${sanction.reason ?? ''}`).join('; ')}</dd>
-            </>
-          )}
         </dl>
+      )}
+      {standing && standing.sanctions.length > 0 && (
+        <section aria-label="Sanctions">
+          <h3>Sanctions</h3>
+          <ul>
+            {standing.sanctions.map((sanction) => (
+              <li key={sanction.id}>
+                {SANCTIONS[sanction.action]}
+                {sanction.until && sanction.action === 'user.suspend' ? ` until ${when(sanction.until)}` : ''} · {when(sanction.createdAt)} by {sanction.actor?.displayName ?? 'an erased account'}
+                {sanction.reason ? ` · ${sanction.reason}` : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
       <form
         class="panel"
@@ -147,44 +163,47 @@ export function ReaderDrawer(props: { connection: Connection; userId: string; is
           )}
         </div>
       </form>
-      {notes && (
-        <section aria-label="Notes">
-          <h3>Notes</h3>
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void addReaderNote(connection, userId, note).then(
-                (added) => {
-                  setNotes([added, ...notes]);
-                  setNote('');
-                },
-                (error: unknown) => setProblem(messageFor(error)),
-              );
-            }}
-          >
-            <label for="reader-note">Add a note</label>
-            <textarea id="reader-note" maxLength={2000} required value={note} onInput={(event) => setNote(event.currentTarget.value)} />
-            <button type="submit">Save note</button>
-          </form>
-          <ul>
-            {notes.map((entry) => (
-              <li key={entry.id}>
-                <span class="muted">
-                  {entry.author?.displayName ?? 'Erased'} · {when(entry.createdAt)}
-                </span>
-                <p class="body">{entry.body}</p>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <section aria-label="Notes">
+        <h3>Notes</h3>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            setProblem(null);
+            unwrap(api.POST('/api/v1/admin/users/{id}/notes', { ...path, body: { body: note } })).then((added) => {
+              setNotes((existing) => [added, ...existing]);
+              setNote('');
+              setDone('Note saved');
+            }, failed);
+          }}
+        >
+          <label for="reader-note">Add a note (only moderators see it)</label>
+          <textarea id="reader-note" maxLength={2000} required value={note} onInput={(event) => setNote(event.currentTarget.value)} />
+          <button type="submit">Save note</button>
+        </form>
+        {notes.length === 0 && <p class="muted">No notes yet.</p>}
+        <ul>
+          {notes.map((entry) => (
+            <li key={entry.id}>
+              <span class="muted">
+                {entry.author?.displayName ?? 'Erased account'} · {when(entry.createdAt)}
+              </span>
+              <p class="body">{entry.body}</p>
+            </li>
+          ))}
+        </ul>
+        {notesCursor && (
+          <button type="button" onClick={() => void loadNotes(notesCursor)}>
+            More notes
+          </button>
+        )}
+      </section>
       <section aria-label="Their comments">
         <div class="row">
           <h3>Comments</h3>
           <label for="reader-status" class="sr">
             Status
           </label>
-          <select id="reader-status" value={status} onChange={(event) => setStatus(event.currentTarget.value as (typeof STATUSES)[number])}>
+          <select id="reader-status" value={status} onChange={(event) => setStatus(event.currentTarget.value as Status)}>
             {STATUSES.map((value) => (
               <option value={value}>{value || 'every status'}</option>
             ))}
@@ -200,6 +219,11 @@ export function ReaderDrawer(props: { connection: Connection; userId: string; is
             </li>
           ))}
         </ul>
+        {commentsCursor && (
+          <button type="button" onClick={() => void loadComments(commentsCursor)}>
+            More comments
+          </button>
+        )}
       </section>
     </aside>
   );

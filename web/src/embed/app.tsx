@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, type Connection, type Schemas, type User, unwrap } from '../api/connection';
-import { articleLiveUrl, type CommentUpdate, exchangeSsoToken, isMissing, liveTicket } from '../api/pending';
+import { articleLiveUrl, type CommentUpdate, eventData, liveTicket, type ReactionsUpdate } from '../api/live';
+import { exchangeSsoToken, isMissing } from '../api/pending';
 import { messageFor } from '../api/problems';
 import { Inbox, ProfilePanel, SignIn } from './account';
 import { AppealBox } from './appeal';
@@ -174,8 +175,9 @@ export function EmbedApp(props: EmbedProps) {
     }
   }, [linked, items]);
 
-  // Live updates: the article's event stream (with a ticket when signed in); where the server has no
-  // stream, a poll of the newest page. New comments wait behind the "N new comments" button.
+  // Live updates: the article's event stream (with a ticket when signed in, asked for on every connection).
+  // New comments wait behind the "N new comments" button. A stream that cannot be opened at all (too many
+  // streams, a proxy that does not pass event streams) leaves a poll of the newest page every poll-seconds.
   useEffect(() => {
     let source: EventSource | null = null;
     let pollTimer: ReturnType<typeof setInterval> | undefined;
@@ -195,25 +197,26 @@ export function EmbedApp(props: EmbedProps) {
     };
     const connect = async () => {
       let ticket: string | undefined;
-      if (connection.session) ticket = await liveTicket(connection).then((answer) => answer.ticket, () => undefined);
-      if (stopped || typeof EventSource === 'undefined') return startPolling();
+      if (connection.session) ticket = await liveTicket(connection).catch(() => undefined);
+      if (stopped) return;
+      if (typeof EventSource === 'undefined') return startPolling();
       let opened = false;
       source = new EventSource(articleLiveUrl(connection, articleId, ticket));
       source.addEventListener('open', () => (opened = true));
-      source.addEventListener('comment.created', (event) => arrived(JSON.parse((event as MessageEvent<string>).data) as Comment));
+      source.addEventListener('comment.created', (event) => arrived(eventData<Comment>(event)));
       source.addEventListener('comment.updated', (event) => {
-        const update = JSON.parse((event as MessageEvent<string>).data) as CommentUpdate;
+        const update = eventData<CommentUpdate>(event);
         setItems((current) => mapComments(current, update.id, (comment) => ({ ...comment, ...update, body: update.body ?? (comment.author?.id === connection.user?.id ? comment.body : null) })));
       });
       source.addEventListener('comment.reactions', (event) => {
-        const update = JSON.parse((event as MessageEvent<string>).data) as { id: string; reactionCount: number };
+        const update = eventData<ReactionsUpdate>(event);
         setItems((current) => mapComments(current, update.id, (comment) => ({ ...comment, reactionCount: update.reactionCount })));
       });
       source.addEventListener('reset', () => setNotice('New activity: reload the comments to catch up.'));
       source.addEventListener('error', () => {
         if (source?.readyState !== EventSource.CLOSED) return;
         source = null;
-        // A stream that worked and dropped (its ticket is single use) reconnects; one that never opened is absent here.
+        // A stream that worked and dropped reconnects with a new ticket (a ticket is single use); one that never opened leaves the poll.
         if (opened && !stopped) retryTimer = setTimeout(() => void connect(), 3000);
         else startPolling();
       });
@@ -237,6 +240,8 @@ export function EmbedApp(props: EmbedProps) {
       try {
         const created = await unwrap(api.POST('/api/v1/articles/{articleId}/comments', { params: { path: { articleId } }, body: { body, ...(parent ? { parentId: parent.id } : {}) } }));
         known.current.add(created.id);
+        // The stream may have brought this very comment before this answer did: it is not new to its author.
+        setFresh((current) => current.filter((freshId) => freshId !== created.id));
         // A page asked for before this post (the reload on signing in) would come back without it: ask again.
         if (pageInFlight.current) void loadPage(sort);
         if (parent) {

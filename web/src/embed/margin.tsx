@@ -6,7 +6,7 @@ import { EMBED_CSS } from './styles';
 /**
  * <margin-comments article-id="…" [api] [sort] [sso-token] [theme] [currency] [poll-seconds]>: the reader embed.
  * `currency` picks the appeal's currency shown first (the reader can change it); `poll-seconds` is how often
- * it looks for new comments where the server has no live stream (default 30).
+ * it looks for new comments when the article's live stream cannot be opened at all (default 30).
  * It renders in a Shadow DOM, only once it comes within 600px of the viewport (or at once for a
  * `#margin-comment-<id>` deep link), and reserves its height meanwhile so nothing below it jumps.
  */
