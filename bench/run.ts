@@ -14,6 +14,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { runMigrations } from '../src/database/migrate';
 import { FAN_OUT_JOB, FAN_OUT_LARGE_JOB } from '../src/notifications/notification-producer';
+import { SmtpSink } from '../test/support/smtp-sink';
 import { SeededRandom } from './random';
 import { droppedStreams, holdStreams, liveFanOut } from './live-fanout';
 import { FanOutData, seed, SeededData, seedFanOut } from './seed';
@@ -41,8 +42,10 @@ const SSO = { secret: 'bench-newsroom-secret-bench-newsroom-secret-0123', issuer
 const PG_STATS = process.env.BENCH_PG_STATS === '1';
 
 const ALL_WORKLOADS = [
-  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'sso-exchange', 'fanout-lag', 'live-fanout', 'read-with-streams', 'post-with-streams', 'soak',
+  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'sso-exchange', 'fanout-lag', 'live-fanout', 'read-with-streams', 'post-with-streams', 'mail-burst', 'soak',
 ] as const;
+/** Replies (and so e-mails to different verified readers) in the mail-burst workload. */
+const MAIL_BURST_SIZE = Number(process.env.BENCH_MAIL_BURST ?? 1000);
 type WorkloadName = (typeof ALL_WORKLOADS)[number];
 
 /**
@@ -186,7 +189,7 @@ function productionNodeFlags(): string {
   return start.replace(/^node\s+/, '').replace(/\s*dist\/src\/main\.js.*$/, '');
 }
 
-function startApp(databaseUrl: string): ChildProcess {
+function startApp(databaseUrl: string, smtpUrl?: string): ChildProcess {
   if (!existsSync(join(ROOT, 'dist/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const nodeFlags = (process.env.BENCH_APP_NODE_FLAGS ?? productionNodeFlags()).split(' ').filter(Boolean);
@@ -210,6 +213,8 @@ function startApp(databaseUrl: string): ChildProcess {
       SSO_SECRETS: SSO.secret,
       SSO_ISSUER: SSO.issuer,
       SSO_AUDIENCE: SSO.audience,
+      // Production refuses to start without SMTP_URL; the mail-burst workload's in-process SMTP server, else no e-mail.
+      ...(smtpUrl ? { SMTP_URL: smtpUrl } : { MAIL_DISABLED: 'true' }),
     },
   });
 }
@@ -587,6 +592,72 @@ async function soak(context: Context, app: ChildProcess): Promise<Row> {
   return row;
 }
 
+/** Runs `work` on `items` with at most `concurrency` in flight. */
+async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+}
+
+/**
+ * Issue 14 item 6: MAIL_BURST_SIZE verified readers each have a comment; as many other readers reply at once, one
+ * reply each. Measured: how long from the first reply until the in-process SMTP server has received every reply
+ * e-mail (through the inbox rows, the activity job and the send job), and the replies' own latency.
+ */
+async function mailBurst(context: Context, sink: SmtpSink, targets: { id: string; token: string }[]): Promise<Row> {
+  const articleId = context.data.articleIds[1];
+  const post = async (token: string, body: object): Promise<{ status: number; id?: string; ms: number }> => {
+    const started = performance.now();
+    const response = await fetch(`${appUrl}/api/v1/articles/${articleId}/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json()) as { id?: string };
+    return { status: response.status, id: json.id, ms: performance.now() - started };
+  };
+  const parents: string[] = [];
+  await inPool(targets, 10, async (target) => {
+    const result = await post(target.token, { body: context.uniqueBody() });
+    if (result.id) parents.push(result.id);
+  });
+  const repliers = [...context.tokens.values()].slice(0, parents.length);
+  const marker = `mail-burst-${randomUUID()}`;
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  await inPool(parents.map((parentId, index) => ({ parentId, token: repliers[index] })), 20, async ({ parentId, token }) => {
+    const result = await post(token, { body: `${marker} ${context.uniqueBody()}`, parentId });
+    latencies.push(result.ms);
+    if (result.status !== 201) failed += 1;
+  });
+  const sentSeconds = (performance.now() - started) / 1000;
+  const delivered = () => sink.received.filter((mail) => mail.text.includes(marker)).length;
+  const deadline = Date.now() + 180_000;
+  while (delivered() < parents.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const deliveredSeconds = (performance.now() - started) / 1000;
+  const count = delivered();
+  const row: Row = {
+    workload: 'mail-burst',
+    reqPerSec: parents.length / sentSeconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    errors: failed + (parents.length - count),
+    bytesPerResponse: 0,
+    ratio: null,
+    ratioTo: null,
+    detail: `${count}/${parents.length} reply e-mails received ${deliveredSeconds.toFixed(1)} s after the first reply (replies sent in ${sentSeconds.toFixed(1)} s)`,
+    extra: { deliveredSeconds, delivered: count, expected: parents.length },
+  };
+  return row;
+}
+
 const TARGETS: Record<string, Target> = {
   read: { label: '≥ 3× baseline-read, p99 ≤ 25 ms', met: (row) => (row.ratio ?? 0) >= 3 && row.p99 <= 25 },
   'read-expiry': { label: 'p99 ≤ 30 ms', met: (row) => row.p99 <= 30 },
@@ -608,6 +679,10 @@ const TARGETS: Record<string, Target> = {
       return row.p99 <= 5000 && drained !== null && drained <= 10 && row.errors === 0;
     },
   },
+  'mail-burst': {
+    label: 'all delivered ≤ 60 s',
+    met: (row) => row.errors === 0 && (row.extra?.deliveredSeconds as number) <= 60,
+  },
   soak: {
     label: 'RSS flat ±10 %, ≤ 250 MB',
     met: (row) => Math.abs(row.extra?.drift as number) <= 0.1 && (row.extra?.rssMaxMb as number) <= 250,
@@ -617,6 +692,7 @@ const TARGETS: Record<string, Target> = {
 function withRatio(row: Row, baseline: { read?: number; post?: number }): Row {
   if (row.workload.startsWith('baseline') || row.workload === 'fanout-lag' || row.workload === 'live-fanout' || row.workload === 'soak') return row;
   if (row.workload === 'sso-exchange') return row;
+  if (row.workload === 'mail-burst') return row;
   const against = row.workload.startsWith('post') ? 'post' : 'read';
   const value = baseline[against];
   return value ? { ...row, ratio: row.reqPerSec / value, ratioTo: `baseline-${against}` } : row;
@@ -664,10 +740,22 @@ async function main(resources: Resources) {
     fanOut = await seedFanOut(db, data);
     fanOutTokens = await signInReaders(db, fanOut.authorIds);
   }
+  let mailTargets: { id: string; token: string }[] = [];
+  let sink: SmtpSink | undefined;
+  if (selected.has('mail-burst')) {
+    // Readers the first 1,000 never are: verified, so their replies' e-mails go out.
+    const ids = data.readerIds.slice(1000, 1000 + MAIL_BURST_SIZE);
+    await db.query(`UPDATE users SET email_verified_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    const targetTokens = await signInReaders(db, ids);
+    mailTargets = ids.map((id) => ({ id, token: targetTokens.get(id) as string }));
+    sink = await new SmtpSink().start();
+    const started = sink;
+    resources.add(() => started.stop());
+  }
   log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await db.destroy();
 
-  const app = startApp(url);
+  const app = startApp(url, sink?.url);
   resources.add(() => stopChild(app));
   const baseline = fork(join(__dirname, 'baseline-server.ts'), [url, String(BASELINE_PORT)], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
   resources.add(() => stopChild(baseline));
@@ -700,6 +788,9 @@ async function main(resources: Resources) {
       if (name === 'fanout-lag') {
         log(`fanout-lag: ${FAN_OUT_RATE} posts/s for ${FAN_OUT_SECONDS} s, then until the queue is empty`);
         row = await fanOutLag(context, url, fanOut as FanOutData, fanOutTokens);
+      } else if (name === 'mail-burst') {
+        log(`mail-burst: ${mailTargets.length} replies to as many verified readers, until every e-mail is received`);
+        row = await mailBurst(context, sink as SmtpSink, mailTargets);
       } else if (name === 'live-fanout') {
         log(`live-fanout: ${LIVE_STREAMS} streams, ${LIVE_POST_RATE} posts/s for ${DURATION} s`);
         row = await liveFanOutRow(context);

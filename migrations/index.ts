@@ -9,6 +9,7 @@ import { FeedNewestIndex1796119164622 } from './1796119164622-FeedNewestIndex';
 import { AccountLocks1796200000000 } from './1796200000000-AccountLocks';
 import { ModuleSqlInterfaces1796300000000 } from './1796300000000-ModuleSqlInterfaces';
 import { EmailVerified1796400000000 } from './1796400000000-EmailVerified';
+import { Mail1796500000000 } from './1796500000000-Mail';
 import { NewsroomSignIn1796600000000 } from './1796600000000-NewsroomSignIn';
 import { Workbench1796800000000 } from './1796800000000-Workbench';
 import { ModerationRules1796900000000 } from './1796900000000-ModerationRules';
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   AccountLocks1796200000000,
   ModuleSqlInterfaces1796300000000,
   EmailVerified1796400000000,
+  Mail1796500000000,
   NewsroomSignIn1796600000000,
   Workbench1796800000000,
   ModerationRules1796900000000,

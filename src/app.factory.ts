@@ -55,7 +55,15 @@ function acceptOnlyJson(fastify: FastifyInstance, bodyLimit: number): void {
     // The default parser answers through `done`; nothing to await.
     void parseJson(request, body.toString('utf8'), done);
   });
+  // RFC 8058: a mail client's one-click unsubscribe is a form POST (`List-Unsubscribe=One-Click`) to the link's
+  // address, which carries everything in its `token=`; the form is taken there only, and its content is not read.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (request, _body, done) => {
+    if (request.url.split('?')[0] === ONE_CLICK_UNSUBSCRIBE_PATH) done(null, undefined);
+    else done(new AppError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json'), undefined);
+  });
 }
+
+const ONE_CLICK_UNSUBSCRIBE_PATH = '/api/v1/email/unsubscribe';
 
 /**
  * Every request passes two hooks of ours: one before routing (request id and security headers,

@@ -29,6 +29,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { SsoModule } from './sso/sso.module';
 import { UsersModule } from './users/users.module';
+import { MailModule } from './mail/mail.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -62,6 +63,7 @@ export class AppModule {
         NotificationsModule,
         DonationsModule,
         ModerationModule,
+        MailModule,
         WebhooksModule,
         LiveModule,
         SsoModule,

@@ -187,6 +187,12 @@ export class ArticlesRepository {
     return rows.length;
   }
 
+  /** Title and page address of each known article in `ids` (for links in e-mails). */
+  async findLinks(ids: string[]): Promise<{ id: string; title: string; url: string }[]> {
+    if (ids.length === 0) return [];
+    return this.tx.query(`SELECT id, title, url FROM articles WHERE id = ANY($1::varchar[])`, [ids]);
+  }
+
   async countsFor(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
     const rows: { id: string; comment_count: number }[] = await this.tx.query(

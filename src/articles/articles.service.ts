@@ -53,6 +53,12 @@ export class ArticlesService {
     return article;
   }
 
+  /** Title and page address of the known articles among `ids`, by id. */
+  async links(ids: string[]): Promise<Map<string, { title: string; url: string }>> {
+    const rows = await this.articles.findLinks([...new Set(ids)]);
+    return new Map(rows.map((row) => [row.id, { title: row.title, url: row.url }]));
+  }
+
   async counts(ids: string[]): Promise<Record<string, number>> {
     const unique = [...new Set(ids)];
     const found = await this.articles.countsFor(unique);

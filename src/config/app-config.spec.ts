@@ -90,6 +90,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
   });
 
+  it('in production, refuses to start without SMTP_URL unless MAIL_DISABLED=true says no e-mail is sent', () => {
+    const production = { ...base, NODE_ENV: 'production' };
+    expect(() => loadConfig(production)).toThrow(/^Invalid configuration: SMTP_URL: must be set in production/);
+    expect(loadConfig({ ...production, MAIL_DISABLED: 'true' }).mail).toEqual(expect.objectContaining({ disabled: true, smtpUrl: undefined }));
+    expect(loadConfig({ ...production, SMTP_URL: 'smtps://user:pass@mail.example:465' }).mail.smtpUrl).toBe('smtps://user:pass@mail.example:465');
+    // Outside production no SMTP_URL means .eml files under DATA_DIR/mail.
+    expect(loadConfig(base).mail).toEqual({ smtpUrl: undefined, from: 'Margin <no-reply@localhost>', disabled: false, timeoutSeconds: 30 });
+  });
+
+  it.each([
+    [{ SMTP_URL: 'http://mail.example' }, 'SMTP_URL'],
+    [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
+    [{ MAIL_DISABLED: 'perhaps' }, 'MAIL_DISABLED'],
+  ])('refuses the mail setting %p', (env, name) => {
+    expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^Invalid configuration: .*${name}`));
+  });
+
   it('refuses a Stripe API host override with a live key', () => {
     expect(() => loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_API_HOST: 'localhost' })).toThrow(/sk_test_/);
     expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_API_HOST: 'localhost' }).stripe.apiHost).toBe('localhost');

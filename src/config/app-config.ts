@@ -50,6 +50,8 @@ export class AppConfig {
   };
   readonly publicSiteUrl: string;
   readonly supporterOneOffDays: number;
+  /** E-mail delivery: `smtpUrl` unset means files under DATA_DIR/mail (outside production) or, with `disabled`, nothing. */
+  readonly mail: { smtpUrl?: string; from: string; disabled: boolean; timeoutSeconds: number };
   /** Newsroom sign-in; `null` when neither SSO_JWKS_URL nor SSO_SECRETS is set (the endpoint answers 404). */
   readonly sso: SsoConfig | null;
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
@@ -106,6 +108,11 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       'Invalid configuration: STRIPE_API_HOST/PORT/PROTOCOL: only allowed with a test key (sk_test_…)',
     );
   }
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL && !env.MAIL_DISABLED) {
+    throw new ConfigurationError(
+      'Invalid configuration: SMTP_URL: must be set in production (or set MAIL_DISABLED=true to send no e-mail)',
+    );
+  }
   const badOrigin = originList(env.EMBED_ORIGINS).find((origin) => !ORIGIN.test(origin));
   if (badOrigin !== undefined) {
     throw new ConfigurationError(`Invalid configuration: EMBED_ORIGINS: "${badOrigin}" is not an origin (scheme://host[:port])`);
@@ -149,6 +156,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     },
     publicSiteUrl: env.PUBLIC_SITE_URL.replace(/\/+$/, ''),
     supporterOneOffDays: env.SUPPORTER_ONE_OFF_DAYS,
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, disabled: env.MAIL_DISABLED, timeoutSeconds: env.SMTP_TIMEOUT_SECONDS },
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
     webhooks: {
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,

@@ -143,6 +143,22 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(3660)
   SUPPORTER_ONE_OFF_DAYS = 90;
 
+  /** Where e-mail goes: `smtp://user:pass@host:port` or `smtps://…`; unset outside production, e-mails are written to DATA_DIR/mail. */
+  @IsOptional() @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of every e-mail: an address, or `Name <address>`. */
+  @Matches(/^([^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, { message: 'must be an address or "Name <address>"' })
+  MAIL_FROM = 'Margin <no-reply@localhost>';
+
+  /** Production without SMTP_URL: `true` is the operator's decision to send no e-mail at all. */
+  @Transform(toBoolean) @IsBoolean()
+  MAIL_DISABLED = false;
+
+  /** How long one SMTP connection, greeting or command may take before the send is failed and retried later. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(600)
+  SMTP_TIMEOUT_SECONDS = 30;
+
   @Transform(toInt) @IsInt() @Min(0) @Max(600)
   SHUTDOWN_GRACE_SECONDS = 10;
 

@@ -19,6 +19,10 @@ import { ModeratorNote } from '../moderation/moderator-note.entity';
 import { SsoTokenUse } from '../sso/sso-token-use.entity';
 import { UserIdentity } from '../sso/user-identity.entity';
 import { User } from '../users/user.entity';
+import { AccountToken } from '../mail/account-token.entity';
+import { DigestItem } from '../mail/digest-item.entity';
+import { MailMessage } from '../mail/mail-message.entity';
+import { NotificationSettings } from '../mail/notification-settings.entity';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 import { WebhookEvent } from '../webhooks/webhook-event.entity';
@@ -31,4 +35,5 @@ export const ENTITIES = [
   ModerationAction, ModerationSettings, ModeratorNote,
   WebhookEndpoint, WebhookEvent, WebhookDelivery,
   UserIdentity, SsoTokenUse,
+  MailMessage, AccountToken, NotificationSettings, DigestItem,
 ];

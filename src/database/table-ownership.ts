@@ -15,7 +15,8 @@ export type ModuleName =
   | 'moderation'
   | 'donations'
   | 'webhooks'
-  | 'sso';
+  | 'sso'
+  | 'mail';
 
 export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   users: 'users',
@@ -45,6 +46,10 @@ export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   webhook_deliveries: 'webhooks',
   user_identities: 'sso',
   sso_token_uses: 'sso',
+  mail_messages: 'mail',
+  account_tokens: 'mail',
+  notification_settings: 'mail',
+  mail_digest_items: 'mail',
 };
 
 /** Views and SQL functions other modules' statements may use, by the module whose migration defines them. */

@@ -43,7 +43,8 @@ import { SupporterStatusProvider } from '../common/hooks/account-hooks';
     DonationSummaryService,
     DonorErasureService,
   ],
-  // Newsroom sign-in grants the supporter badge of a newsroom subscription through the same entitlements.
-  exports: [SupporterMembershipService],
+  // Newsroom sign-in grants the supporter badge of a newsroom subscription through the same entitlements;
+  // the mail module asks DonationsService whether a payment is a renewal (receipts thank the first payment).
+  exports: [SupporterMembershipService, DonationsService],
 })
 export class DonationsModule {}

@@ -37,6 +37,12 @@ export class DonationsService {
     private readonly config: AppConfig,
   ) {}
 
+  /** Whether the donation is a renewal of a recurring one (receipts thank the first payment, not every renewal). */
+  async isRenewal(donationId: string): Promise<boolean> {
+    const donation = await this.donations.findById(donationId);
+    return donation?.renewalOf != null;
+  }
+
   /**
    * Writes the pending donation first, then opens its Checkout Session, so
    * every session Stripe knows has a row here; if Stripe refuses or cannot be

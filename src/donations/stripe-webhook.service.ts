@@ -1,8 +1,8 @@
 import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, Logger } from '@nestjs/common';
+import { DonationEventPayload, DomainEvents } from '../common/events/domain-events';
 import Stripe from 'stripe';
 import { AppError } from '../common/errors/app-error';
-import { DomainEvents } from '../common/events/domain-events';
 import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 import { describeStripeError, isStripeNotFound, toProviderError } from './stripe-errors';
@@ -56,6 +56,18 @@ function fromUnix(seconds: number | null | undefined): Date | null {
 function periodEndOf(subscription: Stripe.Subscription): Date | null {
   const ends = subscription.items.data.map((item) => item.current_period_end).filter((end) => Number.isFinite(end));
   return ends.length > 0 ? fromUnix(Math.max(...ends)) : null;
+}
+
+function donationFacts(donation: Donation, at: Date): DonationEventPayload {
+  return {
+    donationId: donation.id,
+    articleId: donation.articleId,
+    userId: donation.userId,
+    amount: donation.amount,
+    currency: donation.currency,
+    frequency: donation.frequency,
+    occurredAt: at.toISOString(),
+  };
 }
 
 function invoicePeriodEnd(invoice: Stripe.Invoice): Date | null {
@@ -285,6 +297,12 @@ export class StripeWebhookService {
       stripePaymentIntentId: null,
       amount: invoice.amount_due,
       currency: invoice.currency,
+    });
+    await this.events.publish('donation.renewal_failed', {
+      ...donationFacts(original, new Date()),
+      amount: invoice.amount_due,
+      currency: invoice.currency,
+      invoiceId: invoice.id,
     });
     return 'applied';
   }

@@ -7,6 +7,7 @@ import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
 import { toProfile, UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
+import { DomainEvents } from '../common/events/domain-events';
 import { AccountStandingView } from './dto/sanctions.dto';
 import type { LockedAccount } from '../users/users.repository';
 
@@ -26,6 +27,7 @@ export class SanctionsService {
     private readonly auth: AuthService,
     private readonly audit: AuditLogService,
     private readonly hooks: AccountHooks,
+    private readonly events: DomainEvents,
   ) {}
 
   async suspend(actor: AuthenticatedUser, userId: string, until: Date, reason: string): Promise<AccountStandingView> {
@@ -36,6 +38,7 @@ export class SanctionsService {
       const target = await this.lockTarget(actor, userId);
       if (target.suspendedUntil?.getTime() === until.getTime()) return;
       await this.users.setSanctions(target.id, { suspendedUntil: until });
+      await this.events.publish('user.sanctioned', { userId: target.id, action: 'suspended', until: until.toISOString() });
       await this.audit.record({
         actorId: actor.id,
         action: 'user.suspend',
@@ -72,6 +75,7 @@ export class SanctionsService {
       if (target.bannedAt) return;
       await this.users.setSanctions(target.id, { bannedAt: new Date() });
       await this.auth.endAllSessions(target.id, 'banned');
+      await this.events.publish('user.sanctioned', { userId: target.id, action: 'banned', until: null });
       await this.audit.record({ actorId: actor.id, action: 'user.ban', targetType: 'user', targetId: target.id, reason });
     });
     return this.standing(userId);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
 import { JobQueue } from './jobs/job-queue';
-import { FanOutCursor, FanOutPost, NotificationsRepository } from './notifications.repository';
+import { UnitOfWork } from '../database/unit-of-work';
+import { CreatedNotification, FanOutCursor, FanOutPost, NotificationsRepository } from './notifications.repository';
 
 export const FAN_OUT_JOB = 'notifications.followed-comment-fan-out';
 /**
@@ -45,11 +46,15 @@ export class NotificationProducer {
   constructor(
     private readonly notifications: NotificationsRepository,
     private readonly jobs: JobQueue,
-    events: DomainEvents,
+    private readonly events: DomainEvents,
+    private readonly unitOfWork: UnitOfWork,
   ) {
     events.onInTransaction('comment.created', (event) => this.onCommentCreated(event));
-    events.onInTransaction('user.followed', (event) => this.notifications.insertFollow(event.followeeId, event.followerId));
+    events.onInTransaction('user.followed', async (event) => this.announce(await this.notifications.insertFollow(event.followeeId, event.followerId)));
     events.onInTransaction('comment.moderated', (event) => this.onCommentModerated(event));
+    events.onInTransaction('comment.featured', async (event) => {
+      if (event.featured && event.authorId) await this.announce(await this.notifications.insertFeatured(event.authorId, event.commentId));
+    });
     jobs.define({ name: FAN_OUT_JOB, batchSize: FAN_OUT_POSTS_PER_BATCH, concurrency: FAN_OUT_WORKERS, batchHandler: (data) => this.fanOut(data as FanOutJob[]) });
     jobs.define({ name: FAN_OUT_LARGE_JOB, batchSize: 1, concurrency: FAN_OUT_LARGE_WORKERS, handler: (data) => this.fanOutInChunks(data as FanOutJob) });
     jobs.define({ name: PURGE_JOB, cron: '17 3 * * *', retryLimit: 2, handler: async () => {
@@ -62,15 +67,30 @@ export class NotificationProducer {
    * FAN_OUT_LARGE_JOB; safe to run again (a post queued twice there is delivered once).
    */
   async fanOut(jobs: FanOutJob[]): Promise<void> {
-    const large = await this.notifications.insertFollowedComments(jobs, FAN_OUT_BATCH_SIZE);
+    // The rows and what listens to them (the e-mail job) commit together.
+    const large = await this.unitOfWork.run(async () => {
+      const result = await this.notifications.insertFollowedComments(jobs, FAN_OUT_BATCH_SIZE);
+      await this.announce(result.created);
+      return result.large;
+    });
     if (large.length > 0) await this.jobs.sendMany(FAN_OUT_LARGE_JOB, large);
+  }
+
+  /** Tells the listeners of `notifications.created` (in the current transaction) which inbox rows were written. */
+  private async announce(created: CreatedNotification[]): Promise<void> {
+    if (created.length > 0) await this.events.publish('notifications.created', { notifications: created });
   }
 
   /** A large author's followers in keyset chunks, so no statement holds locks on tens of thousands of rows. */
   private async fanOutInChunks(job: FanOutJob): Promise<void> {
     let cursor: FanOutCursor | null = null;
     do {
-      cursor = await this.notifications.insertFollowedCommentBatch(job.authorId, job.commentId, job.excludedId, cursor, FAN_OUT_BATCH_SIZE);
+      const after = cursor;
+      cursor = await this.unitOfWork.run(async () => {
+        const batch = await this.notifications.insertFollowedCommentBatch(job.authorId, job.commentId, job.excludedId, after, FAN_OUT_BATCH_SIZE);
+        await this.announce(batch.created);
+        return batch.cursor;
+      });
     } while (cursor);
   }
 
@@ -94,7 +114,7 @@ export class NotificationProducer {
    */
   private async onCommentModerated(event: DomainEventMap['comment.moderated']): Promise<void> {
     if (event.action === 'unhidden') return;
-    if (event.authorId) await this.notifications.insertModeration(event.authorId, event.commentId);
+    if (event.authorId) await this.announce(await this.notifications.insertModeration(event.authorId, event.commentId));
     if (event.action !== 'approved') return;
     const parties = await this.notifications.findReplyParties(event.commentId);
     if (parties?.authorId) await this.announceVisibleComment(event.commentId, parties.authorId, parties.parentAuthorId);
@@ -105,7 +125,7 @@ export class NotificationProducer {
     authorId: string,
     parentAuthorId: string | null,
   ): Promise<void> {
-    if (parentAuthorId) await this.notifications.insertReply(parentAuthorId, authorId, commentId);
+    if (parentAuthorId) await this.announce(await this.notifications.insertReply(parentAuthorId, authorId, commentId));
     const job: FanOutJob = { commentId, authorId, excludedId: parentAuthorId };
     await this.jobs.enqueue(FAN_OUT_JOB, job);
   }

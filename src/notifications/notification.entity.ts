@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { Comment } from '../comments/comment.entity';
 import { User } from '../users/user.entity';
 
-export const NOTIFICATION_TYPES = ['reply', 'follow', 'followed_comment', 'moderation'] as const;
+export const NOTIFICATION_TYPES = ['reply', 'follow', 'followed_comment', 'moderation', 'featured'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /**
@@ -11,7 +11,7 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
  * fan-out job that runs twice delivers once.
  */
 @Entity('notifications')
-@Check('notifications_type_check', `"type" IN ('reply', 'follow', 'followed_comment', 'moderation')`)
+@Check('notifications_type_check', `"type" IN ('reply', 'follow', 'followed_comment', 'moderation', 'featured')`)
 @Index('notifications_recipient_idx', ['recipientId', 'createdAt', 'id'])
 @Index('notifications_unread_idx', ['recipientId', 'createdAt', 'id'], { where: '"read_at" IS NULL' })
 @Index('notifications_comment_once_key', ['recipientId', 'type', 'commentId'], {

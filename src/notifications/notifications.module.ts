@@ -16,6 +16,6 @@ import { UnreadCountProvider } from '../common/hooks/account-hooks';
   providers: [JobQueue, JobQueueBacklogRepository, NotificationsRepository, NotificationsService, NotificationProducer, FanOutLagMetric,
     { provide: UnreadCountProvider, useExisting: NotificationsService },
   ],
-  exports: [JobQueue, JobQueueBacklogRepository],
+  exports: [JobQueue, JobQueueBacklogRepository, NotificationsService],
 })
 export class NotificationsModule {}

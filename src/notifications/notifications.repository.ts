@@ -39,6 +39,26 @@ const ACTOR_NOT_IGNORED = (recipient: string, actor: string) =>
 
 const EXCERPT_LENGTH = 140;
 
+/** A row just written, as `notifications.created` announces it. */
+export interface CreatedNotification {
+  id: string;
+  recipientId: string;
+  type: string;
+}
+const CREATED_COLUMNS = `id, recipient_id AS "recipientId", type`;
+
+/** A notification as its e-mail needs it. */
+export interface MailableNotification {
+  id: string;
+  recipientId: string;
+  type: NotificationType;
+  actorId: string | null;
+  commentId: string | null;
+  articleId: string | null;
+  status: string | null;
+  excerpt: string | null;
+}
+
 @Injectable()
 export class NotificationsRepository {
   constructor(private readonly txHost: TransactionContext) {}
@@ -48,32 +68,72 @@ export class NotificationsRepository {
   }
 
 
-  async insertReply(recipientId: string, actorId: string, commentId: string): Promise<void> {
-    await this.tx.query(
-      `INSERT INTO notifications (recipient_id, type, actor_id, comment_id)
-       SELECT $1, 'reply', $2, $3
-       WHERE $1::uuid <> $2::uuid AND ${ACTOR_NOT_IGNORED('$1', '$2')}
-       ON CONFLICT DO NOTHING`,
+  async insertReply(recipientId: string, actorId: string, commentId: string): Promise<CreatedNotification[]> {
+    return this.tx.query(
+      `WITH created AS (
+         INSERT INTO notifications (recipient_id, type, actor_id, comment_id)
+         SELECT $1, 'reply', $2, $3
+         WHERE $1::uuid <> $2::uuid AND ${ACTOR_NOT_IGNORED('$1', '$2')}
+         ON CONFLICT DO NOTHING
+         RETURNING ${CREATED_COLUMNS})
+       SELECT * FROM created`,
       [recipientId, actorId, commentId],
     );
   }
 
   /** A follow notification, unless an unread one from the same follower is already waiting. */
-  async insertFollow(recipientId: string, actorId: string): Promise<void> {
-    await this.tx.query(
-      `INSERT INTO notifications (recipient_id, type, actor_id)
-       SELECT $1, 'follow', $2
-       WHERE ${ACTOR_NOT_IGNORED('$1', '$2')}
-         AND NOT EXISTS (SELECT 1 FROM notifications n
-                         WHERE n.recipient_id = $1 AND n.read_at IS NULL AND n.type = 'follow' AND n.actor_id = $2)`,
+  async insertFollow(recipientId: string, actorId: string): Promise<CreatedNotification[]> {
+    return this.tx.query(
+      `WITH created AS (
+         INSERT INTO notifications (recipient_id, type, actor_id)
+         SELECT $1, 'follow', $2
+         WHERE ${ACTOR_NOT_IGNORED('$1', '$2')}
+           AND NOT EXISTS (SELECT 1 FROM notifications n
+                           WHERE n.recipient_id = $1 AND n.read_at IS NULL AND n.type = 'follow' AND n.actor_id = $2)
+         RETURNING ${CREATED_COLUMNS})
+       SELECT * FROM created`,
       [recipientId, actorId],
     );
   }
 
-  async insertModeration(recipientId: string, commentId: string): Promise<void> {
-    await this.tx.query(
-      `INSERT INTO notifications (recipient_id, type, comment_id) VALUES ($1, 'moderation', $2)`,
+  async insertModeration(recipientId: string, commentId: string): Promise<CreatedNotification[]> {
+    return this.tx.query(
+      `WITH created AS (
+         INSERT INTO notifications (recipient_id, type, comment_id) VALUES ($1, 'moderation', $2)
+         RETURNING ${CREATED_COLUMNS})
+       SELECT * FROM created`,
       [recipientId, commentId],
+    );
+  }
+
+  /** The author hears that their comment was featured, once per comment however often it is featured again. */
+  async insertFeatured(recipientId: string, commentId: string): Promise<CreatedNotification[]> {
+    return this.tx.query(
+      `WITH created AS (
+         INSERT INTO notifications (recipient_id, type, comment_id)
+         SELECT $1, 'featured', $2
+         WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.recipient_id = $1 AND n.type = 'featured' AND n.comment_id = $2)
+         RETURNING ${CREATED_COLUMNS})
+       SELECT * FROM created`,
+      [recipientId, commentId],
+    );
+  }
+
+  /**
+   * What an e-mail about each notification shows, read as its recipient would see it in the inbox: the comment
+   * through `comment_notices(recipient)` (body only when the recipient may read it), and nothing whose actor the
+   * recipient now ignores.
+   */
+  async findForMail(ids: string[]): Promise<MailableNotification[]> {
+    if (ids.length === 0) return [];
+    return this.tx.query(
+      `SELECT n.id, n.recipient_id AS "recipientId", n.type, n.actor_id AS "actorId", n.comment_id AS "commentId",
+              c.article_id AS "articleId", c.status, left(c.body, ${EXCERPT_LENGTH}) AS excerpt
+         FROM notifications n
+         LEFT JOIN LATERAL (SELECT * FROM comment_notices(n.recipient_id) x WHERE x.id = n.comment_id) c ON true
+        WHERE n.id = ANY($1::uuid[])
+          AND (n.actor_id IS NULL OR ${ACTOR_NOT_IGNORED('n.recipient_id', 'n.actor_id')})`,
+      [ids],
     );
   }
 
@@ -87,9 +147,9 @@ export class NotificationsRepository {
    * than a small one. ON CONFLICT DO NOTHING on notifications_comment_once_key
    * makes a rerun (or the same post twice in one batch) a no-op.
    */
-  async insertFollowedComments(posts: FanOutPost[], chunkSize: number): Promise<FanOutPost[]> {
-    if (posts.length === 0) return [];
-    const rows: { comment_id: string; author_id: string; excluded_id: string | null }[] = await this.tx.query(
+  async insertFollowedComments(posts: FanOutPost[], chunkSize: number): Promise<{ large: FanOutPost[]; created: CreatedNotification[] }> {
+    if (posts.length === 0) return { large: [], created: [] };
+    const rows: ({ comment_id: string; author_id: string; excluded_id: string | null } & CreatedNotification)[] = await this.tx.query(
       `WITH posts AS (
          SELECT DISTINCT p.comment_id, p.author_id, p.excluded_id
          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS p(comment_id, author_id, excluded_id)
@@ -104,11 +164,18 @@ export class NotificationsRepository {
          WHERE s.followers <= $4
            AND f.follower_id IS DISTINCT FROM s.excluded_id AND ${ACTOR_NOT_IGNORED('f.follower_id', 's.author_id')}
          ON CONFLICT DO NOTHING
+         RETURNING ${CREATED_COLUMNS}
        )
-       SELECT comment_id, author_id, excluded_id FROM sized WHERE followers > $4`,
+       SELECT comment_id, author_id, excluded_id, NULL::uuid AS id, NULL::uuid AS "recipientId", NULL AS type
+         FROM sized WHERE followers > $4
+       UNION ALL
+       SELECT NULL, NULL, NULL, id, "recipientId", type FROM inserted`,
       [posts.map((post) => post.commentId), posts.map((post) => post.authorId), posts.map((post) => post.excludedId), chunkSize],
     );
-    return rows.map((row) => ({ commentId: row.comment_id, authorId: row.author_id, excludedId: row.excluded_id }));
+    return {
+      large: rows.filter((row) => row.id === null).map((row) => ({ commentId: row.comment_id, authorId: row.author_id, excludedId: row.excluded_id })),
+      created: rows.filter((row) => row.id !== null).map((row) => ({ id: row.id, recipientId: row.recipientId, type: row.type })),
+    };
   }
 
   /**
@@ -124,8 +191,8 @@ export class NotificationsRepository {
     excludedId: string | null,
     after: FanOutCursor | null,
     limit: number,
-  ): Promise<FanOutCursor | null> {
-    const rows: { at: string; follower_id: string }[] = await this.tx.query(
+  ): Promise<{ cursor: FanOutCursor | null; created: CreatedNotification[] }> {
+    const rows: { at: string | null; follower_id: string | null; id: string | null; recipientId: string; type: string }[] = await this.tx.query(
       `WITH batch AS (
          SELECT f.follower_id, f.created_at FROM follower_links f
          WHERE f.followee_id = $1
@@ -137,12 +204,19 @@ export class NotificationsRepository {
          SELECT b.follower_id, 'followed_comment', $1, $2 FROM batch b
          WHERE b.follower_id IS DISTINCT FROM $3::uuid AND ${ACTOR_NOT_IGNORED('b.follower_id', '$1')}
          ON CONFLICT DO NOTHING
+         RETURNING ${CREATED_COLUMNS}
+       ), last AS (
+         SELECT ${isoMicroseconds('created_at')} AS at, follower_id FROM batch
+         ORDER BY created_at DESC, follower_id DESC LIMIT 1
        )
-       SELECT ${isoMicroseconds('created_at')} AS at, follower_id FROM batch
-       ORDER BY created_at DESC, follower_id DESC LIMIT 1`,
+       SELECT at, follower_id, NULL::uuid AS id, NULL::uuid AS "recipientId", NULL AS type FROM last
+       UNION ALL
+       SELECT NULL, NULL, id, "recipientId", type FROM inserted`,
       [authorId, commentId, excludedId, after?.at ?? null, after?.followerId ?? null, limit],
     );
-    return rows.length === 0 ? null : { at: rows[0].at, followerId: rows[0].follower_id };
+    const last = rows.find((row) => row.id === null);
+    const created = rows.filter((row) => row.id !== null).map((row) => ({ id: row.id as string, recipientId: row.recipientId, type: row.type }));
+    return { cursor: last ? { at: last.at as string, followerId: last.follower_id as string } : null, created };
   }
 
   /** The author of a comment and of the comment it answers, read inside the causing transaction. */

@@ -11,7 +11,7 @@ import { ProfileView } from '../users/dto/user.views';
 import { UsersService } from '../users/users.service';
 import { InboxQueryDto, MarkReadDto } from './dto/notification.dto';
 import { NotificationCommentView, NotificationView } from './dto/notification.views';
-import { INBOX_EXCERPT_LENGTH, InboxQuery, NotificationRow, NotificationsRepository } from './notifications.repository';
+import { INBOX_EXCERPT_LENGTH, InboxQuery, MailableNotification, NotificationRow, NotificationsRepository } from './notifications.repository';
 
 @Injectable()
 export class NotificationsService implements UnreadCountProvider, OnModuleInit {
@@ -24,6 +24,11 @@ export class NotificationsService implements UnreadCountProvider, OnModuleInit {
     hooks: AccountHooks,
   ) {
     hooks.onErase((userId) => this.notifications.deleteInboxOf(userId));
+  }
+
+  /** Notifications as their e-mails show them, read as each recipient sees them in the inbox (ignores, visibility). */
+  findForMail(ids: string[]): Promise<MailableNotification[]> {
+    return this.notifications.findForMail(ids);
   }
 
   onModuleInit(): void {

@@ -120,13 +120,6 @@ export class UsersRepository {
     return applied;
   }
 
-  /** Marks the account's current address verified (the newsroom vouched for it); the address itself stays. */
-  async markEmailVerified(id: string, email: string): Promise<void> {
-    await this.tx.query(
-      `UPDATE users SET email_verified_at = now() WHERE id = $1 AND email = $2 AND email_verified_at IS NULL`,
-      [id, email],
-    );
-  }
 
   /** Runs a statement that may meet a unique violation; true when it went through, false (rolled back) when it met one. */
   private async withinSavepoint(statement: () => Promise<unknown>): Promise<boolean> {
@@ -166,6 +159,37 @@ export class UsersRepository {
     } catch (error) {
       mapUniqueViolation(error);
     }
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.tx.update(User, { id, erasedAt: IsNull() }, { passwordHash });
+  }
+
+  /** Marks `address` verified if it is still the account's address (a link followed, or the newsroom vouched); false otherwise. */
+  async markEmailVerified(id: string, address: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(
+      `UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now()
+        WHERE id = $1 AND erased_at IS NULL AND email = $2::citext RETURNING id`,
+      [id, address],
+    );
+    return rows.length > 0;
+  }
+
+  /** The account's address becomes `address`, verified now; 409 EMAIL_TAKEN when another account holds it. */
+  async changeEmail(id: string, address: string): Promise<void> {
+    try {
+      await this.tx.query(
+        `UPDATE users SET email = $2, email_verified_at = now(), updated_at = now() WHERE id = $1 AND erased_at IS NULL`,
+        [id, address],
+      );
+    } catch (error) {
+      mapUniqueViolation(error);
+    }
+  }
+
+  async emailTakenByAnother(id: string, address: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(`SELECT 1 FROM users WHERE email = $1::citext AND id <> $2`, [address, id]);
+    return rows.length > 0;
   }
 
   async setRole(id: string, role: Role): Promise<void> {

@@ -11,6 +11,7 @@ import { User } from './user.entity';
 import { LockedAccount, NewUser, ProfileChanges, UsersRepository } from './users.repository';
 import { randomBytes } from 'node:crypto';
 import { isUuid } from '../common/validation/uuid';
+import { DomainEvents } from '../common/events/domain-events';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -22,6 +23,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly hasher: PasswordHasher,
     private readonly hooks: AccountHooks,
     private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,7 +33,47 @@ export class UsersService implements OnApplicationBootstrap {
   async createAccount(input: { email: string; password: string; displayName: string; role?: Role }): Promise<User> {
     const passwordHash = await this.hasher.hash(input.password);
     const user: NewUser = { email: input.email, displayName: input.displayName, passwordHash, role: input.role };
-    return this.users.insertUser(user);
+    return this.unitOfWork.run(async () => {
+      const created = await this.users.insertUser(user);
+      // The verification e-mail is queued with the account: both exist, or neither.
+      await this.events.publish('user.registered', { userId: created.id, email: created.email ?? input.email });
+      return created;
+    });
+  }
+
+
+  /** Live accounts among `ids`, with their addresses (for e-mail); erased ones are left out. */
+  findAccounts(ids: string[]): Promise<User[]> {
+    return this.users.findActiveByIds([...new Set(ids)]);
+  }
+
+  /** Whether `password` is the account's; as costly for a missing account as for a wrong password. */
+  async passwordMatches(userId: string, password: string): Promise<boolean> {
+    const user = isUuid(userId) ? await this.users.findActiveById(userId) : null;
+    return this.hasher.verify(user?.passwordHash, password);
+  }
+
+  hashPassword(password: string): Promise<string> {
+    return this.hasher.hash(password);
+  }
+
+  /** Call inside the caller's unit of work, after the account lock. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    return this.users.setPasswordHash(userId, passwordHash);
+  }
+
+  /** Confirms `address` if it is still the account's address (a followed link, or the newsroom vouching); false when the account has moved on. */
+  markEmailVerified(userId: string, address: string): Promise<boolean> {
+    return this.users.markEmailVerified(userId, address);
+  }
+
+  /** The confirmed new address replaces the old one (409 EMAIL_TAKEN if another account took it meanwhile). */
+  changeEmail(userId: string, address: string): Promise<void> {
+    return this.users.changeEmail(userId, address);
+  }
+
+  emailTakenByAnother(userId: string, address: string): Promise<boolean> {
+    return this.users.emailTakenByAnother(userId, address);
   }
 
   /** The live account holding `email` (case-insensitively), if any. */
@@ -70,10 +112,6 @@ export class UsersService implements OnApplicationBootstrap {
     return this.users.applyNewsroomProfile(userId, { displayName, email: changes.email });
   }
 
-  /** The newsroom vouches for the account's current address. */
-  markEmailVerified(userId: string, email: string): Promise<void> {
-    return this.users.markEmailVerified(userId, email);
-  }
 
   private async freeDisplayName(candidates: string[], exceptUserId: string | null): Promise<string> {
     const free = await this.users.firstFreeDisplayName(candidates, exceptUserId);

@@ -23,6 +23,8 @@ export function testEnvironment(extra: Record<string, string> = {}): NodeJS.Proc
     CHECKOUT_RATE_LIMIT_MAX: '100000',
     PUBLIC_SITE_URL: 'https://news.example',
     CMS_API_KEY: 'test-cms-api-key-0123456789',
+    // E-mail tests set SMTP_URL to a server of their own; the rest send nothing (and write no files).
+    MAIL_DISABLED: 'true',
     ...extra,
   };
 }

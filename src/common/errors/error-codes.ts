@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   IGNORE_SELF: { status: 400, title: 'A reader cannot ignore themselves' },
   INVALID_PARENT: { status: 400, title: 'The parent comment is not in this article' },
   INVALID_SIGNATURE: { status: 400, title: 'The webhook signature is not valid' },
+  INVALID_TOKEN: { status: 400, title: 'The link is not valid' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   INVALID_CREDENTIALS: { status: 401, title: 'The email or password is wrong' },
   INVALID_REFRESH_TOKEN: { status: 401, title: 'The refresh token is not valid' },

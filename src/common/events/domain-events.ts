@@ -48,6 +48,12 @@ export interface DomainEventMap {
   'thread.changed': { articleId: string };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
+  /** Inbox rows were written (any producer, direct or fan-out); the e-mail that mirrors the inbox hangs off this. */
+  'notifications.created': { notifications: { id: string; recipientId: string; type: string }[] };
+  /** An account was created with a password; `email` is the address to verify. */
+  'user.registered': { userId: string; email: string };
+  /** Staff banned or suspended an account (not published when it was already in effect). */
+  'user.sanctioned': { userId: string; action: 'banned' | 'suspended'; until: string | null };
   /**
    * An article's comments closed (by a moderator, the CMS, or on time); `closedAt` is ISO-8601: the request's time,
    * or for a close that came by itself, its close time (published by the closing job, once per close).
@@ -57,6 +63,8 @@ export interface DomainEventMap {
   'donation.succeeded': DonationEventPayload;
   /** A payment was refunded in full. */
   'donation.refunded': DonationEventPayload;
+  /** A renewal of a recurring donation could not be charged (`invoice.payment_failed`); `donationId` is the first donation. */
+  'donation.renewal_failed': DonationEventPayload & { invoiceId: string };
 }
 
 export interface DonationEventPayload {

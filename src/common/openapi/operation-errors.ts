@@ -66,4 +66,11 @@ export const OPERATION_ERRORS: Record<string, readonly ErrorCode[]> = {
 
   'live.articleStream': ['ARTICLE_NOT_FOUND', 'INVALID_TICKET', 'TOO_MANY_STREAMS'],
   'admin.live.queueStream': ['INVALID_TICKET', 'FORBIDDEN', 'TOO_MANY_STREAMS'],
+
+  'accountMail.confirmPasswordReset': ['INVALID_TOKEN'],
+  'accountMail.verifyEmail': ['INVALID_TOKEN', 'EMAIL_TAKEN'],
+  'accountMail.requestVerification': ['RATE_LIMITED'],
+  'accountMail.changeEmail': ['INVALID_CREDENTIALS', 'EMAIL_TAKEN', 'RATE_LIMITED'],
+  'notificationSettings.unsubscribe': ['INVALID_TOKEN'],
+  'notificationSettings.unsubscribePage': ['INVALID_TOKEN'],
 };
