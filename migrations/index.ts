@@ -11,6 +11,7 @@ import { ModuleSqlInterfaces1796300000000 } from './1796300000000-ModuleSqlInter
 import { EmailVerified1796400000000 } from './1796400000000-EmailVerified';
 import { ModerationRules1796900000000 } from './1796900000000-ModerationRules';
 import { Webhooks1797000000000 } from './1797000000000-Webhooks';
+import { PostingWithoutArticleLock1797300000000 } from './1797300000000-PostingWithoutArticleLock';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   EmailVerified1796400000000,
   ModerationRules1796900000000,
   Webhooks1797000000000,
+  PostingWithoutArticleLock1797300000000,
 ];
