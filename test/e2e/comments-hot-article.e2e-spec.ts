@@ -17,7 +17,9 @@ describe('posting to one hot article (e2e)', () => {
   const open: QueryRunner[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ COMMENT_RATE_LIMIT_MAX: '1000' });
+    // Its own pool: the test holds transactions open beside the app's requests, and a close must be waiting in
+    // PostgreSQL while a later post queues behind it (under TEST_POOL_SIZE=1 the post would wait for the pool instead).
+    t = await createTestApp({ COMMENT_RATE_LIMIT_MAX: '1000', DATABASE_POOL_SIZE: '10' });
     fold = t.app.get(ArticleCountFoldJob);
   });
   afterEach(async () => {
