@@ -77,9 +77,13 @@ export class ArticlesRepository {
     return rows[0] ?? null;
   }
 
-  /** The article under a row lock, for a read-modify-write of the article itself; null when there is none. */
+  /**
+   * The article under a row lock, for a read-modify-write of the article itself; null when there is none. `NO KEY`
+   * (as in every article row lock): it must not conflict with the key-share lock a post's comment takes on its
+   * article, or a close waiting for that post's article lock would deadlock with it.
+   */
   async findByIdForUpdate(id: string): Promise<ArticleRecord | null> {
-    const rows: ArticleRecord[] = await this.tx.query(`${ARTICLE_RECORD} WHERE a.id = $1 FOR UPDATE OF a`, [id]);
+    const rows: ArticleRecord[] = await this.tx.query(`${ARTICLE_RECORD} WHERE a.id = $1 FOR NO KEY UPDATE OF a`, [id]);
     return rows[0] ?? null;
   }
 
@@ -153,7 +157,7 @@ export class ArticlesRepository {
    */
   async claimDueCloses(now: Date, limit: number): Promise<DueClose[]> {
     const rows: DueClose[] = await this.tx.query(
-      `WITH due AS (${DUE_CLOSES} ORDER BY a.id LIMIT $1 FOR UPDATE OF a SKIP LOCKED),
+      `WITH due AS (${DUE_CLOSES} ORDER BY a.id LIMIT $1 FOR NO KEY UPDATE OF a SKIP LOCKED),
        announced AS (
          UPDATE articles a SET close_announced_for = due.close_at FROM due WHERE a.id = due.id
          RETURNING a.id, due.close_at AS "closeAt"
@@ -212,9 +216,12 @@ export class ArticlesRepository {
     await this.tx.query(`SELECT articles_bump_comment_count($1, $2)`, [id, delta]);
   }
 
-  /** Locks the row for changing the article itself, so two moderators toggling it at once write one audit entry. */
+  /**
+   * Locks the row for changing the article itself, so two moderators toggling it at once write one audit entry
+   * (`NO KEY`, like findByIdForUpdate, so posts in flight are not blocked by it).
+   */
   async lockForUpdate(id: string): Promise<void> {
-    await this.tx.query(`SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, [id]);
+    await this.tx.query(`SELECT 1 FROM articles WHERE id = $1 FOR NO KEY UPDATE`, [id]);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { QueryRunner } from 'typeorm';
 import { ArticleCountFoldJob } from '../../src/articles/article-count-fold.job';
-import { createArticle } from '../factories/articles.factory';
+import { createArticle, TEST_CMS_API_KEY } from '../factories/articles.factory';
 import { articleCommentCount, postComment } from '../factories/comments.factory';
 import { registerReader, registerStaff } from '../factories/users.factory';
 import { expectProblem } from '../support/problem';
@@ -122,6 +122,27 @@ describe('posting to one hot article (e2e)', () => {
     await fold.foldNow();
     expect(await storedCounts(article.id)).toEqual({ column: 1, pending: 0, visible: 1 });
     expect((await t.http.get(`/api/v1/articles/${article.id}`)).body.commentCount).toBe(1);
+  });
+
+  it('a close by a moderator or by the CMS never deadlocks with a post in flight that is inserting its comment', async () => {
+    const moderator = await registerStaff(t.http, t.db, 'moderator');
+    const author = await registerReader(t.http);
+    const closes = [
+      (id: string) => t.http.patch(`/api/v1/admin/articles/${id}`).set(moderator.auth).send({ commentsOpen: false }),
+      (id: string) => t.http.put(`/api/v1/articles/${id}`).set('X-Api-Key', TEST_CMS_API_KEY).send({ title: 'Closed', url: `https://news.example/${id}`, commentsOpen: false }),
+    ];
+    for (const close of closes) {
+      const article = await createArticle(t.http);
+      // A post in flight: the article's lock held shared, then its comment inserted (the key-share lock of its FK).
+      const inFlight = await openTransaction();
+      await inFlight.query('SELECT * FROM articles_share_for_posting($1)', [article.id]);
+      const closing = close(article.id).then((response) => response);
+      await until(async () => (await waitingForArticle(article.id)) === 1);
+      await inFlight.query(`INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, 'In flight')`, [article.id, author.id]);
+      await inFlight.commitTransaction();
+      expect((await closing).status).toBe(200);
+      expect((await t.http.get(`/api/v1/articles/${article.id}`)).body.commentsOpen).toBe(false);
+    }
   });
 
   it('a close waits for the posts in flight, is not overtaken by later posts, and refuses every post after it', async () => {
