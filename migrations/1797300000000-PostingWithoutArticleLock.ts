@@ -62,7 +62,6 @@ export class PostingWithoutArticleLock1797300000000 implements MigrationInterfac
             END $$`);
         await queryRunner.query(`CREATE TRIGGER articles_openness_waits_for_posts BEFORE UPDATE ON articles
             FOR EACH ROW EXECUTE FUNCTION articles_openness_waits_for_posts()`);
-        // Whatever is pending now is already in comment_count (the counter moved the row until this migration).
 
         // ── comments ──
         await queryRunner.query(`CREATE FUNCTION comments_post(
