@@ -25,6 +25,7 @@ export class ArticleCountFoldJob implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(ArticleCountFoldJob.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number | null> | null = null;
+  private failing = false;
   private readonly folds: boolean;
 
   constructor(
@@ -39,7 +40,17 @@ export class ArticleCountFoldJob implements OnApplicationBootstrap, OnApplicatio
     if (!this.folds) return;
     this.timer = setInterval(() => {
       if (this.running) return;
-      void this.foldNow().catch((error: Error) => this.logger.warn(`Folding the comment counts failed: ${error.message}`));
+      void this.foldNow().then(
+        () => {
+          if (this.failing) this.logger.log('Folding the comment counts works again');
+          this.failing = false;
+        },
+        // Once per outage (reads stay exact meanwhile, with more pending rows to add up).
+        (error: Error) => {
+          if (!this.failing) this.logger.warn(`Folding the comment counts failed: ${error.message}`);
+          this.failing = true;
+        },
+      );
     }, COUNT_FOLD_INTERVAL_MS);
     this.timer.unref();
   }
