@@ -15,6 +15,7 @@ import { Workbench1796800000000 } from './1796800000000-Workbench';
 import { ModerationRules1796900000000 } from './1796900000000-ModerationRules';
 import { Webhooks1797000000000 } from './1797000000000-Webhooks';
 import { DefaultAppealAsContract1797200000000 } from './1797200000000-DefaultAppealAsContract';
+import { PostingWithoutArticleLock1797300000000 } from './1797300000000-PostingWithoutArticleLock';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ModerationRules1796900000000,
   Webhooks1797000000000,
   DefaultAppealAsContract1797200000000,
+  PostingWithoutArticleLock1797300000000,
 ];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ArticleClosingJob } from './article-closing.job';
+import { ArticleCountFoldJob } from './article-count-fold.job';
 import { ArticlesController } from './articles.controller';
 import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
@@ -8,7 +9,7 @@ import { ArticlesService } from './articles.service';
 @Module({
   imports: [NotificationsModule],
   controllers: [ArticlesController],
-  providers: [ArticlesService, ArticlesRepository, ArticleClosingJob],
+  providers: [ArticlesService, ArticlesRepository, ArticleClosingJob, ArticleCountFoldJob],
   exports: [ArticlesService],
 })
 export class ArticlesModule {}

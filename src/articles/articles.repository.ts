@@ -34,12 +34,19 @@ export interface DueClose {
   closeAt: Date;
 }
 
+/**
+ * The visible-comment count: the row's counter plus the moves not folded into it yet (`article_comment_count_deltas`,
+ * see the PostingWithoutArticleLock migration); one snapshot sees both or neither side of a fold, so it is exact.
+ */
+const COMMENT_COUNT = (alias: string) =>
+  `(${alias}.comment_count + COALESCE((SELECT sum(d.delta) FROM article_comment_count_deltas d WHERE d.article_id = ${alias}.id), 0))::int`;
+
 /** The article with what its SQL interfaces say about closing (`articles_effective_close_at`, `articles_open_now`). */
 const ARTICLE_RECORD = `
   SELECT a.id, a.title, a.url, a.published_at AS "publishedAt",
          articles_open_now(a.comments_open, c.close_at, a.reopened_at) AS "commentsOpen",
          a.comments_open AS "storedCommentsOpen", c.close_at AS "closeAt", a.comments_close_at AS "ownCloseAt",
-         a.appeal_id AS "appealId", a.comment_count AS "commentCount"
+         a.appeal_id AS "appealId", ${COMMENT_COUNT('a')} AS "commentCount"
     FROM articles a
    CROSS JOIN LATERAL (SELECT articles_effective_close_at(a.comments_close_at, a.published_at) AS close_at) c`;
 
@@ -54,6 +61,9 @@ const DUE_CLOSES = `
            AND a.published_at <= $2::timestamptz - make_interval(days => moderation_close_after_days())))
      AND (a.reopened_at IS NULL OR a.reopened_at < c.close_at)`;
 
+/** One counter fold at a time, across instances. */
+const FOLD_LOCK_KEY = 4_242_021;
+
 @Injectable()
 export class ArticlesRepository {
   constructor(private readonly txHost: TransactionContext) {}
@@ -67,9 +77,13 @@ export class ArticlesRepository {
     return rows[0] ?? null;
   }
 
-  /** The article under a row lock, for a read-modify-write of the article itself; null when there is none. */
+  /**
+   * The article under a row lock, for a read-modify-write of the article itself; null when there is none. `NO KEY`
+   * (as in every article row lock): it must not conflict with the key-share lock a post's comment takes on its
+   * article, or a close waiting for that post's article lock would deadlock with it.
+   */
   async findByIdForUpdate(id: string): Promise<ArticleRecord | null> {
-    const rows: ArticleRecord[] = await this.tx.query(`${ARTICLE_RECORD} WHERE a.id = $1 FOR UPDATE OF a`, [id]);
+    const rows: ArticleRecord[] = await this.tx.query(`${ARTICLE_RECORD} WHERE a.id = $1 FOR NO KEY UPDATE OF a`, [id]);
     return rows[0] ?? null;
   }
 
@@ -143,7 +157,7 @@ export class ArticlesRepository {
    */
   async claimDueCloses(now: Date, limit: number): Promise<DueClose[]> {
     const rows: DueClose[] = await this.tx.query(
-      `WITH due AS (${DUE_CLOSES} ORDER BY a.id LIMIT $1 FOR UPDATE OF a SKIP LOCKED),
+      `WITH due AS (${DUE_CLOSES} ORDER BY a.id LIMIT $1 FOR NO KEY UPDATE OF a SKIP LOCKED),
        announced AS (
          UPDATE articles a SET close_announced_for = due.close_at FROM due WHERE a.id = due.id
          RETURNING a.id, due.close_at AS "closeAt"
@@ -196,7 +210,7 @@ export class ArticlesRepository {
   async countsFor(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
     const rows: { id: string; comment_count: number }[] = await this.tx.query(
-      `SELECT id, comment_count FROM articles WHERE id = ANY($1::varchar[])`,
+      `SELECT a.id, ${COMMENT_COUNT('a')} AS comment_count FROM articles a WHERE a.id = ANY($1::varchar[])`,
       [ids],
     );
     return new Map(rows.map((row) => [row.id, row.comment_count]));
@@ -208,14 +222,45 @@ export class ArticlesRepository {
     await this.tx.query(`SELECT articles_bump_comment_count($1, $2)`, [id, delta]);
   }
 
-  /** Locks the row for changing the article itself, so two moderators toggling it at once write one audit entry. */
+  /**
+   * Locks the row for changing the article itself, so two moderators toggling it at once write one audit entry
+   * (`NO KEY`, like findByIdForUpdate, so posts in flight are not blocked by it).
+   */
   async lockForUpdate(id: string): Promise<void> {
-    await this.tx.query(`SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, [id]);
+    await this.tx.query(`SELECT 1 FROM articles WHERE id = $1 FOR NO KEY UPDATE`, [id]);
   }
 
-  /** Row lock taken before any comment status change, so counter updates always lock the article first. */
+  /**
+   * The article lock taken before any comment status change (the row, then the article's advisory lock exclusive, so
+   * it waits for the posts in flight and the posts after it wait for it), so comment writes always lock the article first.
+   */
   async lockForCommentWrite(id: string): Promise<boolean> {
-    const rows: unknown[] = await this.tx.query('SELECT id FROM articles WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    const rows: unknown[] = await this.tx.query('SELECT id FROM articles_lock_for_comment_writes(ARRAY[$1::varchar])', [id]);
     return rows.length > 0;
+  }
+
+  /**
+   * Moves the committed counter deltas into the articles' rows, in one transaction with their deletion (the caller's),
+   * so a read sees the count the same before and after. One fold at a time (a transaction lock); returns how many
+   * deltas it moved, or null when another fold was running.
+   */
+  async foldCommentCountDeltas(): Promise<number | null> {
+    const [gate]: { free: boolean }[] = await this.tx.query(`SELECT pg_try_advisory_xact_lock($1) AS free`, [FOLD_LOCK_KEY]);
+    if (!gate.free) return null;
+    const moved: { id: string; delta: number; n: number }[] = await this.tx.query(
+      `WITH moved AS (DELETE FROM article_comment_count_deltas RETURNING article_id, delta)
+       SELECT article_id AS id, sum(delta)::int AS delta, count(*)::int AS n FROM moved GROUP BY article_id ORDER BY article_id`,
+    );
+    if (moved.length === 0) return 0;
+    const changed = moved.filter((row) => row.delta !== 0);
+    // Rows in id order, the order every article lock takes.
+    await this.tx.query(
+      `WITH locked AS (SELECT a.id FROM articles a WHERE a.id = ANY($1::varchar[]) ORDER BY a.id FOR NO KEY UPDATE)
+       UPDATE articles a SET comment_count = a.comment_count + s.delta
+         FROM unnest($1::varchar[], $2::int[]) AS s(id, delta)
+        WHERE a.id = s.id AND a.id IN (SELECT id FROM locked)`,
+      [changed.map((row) => row.id), changed.map((row) => row.delta)],
+    );
+    return moved.reduce((sum, row) => sum + row.n, 0);
   }
 }

@@ -85,8 +85,9 @@ export class ArticlesService {
   }
 
   /**
-   * Locks the article row for a transaction that will change comment statuses
-   * and counters: taking it first keeps one lock order and avoids deadlocks.
+   * Locks the article for a transaction that will change comment statuses and counters (its row, then its advisory
+   * lock exclusive, so it waits for the posts in flight, which hold that lock shared): taking it first keeps one
+   * lock order and avoids deadlocks.
    */
   async lockForCommentWrite(id: string): Promise<void> {
     if (!ARTICLE_ID_PATTERN.test(id) || !(await this.articles.lockForCommentWrite(id))) {

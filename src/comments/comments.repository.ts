@@ -77,24 +77,30 @@ export interface PostAttempt {
   comment: HydratedRow | null;
 }
 
-/** One row whatever happened: the checks, and the comment's columns (null when it was not inserted). */
-interface PostAttemptRow extends Omit<HydratedRow, 'id' | 'viewerReacted'> {
-  id: string | null;
-  counterMoves: string;
-  duplicate: boolean;
-  parentFound: boolean;
-  parentArticleId: string;
-  parentAuthorId: string | null;
-  parentStatus: CommentStatus;
-}
+/** What `comments_post` answers (JSON: dates as ISO-8601 text). */
+type PostResultJson =
+  | { outcome: 'article_not_found' }
+  | { outcome: 'author_gone' }
+  | { outcome: 'closed' }
+  | { outcome: 'context_changed'; policyContext: unknown }
+  | {
+      outcome: 'posted' | 'refused';
+      duplicate: boolean;
+      parent: PostedParent | null;
+      comment?: Omit<HydratedRow, 'createdAt' | 'editedAt' | 'viewerReacted'> & { createdAt: string; editedAt: string | null };
+    };
+
+/** How a post went: refused before any check of its own, stopped by a new settings stamp, or checked (and maybe posted). */
+export type PostOutcome =
+  | { outcome: 'article_not_found' }
+  | { outcome: 'author_gone' }
+  | { outcome: 'closed' }
+  | { outcome: 'context_changed'; policyContext: unknown }
+  | { outcome: 'attempted'; attempt: PostAttempt };
 
 const KEYED_COLUMNS = `c.id,
   to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey",
   c.reaction_count AS "reactionCount", c.reply_count AS "replyCount"`;
-
-
-// Any fixed number, distinct from other advisory lock namespaces in the app.
-const POSTING_LOCK_NAMESPACE = 4_242_003;
 
 @Injectable()
 export class CommentsRepository {
@@ -245,34 +251,6 @@ export class CommentsRepository {
     return rows[0] ?? null;
   }
 
-  /**
-   * First statement of a post, taking the locks in the order every write uses
-   * (see UsersService.eraseAccount): the author's account lock with the check that
-   * they are not erased (the users module's `margin_lock_active_account`), then the
-   * posting lock that serializes the reader's posts (so the duplicate check that
-   * follows holds under concurrency), then the article row the way every comment
-   * status change does (article first, through the articles module's
-   * `articles_lock_for_comment_writes`). Also selects the moderation module's
-   * `moderation_posting_context()` (the initial-status rule's reading, see
-   * CommentPolicy). Null for an unknown article.
-   */
-  async lockArticleForPosting(
-    authorId: string,
-    articleId: string,
-  ): Promise<{ authorActive: boolean; commentsOpen: boolean; policyContext: unknown } | null> {
-    // OFFSET 0 keeps the account subquery from being flattened, so its lock is taken before the posting lock;
-    // the article lock reads its id from the locks row (LATERAL), so it can only come after both.
-    const rows: { authorActive: boolean; commentsOpen: boolean; policyContext: unknown }[] = await this.tx.query(
-      `SELECT locks.author_active AS "authorActive", a.comments_open AS "commentsOpen", moderation_posting_context() AS "policyContext"
-         FROM (SELECT account.author_active, pg_advisory_xact_lock($1, hashtext($2::text)), $3::varchar AS article_id
-                 FROM (SELECT margin_lock_active_account($2::text::uuid) AS author_active OFFSET 0) AS account
-               OFFSET 0) AS locks
-        CROSS JOIN LATERAL articles_lock_for_comment_writes(ARRAY[locks.article_id]) a`,
-      [POSTING_LOCK_NAMESPACE, authorId, articleId],
-    );
-    return rows[0] ?? null;
-  }
-
   /** Erasure's article locks, in id order (the order two erasures and every comment write agree on). */
   async lockArticlesOfAuthor(authorId: string): Promise<void> {
     await this.tx.query(
@@ -282,61 +260,20 @@ export class CommentsRepository {
   }
 
   /**
-   * Second statement of a post, run under the locks `lockArticleForPosting` took
-   * (so it sees every earlier post of the reader): reads the parent and looks for
-   * the same text in the last `duplicateWindowMinutes`; when the parent is a visible
-   * comment of the article (or there is none) and there is no duplicate, inserts the
-   * comment and, when it starts visible, moves the counters `CommentCountersService`
-   * moves for a comment becoming visible. Returns the checks and the hydrated comment
-   * (null when not inserted), so the caller can name the rule that refused it.
+   * A whole post in one call of `comments_post` (the comments migration's PL/pgSQL function, whose statements keep
+   * their plans per connection). In lock order, each on a fresh snapshot: the author's account lock with the "not
+   * erased" check (users' `margin_lock_active_account`), the reader's posting lock (so the duplicate check holds under
+   * concurrency), the article's lock *shared* with other posts (articles' `articles_share_for_posting`, which also
+   * says whether comments are open now), then the settings stamp (`moderation_posting_context()`): when it is not
+   * `expectedContext` (the stamp `comment.status` was worked out for) nothing is written and the current stamp comes
+   * back. Otherwise it reads the parent and looks for the same text in the last `duplicateWindowMinutes`, and when the
+   * parent is a visible comment of the article (or there is none) and there is no duplicate, inserts the comment (with
+   * its system report) and, when it starts visible, moves the counters `CommentCountersService` moves for a comment
+   * becoming visible (the article's as a pending delta, so no post waits on the article row).
    */
-  async insertUnlessRefused(comment: NewComment, duplicateWindowMinutes: number): Promise<PostAttempt> {
-    const rows: PostAttemptRow[] = await this.tx.query(
-      `WITH RECURSIVE parent AS (
-         SELECT p.id, p.article_id, p.author_id, p.status, p.root_id, p.depth, pu.display_name
-           FROM comments p LEFT JOIN user_profiles pu ON pu.id = p.author_id
-          WHERE p.id = $3::uuid
-       ), duplicate AS (
-         SELECT 1 FROM comments
-          WHERE author_id = $2::uuid AND created_at > now() - make_interval(mins => $7::int)
-            AND status <> 'deleted' AND btrim(body) = $5::text
-          LIMIT 1
-       ), inserted AS (
-         INSERT INTO comments (article_id, author_id, parent_id, root_id, depth, body, status, open_report_count)
-         SELECT $1::varchar, $2::uuid, parent.id, COALESCE(parent.root_id, parent.id), COALESCE(parent.depth + 1, 0), $4::text, $6::varchar,
-                CASE WHEN $8::varchar IS NULL THEN 0 ELSE 1 END
-           FROM (VALUES (1)) AS one LEFT JOIN parent ON true
-          WHERE NOT EXISTS (SELECT 1 FROM duplicate)
-            AND ($3::uuid IS NULL OR (parent.article_id = $1::varchar AND parent.status = 'visible'))
-         RETURNING *
-       ), system_report AS (
-         -- A data-modifying CTE runs whether or not the final SELECT reads it.
-         INSERT INTO comment_reports (comment_id, reporter_id, reason, note)
-         SELECT id, NULL, $8::varchar, $9::varchar FROM inserted WHERE $8::varchar IS NOT NULL
-       ), counted AS (
-         SELECT article_id, author_id, parent_id FROM inserted WHERE status = 'visible'
-       ), counter_moves AS (
-         -- The owners' counters (articles, users), through their functions; counted by the final SELECT so they run.
-         SELECT articles_bump_comment_count(article_id, 1), users_bump_comment_count(author_id, 1) FROM counted
-       ), ancestors(id, parent_id) AS (
-         SELECT id, parent_id FROM comments WHERE id IN (SELECT parent_id FROM counted)
-         UNION ALL
-         SELECT c.id, c.parent_id FROM comments c JOIN ancestors a ON c.id = a.parent_id
-       ), ancestor_reply_counts AS (
-         UPDATE comments SET reply_count = reply_count + 1 WHERE id IN (SELECT id FROM ancestors)
-       )
-       SELECT EXISTS (SELECT 1 FROM duplicate) AS "duplicate", (parent.id IS NOT NULL) AS "parentFound",
-              parent.article_id AS "parentArticleId", parent.author_id AS "parentAuthorId", parent.status AS "parentStatus",
-              i.id, i.article_id AS "articleId", i.author_id AS "authorId", i.parent_id AS "parentId",
-              i.root_id AS "rootId", i.depth, i.body, i.status, i.reply_count AS "replyCount",
-              i.reaction_count AS "reactionCount", i.featured, i.created_at AS "createdAt", i.edited_at AS "editedAt",
-              u.display_name AS "authorDisplayName", u.role AS "authorRole", (u.erased_at IS NOT NULL) AS "authorErased",
-              parent.display_name AS "parentAuthorDisplayName",
-              (SELECT count(*) FROM counter_moves) AS "counterMoves"
-         FROM (VALUES (1)) AS one
-         LEFT JOIN parent ON true
-         LEFT JOIN inserted i ON true
-         LEFT JOIN user_profiles u ON u.id = i.author_id`,
+  async post(comment: NewComment, duplicateWindowMinutes: number, expectedContext: unknown): Promise<PostOutcome> {
+    const [row]: { result: PostResultJson }[] = await this.tx.query(
+      `SELECT comments_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) AS result`,
       [
         comment.articleId,
         comment.authorId,
@@ -347,13 +284,23 @@ export class CommentsRepository {
         duplicateWindowMinutes,
         comment.systemReport?.reason ?? null,
         comment.systemReport?.note ?? null,
+        expectedContext === undefined || expectedContext === null ? null : JSON.stringify(expectedContext),
       ],
     );
-    const { duplicate, parentFound, parentArticleId, parentAuthorId, parentStatus, id, counterMoves: _moves, ...inserted } = rows[0];
+    const result = row.result;
+    if (result.outcome === 'context_changed' || result.outcome === 'article_not_found' || result.outcome === 'author_gone' || result.outcome === 'closed') {
+      return result;
+    }
+    const stored = result.comment;
     return {
-      duplicate,
-      parent: parentFound ? { articleId: parentArticleId, authorId: parentAuthorId, status: parentStatus } : null,
-      comment: id ? { ...inserted, id, viewerReacted: false } : null,
+      outcome: 'attempted',
+      attempt: {
+        duplicate: result.duplicate,
+        parent: result.parent,
+        comment: stored
+          ? { ...stored, createdAt: new Date(stored.createdAt), editedAt: stored.editedAt ? new Date(stored.editedAt) : null, viewerReacted: false }
+          : null,
+      },
     };
   }
 

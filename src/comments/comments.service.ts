@@ -5,7 +5,7 @@ import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { isStaff } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
-import { CommentPolicy, NewCommentFacts, Screening, ScreeningOutdated } from '../common/hooks/comment-policy';
+import { CommentPolicy, InitialStatus, NewCommentFacts, Screening, ScreeningOutdated } from '../common/hooks/comment-policy';
 import { DomainEvents } from '../common/events/domain-events';
 import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
@@ -42,6 +42,9 @@ export interface StatusChange {
 
 @Injectable()
 export class CommentsService implements OnModuleInit {
+  /** The moderation settings stamp (opaque, `moderation_posting_context()`) the last post on this instance was checked under. */
+  private lastPolicyContext: unknown = undefined;
+
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly comments: CommentsRepository,
@@ -235,16 +238,29 @@ export class CommentsService implements OnModuleInit {
   private insertScreened(facts: NewCommentFacts, screening: Screening, author: AuthenticatedUser): Promise<HydratedRow> {
     const { articleId } = facts;
     return this.unitOfWork.runRetried(async () => {
-      const article = await this.comments.lockArticleForPosting(author.id, articleId);
-      if (!article) throw articleNotFound();
-      if (!article.authorActive) throw accountGone();
-      if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
-      const { status, systemReport } = await this.policy.initialStatus(facts, { context: article.policyContext }, screening);
-      const attempt = await this.comments.insertUnlessRefused(
-        { articleId, authorId: author.id, parentId: facts.parentId, body: facts.body, status, systemReport },
-        DUPLICATE_WINDOW_MINUTES,
-      );
+      let expected = await this.expectedStatus(facts, screening);
+      let attempt: PostAttempt | null = null;
+      for (let stamps = 1; attempt === null; stamps += 1) {
+        const outcome = await this.comments.post(
+          { articleId, authorId: author.id, parentId: facts.parentId, body: facts.body, status: expected?.initial.status ?? 'visible', systemReport: expected?.initial.systemReport ?? null },
+          DUPLICATE_WINDOW_MINUTES,
+          expected?.context ?? null,
+        );
+        if (outcome.outcome === 'article_not_found') throw articleNotFound();
+        if (outcome.outcome === 'author_gone') throw accountGone();
+        if (outcome.outcome === 'closed') throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
+        if (outcome.outcome === 'attempted') {
+          attempt = outcome.attempt;
+          break;
+        }
+        // Nothing was written: the settings stamp under the locks is not the one the status was worked out for.
+        if (stamps >= MAX_SCREENINGS) throw new Error('The moderation settings kept changing while the comment was posted');
+        this.lastPolicyContext = outcome.policyContext;
+        // Throws ScreeningOutdated when the screening itself is older: rolled back, screened again by post().
+        expected = { context: outcome.policyContext, initial: await this.policy.initialStatus(facts, { context: outcome.policyContext }, screening) };
+      }
       const created = acceptedComment(attempt, facts.parentId, articleId, author);
+      const status = created.status as 'visible' | 'pending';
       await this.events.publish('thread.changed', { articleId });
       await this.events.publish(
         'comment.created',
@@ -260,6 +276,22 @@ export class CommentsService implements OnModuleInit {
       );
       return created;
     });
+  }
+
+  /**
+   * The initial status for the settings stamp the last post on this instance saw (the posting statement checks it is
+   * still the current one, so the rule's reading costs no round trip of its own); null when there is none yet, or when
+   * the screening followed newer settings than that stamp (then the statement answers with the current one).
+   */
+  private async expectedStatus(facts: NewCommentFacts, screening: Screening): Promise<{ context: unknown; initial: InitialStatus } | null> {
+    const context = this.lastPolicyContext;
+    if (context === undefined) return null;
+    try {
+      return { context, initial: await this.policy.initialStatus(facts, { context }, screening) };
+    } catch (error) {
+      if (error instanceof ScreeningOutdated) return null;
+      throw error;
+    }
   }
 
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {

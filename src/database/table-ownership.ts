@@ -22,6 +22,7 @@ export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   users: 'users',
   sessions: 'auth',
   articles: 'articles',
+  article_comment_count_deltas: 'articles',
   comments: 'comments',
   comment_versions: 'comments',
   comment_reactions: 'comments',
@@ -60,6 +61,7 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   margin_lock_account_for_erasure: 'users',
   articles_lock_for_comment_writes: 'articles',
   articles_bump_comment_count: 'articles',
+  articles_share_for_posting: 'articles',
   articles_effective_close_at: 'articles',
   articles_open_now: 'articles',
   article_titles: 'articles',
@@ -69,6 +71,7 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   comment_body_visible_to: 'comments',
   visible_comments: 'comments',
   comment_notices: 'comments',
+  comments_post: 'comments',
   moderation_posting_context: 'moderation',
   moderation_close_after_days: 'moderation',
 };

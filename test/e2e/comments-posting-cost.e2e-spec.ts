@@ -5,11 +5,11 @@ import { registerReader, RegisteredReader, uniqueSuffix } from '../factories/use
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
- * Posting is bound by round trips to PostgreSQL: session check, BEGIN, the lock
- * statement (which also reads the moderation stamp), the insert-with-counters
- * statement, the notification job, COMMIT and the author's supporter status.
+ * Posting is bound by round trips to PostgreSQL: session check, BEGIN, the posting
+ * call (locks, the moderation stamp, checks, insert and counters in one `comments_post`),
+ * the notification job, COMMIT and the author's supporter status.
  */
-const STATEMENTS_PER_TOP_LEVEL_POST = 7;
+const STATEMENTS_PER_TOP_LEVEL_POST = 6;
 
 describe('posting cost (e2e)', () => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import { Response } from 'supertest';
 import { createArticle } from '../factories/articles.factory';
-import { postComment } from '../factories/comments.factory';
+import { postComment, STORED_ARTICLE_COMMENT_COUNT } from '../factories/comments.factory';
 import { registerReader, registerStaff } from '../factories/users.factory';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -82,7 +82,7 @@ describe('account erasure racing every other write (e2e)', () => {
       // Every counter still matches the rows it counts.
       const drift = await t.db.query(
         `SELECT a.id FROM articles a WHERE a.id = ANY($1)
-            AND a.comment_count <> (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible')`,
+            AND ${STORED_ARTICLE_COMMENT_COUNT} <> (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible')`,
         [[article.id, otherArticle.id]],
       );
       expect(drift).toEqual([]);

@@ -134,7 +134,7 @@ describe('moderation of comments (e2e)', () => {
       const { article, author, stranger } = await setup();
       const comment = await postComment(t.http, author, article.id);
       await t.db.query(`UPDATE comments SET status = 'pending' WHERE id = $1`, [comment.id]);
-      await t.db.query(`UPDATE articles SET comment_count = comment_count - 1 WHERE id = $1`, [article.id]);
+      await t.db.query(`SELECT articles_bump_comment_count($1, -1)`, [article.id]);
       await t.db.query(`UPDATE users SET comment_count = comment_count - 1 WHERE id = $1`, [author.id]);
       expectProblem(await t.http.get(`/api/v1/comments/${comment.id}`).set(stranger.auth), 404, 'COMMENT_NOT_FOUND');
 

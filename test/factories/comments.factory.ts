@@ -44,7 +44,10 @@ export async function commentRow(db: DataSource, commentId: string): Promise<Rec
   return row;
 }
 
+/** The article's visible-comment count as stored: its row's counter plus the moves not folded into it yet. */
+export const STORED_ARTICLE_COMMENT_COUNT = `(a.comment_count + COALESCE((SELECT sum(d.delta) FROM article_comment_count_deltas d WHERE d.article_id = a.id), 0))::int`;
+
 export async function articleCommentCount(db: DataSource, articleId: string): Promise<number> {
-  const [row] = await db.query('SELECT comment_count FROM articles WHERE id = $1', [articleId]);
+  const [row] = await db.query(`SELECT ${STORED_ARTICLE_COMMENT_COUNT} AS comment_count FROM articles a WHERE a.id = $1`, [articleId]);
   return row.comment_count;
 }
