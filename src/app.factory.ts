@@ -19,6 +19,8 @@ import { AppMetrics } from './metrics/app-metrics';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { dropNoOpClsEnhancers } from './database/transaction-context';
+import { RecentWriters } from './database/read-your-writes';
+import { ReplicaReads } from './database/replica-reads';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -115,6 +117,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const fastify = app.getHttpAdapter().getInstance();
   // In preview no provider exists (there is no AppMetrics to count with, and nothing is served).
   if (!options.preview) addRequestHooks(fastify, logger, app.get(AppMetrics));
+  // Only replicas make a writer's next read depend on where it goes.
+  if (!options.preview && app.get(ReplicaReads).configured) app.get(RecentWriters).install(fastify);
   acceptOnlyJson(fastify, config.bodyLimitBytes);
 
   await app.register(cors, {

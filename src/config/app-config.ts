@@ -3,6 +3,9 @@ import { validateSync, ValidationError } from 'class-validator';
 import { EnvironmentVariables } from './environment';
 import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
+/** How often each replica's lag is measured (src/database/replica-reads.ts). */
+export const LAG_PROBE_SECONDS = 1;
+
 export class ConfigurationError extends Error {}
 
 /** The validated, typed configuration every module reads; `process.env` is read only here. */
@@ -13,6 +16,10 @@ export class AppConfig {
   readonly logLevel: string;
   readonly databaseUrl?: string;
   readonly databasePoolSize: number;
+  /** Replicas for lag-tolerant reads (empty: every read goes to the primary). */
+  readonly databaseReplicaUrls: string[];
+  readonly replicaMaxLagSeconds: number;
+  readonly readYourWritesSeconds: number;
   readonly dataDir: string;
   readonly jwtSecret: string;
   readonly accessTokenTtlSeconds: number;
@@ -72,6 +79,13 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       'Invalid configuration: STRIPE_API_HOST/PORT/PROTOCOL: only allowed with a test key (sk_test_…)',
     );
   }
+  if (env.READ_YOUR_WRITES_SECONDS < env.REPLICA_MAX_LAG_SECONDS + 2 * LAG_PROBE_SECONDS) {
+    // Past the window a writer's reads may go to a replica, which then must hold the write: a lag
+    // measurement is short by up to one probe interval, and is used for one more.
+    throw new ConfigurationError(
+      `Invalid configuration: READ_YOUR_WRITES_SECONDS: must be at least REPLICA_MAX_LAG_SECONDS + ${2 * LAG_PROBE_SECONDS} (two lag probe intervals)`,
+    );
+  }
   return new AppConfig({
     nodeEnv: env.NODE_ENV as AppConfig['nodeEnv'],
     port: env.PORT,
@@ -79,6 +93,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     logLevel: env.LOG_LEVEL,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseReplicaUrls: (env.DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
+    replicaMaxLagSeconds: env.REPLICA_MAX_LAG_SECONDS,
+    readYourWritesSeconds: env.READ_YOUR_WRITES_SECONDS,
     dataDir: env.DATA_DIR,
     jwtSecret: env.JWT_SECRET,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
