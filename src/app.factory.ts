@@ -1,5 +1,6 @@
 import cors from '@fastify/cors';
 import { NestFactory } from '@nestjs/core';
+import { answerClientError } from './common/http/client-errors';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -16,11 +17,16 @@ import { rootLogger } from './common/logging/root-logger';
 import { setUpOpenApi } from './common/openapi/openapi';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './common/validation/json-depth';
 import { AppMetrics } from './metrics/app-metrics';
+import { LiveHub } from './live/live-hub';
+import { isEventStreamRoute } from './live/stream-target';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { dropNoOpClsEnhancers } from './database/transaction-context';
 import { RecentWriters } from './database/read-your-writes';
 import { ReplicaReads } from './database/replica-reads';
+import { ArticlesService } from './articles/articles.service';
+import { registerFrontEnds } from './web/front-ends';
+import { demoArticleProvisioner } from './web/demo-article';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -55,18 +61,37 @@ function acceptOnlyJson(fastify: FastifyInstance, bodyLimit: number): void {
 
 /**
  * Every request passes two hooks of ours: one before routing (request id and security headers,
- * computed once here) and one after the response (metrics and the request log line).
+ * computed once here) and one after the response (metrics and the request log line). A live
+ * stream (`@EventStreamRoute()`) usually ends with its client going away, which
+ * Fastify's onResponse does not see: its line is written when its connection closes instead.
  */
 function addRequestHooks(fastify: FastifyInstance, logger: NestPinoLogger, metrics: AppMetrics): void {
   const headers = securityHeaders();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(headers).header('x-request-id', request.id);
-    done();
-  });
-  fastify.addHook('onResponse', (request, reply, done) => {
+  const record = (request: FastifyRequest, reply: FastifyReply) => {
     const route = routeTemplateOf(request);
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
     logRequest(logger.pino, request, reply, route);
+  };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(headers).header('x-request-id', request.id);
+    if (isEventStreamRoute(request)) {
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) record(request, reply);
+      });
+    }
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    record(request, reply);
+    done();
+  });
+}
+
+/** Open live streams end before the server waits for in-flight requests, so shutdown does not wait out its grace on them. */
+function closeStreamsOnShutdown(fastify: FastifyInstance, app: NestFastifyApplication): void {
+  const hub = app.get(LiveHub);
+  fastify.addHook('preClose', (done) => {
+    hub.closeAll();
     done();
   });
 }
@@ -79,6 +104,8 @@ export interface CreateAppOptions {
    * so the OpenAPI document can be written from the code alone (`npm run openapi:generate`).
    */
   preview?: boolean;
+  /** Where the built front ends are (default: dist/web); the browser tests build into a directory of their own. */
+  webDirectory?: string;
 }
 
 /**
@@ -105,6 +132,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     return503OnClosing: true,
     routerOptions: { maxParamLength: 1000 },
     frameworkErrors: answerBadUrl,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.preview ? false : logger,
@@ -116,7 +144,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const fastify = app.getHttpAdapter().getInstance();
   // In preview no provider exists (there is no AppMetrics to count with, and nothing is served).
-  if (!options.preview) addRequestHooks(fastify, logger, app.get(AppMetrics));
+  if (!options.preview) {
+    addRequestHooks(fastify, logger, app.get(AppMetrics));
+    closeStreamsOnShutdown(fastify, app);
+  }
   // Only replicas make a writer's next read depend on where it goes.
   if (!options.preview && app.get(ReplicaReads).configured) app.get(RecentWriters).install(fastify);
   acceptOnlyJson(fastify, config.bodyLimitBytes);
@@ -131,6 +162,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   setUpOpenApi(app);
 
   if (options.preview) return app;
+  registerFrontEnds(fastify, config, {
+    directory: options.webDirectory,
+    ensureDemoArticle: demoArticleProvisioner(app.get(ArticlesService), config),
+  });
   const applied = await runMigrations(app.get(DataSource));
   logger.log(
     { applied },

@@ -24,9 +24,12 @@ import { dataSourceOptions } from './database/data-source-options';
 import { TransactionContextModule } from './database/transaction-context';
 import { FollowsModule } from './follows/follows.module';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { SsoModule } from './sso/sso.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -59,6 +62,9 @@ export class AppModule {
         NotificationsModule,
         DonationsModule,
         ModerationModule,
+        WebhooksModule,
+        LiveModule,
+        SsoModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,24 +1,45 @@
 import { Injectable } from '@nestjs/common';
+import { DomainEvents } from '../common/events/domain-events';
 import { AppError } from '../common/errors/app-error';
 import { Upserted } from '../common/http/upserted';
-import { Article } from './article.entity';
-import { ArticlesRepository } from './articles.repository';
+import { UnitOfWork } from '../database/unit-of-work';
+import { ArticleClosingJob } from './article-closing.job';
+import { ArticleRecord, ArticlesRepository } from './articles.repository';
 import { ARTICLE_ID_PATTERN, ArticleView, UpsertArticleDto } from './dto/article.dto';
+
+export type { ArticleRecord };
 
 @Injectable()
 export class ArticlesService {
-  constructor(private readonly articles: ArticlesRepository) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly articles: ArticlesRepository,
+    private readonly events: DomainEvents,
+    private readonly closing: ArticleClosingJob,
+  ) {}
 
+  /**
+   * Registers or updates an article. When the update closes comments that were open (the flag turned off, or a close
+   * time already passed), `article.commentsClosed` is published with it.
+   */
   async upsert(id: string, input: UpsertArticleDto): Promise<Upserted<ArticleView>> {
     assertArticleId(id);
-    const { article, created } = await this.articles.upsert(id, {
-      title: input.title,
-      url: input.url,
-      publishedAt: input.publishedAt === undefined ? undefined : input.publishedAt === null ? null : new Date(input.publishedAt),
-      commentsOpen: input.commentsOpen,
-      appealId: input.appealId,
+    const upserted = await this.unitOfWork.run(async () => {
+      const before = await this.articles.findByIdForUpdate(id);
+      const { created } = await this.articles.upsert(id, {
+        title: input.title,
+        url: input.url,
+        publishedAt: toDate(input.publishedAt),
+        commentsOpen: input.commentsOpen,
+        commentsCloseAt: toDate(input.commentsCloseAt),
+        appealId: input.appealId,
+      });
+      const after = (await this.articles.findById(id)) as ArticleRecord;
+      await this.afterChange(before, after);
+      return new Upserted(toArticleView(after), created);
     });
-    return new Upserted(toArticleView(article), created);
+    if (input.commentsCloseAt !== undefined || input.publishedAt !== undefined) await this.closing.closeTimesMayHaveMoved();
+    return upserted;
   }
 
   async get(id: string): Promise<ArticleView> {
@@ -26,7 +47,7 @@ export class ArticlesService {
   }
 
   /** The article, or 404 ARTICLE_NOT_FOUND; other modules call this before writing under an article. */
-  async findOrFail(id: string): Promise<Article> {
+  async findOrFail(id: string): Promise<ArticleRecord> {
     const article = ARTICLE_ID_PATTERN.test(id) ? await this.articles.findById(id) : null;
     if (!article) throw articleNotFound();
     return article;
@@ -38,22 +59,29 @@ export class ArticlesService {
     return Object.fromEntries(unique.map((id) => [id, found.get(id) ?? 0]));
   }
 
-  /** Opens or closes an article's comments; pass `manager` to do it in the caller's transaction. */
+  /**
+   * A moderator opens or closes an article's comments (call inside the transaction, after `lockForUpdate`). Opening
+   * outlasts a close time already passed; closing publishes `article.commentsClosed`. No change: no write.
+   */
   async setCommentsOpen(id: string, commentsOpen: boolean): Promise<ArticleView> {
-    await this.findOrFail(id);
-    const article = await this.articles.setCommentsOpen(id, commentsOpen);
-    return toArticleView(article as Article);
+    const before = await this.findOrFail(id);
+    if (before.commentsOpen === commentsOpen) return toArticleView(before);
+    if (commentsOpen) await this.articles.reopen(id);
+    else await this.articles.close(id);
+    const after = (await this.articles.findById(id)) as ArticleRecord;
+    await this.afterChange(before, after);
+    return toArticleView(after);
+  }
+
+  /** Locks the article row for a change of the article itself (open or close its comments); call inside the transaction. */
+  lockForUpdate(id: string): Promise<void> {
+    return this.articles.lockForUpdate(id);
   }
 
   /**
    * Locks the article row for a transaction that will change comment statuses
    * and counters: taking it first keeps one lock order and avoids deadlocks.
    */
-  /** Locks the article row for a change of the article itself (open or close its comments); call inside the transaction. */
-  lockForUpdate(id: string): Promise<void> {
-    return this.articles.lockForUpdate(id);
-  }
-
   async lockForCommentWrite(id: string): Promise<void> {
     if (!ARTICLE_ID_PATTERN.test(id) || !(await this.articles.lockForCommentWrite(id))) {
       throw articleNotFound();
@@ -64,6 +92,33 @@ export class ArticlesService {
   adjustCommentCount(id: string, delta: number): Promise<void> {
     return this.articles.adjustCommentCount(id, delta);
   }
+
+  /**
+   * The close-after days changed (the moderation module calls this in the settings' transaction): closes announced
+   * under the old value that now lie ahead will be announced again when they come.
+   */
+  async closeAfterDaysChanged(): Promise<number> {
+    const forgotten = await this.articles.forgetAnnouncedDefaultCloses();
+    await this.closing.closeTimesMayHaveMoved();
+    return forgotten;
+  }
+
+  /**
+   * Announces a close this change caused (open before, closed after). A close time that has passed counts as
+   * announced from now on, whether this change announced it or the article never was open under it, so the closing
+   * job does not announce it again.
+   */
+  private async afterChange(before: ArticleRecord | null, after: ArticleRecord): Promise<void> {
+    const closedBySchedule = after.closeAt !== null && after.storedCommentsOpen && !after.commentsOpen;
+    const closedNow = before?.commentsOpen === true && !after.commentsOpen;
+    // A close already due when an existing article was closed before this change is left for the job to announce.
+    if (closedBySchedule && (closedNow || before === null)) await this.articles.markCloseAnnounced(after.id, after.closeAt as Date);
+    if (closedNow) await this.events.publish('article.commentsClosed', { articleId: after.id, closedAt: new Date().toISOString() });
+  }
+}
+
+function toDate(value: string | null | undefined): Date | null | undefined {
+  return value === undefined ? undefined : value === null ? null : new Date(value);
 }
 
 /** Whether `id` has the shape of an article id; any other id names no article. */
@@ -84,14 +139,14 @@ function assertArticleId(id: string): void {
   }
 }
 
-export function toArticleView(article: Article): ArticleView {
+export function toArticleView(article: ArticleRecord): ArticleView {
   return {
     id: article.id,
     title: article.title,
     url: article.url,
     publishedAt: article.publishedAt ? article.publishedAt.toISOString() : null,
     commentsOpen: article.commentsOpen,
+    commentsCloseAt: article.closeAt ? article.closeAt.toISOString() : null,
     commentCount: article.commentCount,
-    appealId: article.appealId,
   };
 }

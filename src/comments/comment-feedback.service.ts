@@ -30,6 +30,7 @@ export class CommentFeedbackService {
       if (await this.feedback.insertReaction(comment.id, reader.id)) {
         await this.feedback.adjustReactionCount(comment.id, 1);
         await this.events.publish('thread.changed', { articleId: comment.articleId });
+        await this.events.publish('comment.reactionsChanged', { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId });
       }
     });
   }
@@ -41,6 +42,7 @@ export class CommentFeedbackService {
       if (await this.feedback.deleteReaction(comment.id, reader.id)) {
         await this.feedback.adjustReactionCount(comment.id, -1);
         await this.events.publish('thread.changed', { articleId: comment.articleId });
+        await this.events.publish('comment.reactionsChanged', { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId });
       }
     });
   }
@@ -52,6 +54,7 @@ export class CommentFeedbackService {
       const recorded = await this.feedback.insertReport(comment.id, reporter.id, input.reason, input.note ?? null);
       if (!recorded) throw new AppError('ALREADY_REPORTED', 'You already reported this comment');
       await this.feedback.incrementOpenReportCount(comment.id);
+      await this.events.publish('comment.reported', { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId });
     });
   }
 }

@@ -2,6 +2,8 @@ import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ReportReason } from './comment-report.entity';
+import { KeyedRow, SORTS, SortKey } from './comment-sorts';
+import { CommentStatus } from './comment.entity';
 
 export const QUEUE_STATES = ['reported', 'pending', 'hidden'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
@@ -131,6 +133,54 @@ export class CommentReviewRepository {
          FROM user_profiles u
         WHERE u.id = ANY($1::uuid[])`,
       [userIds],
+    );
+  }
+
+  /** How many of the author's comments are in each status, in one pass over `comments_author_status_idx`. */
+  async countByStatusOfAuthor(authorId: string): Promise<Record<CommentStatus, number>> {
+    const rows: { status: CommentStatus; count: number }[] = await this.tx.query(
+      `SELECT status, count(*)::int AS count FROM comments WHERE author_id = $1 GROUP BY status`,
+      [authorId],
+    );
+    const counts: Record<CommentStatus, number> = { visible: 0, pending: 0, hidden: 0, deleted: 0 };
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
+  }
+
+  /** Reports readers (or the suspect-word rule) filed against the author's comments: all of them, and those still open. */
+  async countReportsAgainstAuthor(authorId: string): Promise<{ total: number; open: number }> {
+    const [row]: { total: number; open: number }[] = await this.tx.query(
+      `SELECT count(*)::int AS total, (count(*) FILTER (WHERE r.resolved_at IS NULL))::int AS open
+         FROM comments c JOIN comment_reports r ON r.comment_id = c.id
+        WHERE c.author_id = $1`,
+      [authorId],
+    );
+    return row;
+  }
+
+  /**
+   * One page of the author's comments of every status (or of one), newest first
+   * (limit + 1 rows), on `comments_author_idx` or `comments_author_status_idx`.
+   */
+  findAuthorCommentsPage(authorId: string, status: CommentStatus | undefined, after: SortKey | undefined, limit: number): Promise<KeyedRow[]> {
+    const params: unknown[] = [authorId, limit + 1];
+    let filter = '';
+    if (status) {
+      params.push(status);
+      filter = `AND c.status = $${params.length}`;
+    }
+    let keyset = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      keyset = `AND ${SORTS.newest.after(`$${params.length - 1}`, `$${params.length}`)}`;
+    }
+    return this.tx.query(
+      `SELECT c.id, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey",
+              c.reaction_count AS "reactionCount", c.reply_count AS "replyCount"
+         FROM comments c
+        WHERE c.author_id = $1 ${filter} ${keyset}
+        ORDER BY ${SORTS.newest.orderBy} LIMIT $2`,
+      params,
     );
   }
 

@@ -13,6 +13,7 @@ export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 @Entity('comments')
 @Check('comments_status_check', `"status" IN ('visible', 'pending', 'hidden', 'deleted')`)
 @Check('comments_counters_check', `"reply_count" >= 0 AND "reaction_count" >= 0 AND "open_report_count" >= 0`)
+@Check('comments_featured_at_check', `"featured" = ("featured_at" IS NOT NULL)`)
 @Check('comments_tree_check', `("parent_id" IS NULL AND "root_id" IS NULL AND "depth" = 0) OR ("parent_id" IS NOT NULL AND "root_id" IS NOT NULL AND "depth" > 0)`)
 @Index('comments_top_newest_idx', ['articleId', 'createdAt', 'id'], { where: '"parent_id" IS NULL' })
 @Index('comments_top_reactions_idx', ['articleId', 'reactionCount', 'id'], { where: '"parent_id" IS NULL' })
@@ -23,6 +24,10 @@ export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 // The feed's first plan: the site's newest visible comments with their authors, index-only (src/follows/feed.repository.ts).
 @Index('comments_visible_newest_idx', ['createdAt', 'id', 'authorId'], { where: `"status" = 'visible'` })
 @Index('comments_parent_idx', ['parentId'])
+// A reader's comments of one status, newest first (GET /admin/users/:id/comments?status=).
+@Index('comments_author_status_idx', ['authorId', 'status', 'createdAt', 'id'])
+// The article's picks, most recently featured first (DESC and partial: created in the Workbench migration).
+@Index('comments_picks_idx', { synchronize: false })
 // The moderation queues' partial indexes (DESC and partial: created in the Moderation migration).
 @Index('comments_reported_queue_idx', { synchronize: false })
 @Index('comments_pending_queue_idx', { synchronize: false })
@@ -84,6 +89,10 @@ export class Comment {
 
   @Column({ type: 'boolean', default: false })
   featured: boolean;
+
+  /** When a moderator last featured it; null exactly when it is not featured. */
+  @Column({ type: 'timestamptz', nullable: true })
+  featuredAt: Date | null;
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   hiddenReason: string | null;

@@ -12,7 +12,7 @@ import { CommentFeedbackService } from './comment-feedback.service';
 import { CommentsService } from './comments.service';
 import { ThreadPageCacheInterceptor } from './thread-page-cache.interceptor';
 import { CreateCommentDto, ReportCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
-import { CommentView, CommentWithContextView, ThreadCommentView } from './dto/comment.views';
+import { CommentView, CommentWithContextView, PickView, ThreadCommentView } from './dto/comment.views';
 import { ReplicaTolerant } from '../database/replica-tolerant';
 
 @ApiTags('comments')
@@ -31,6 +31,15 @@ export class CommentsController {
   @UseInterceptors(ThreadPageCacheInterceptor)
   listThread(@Param('articleId') articleId: string, @Query() query: ThreadQueryDto, @Viewer() viewer?: AuthenticatedUser): Promise<Page<ThreadCommentView> | SerializedPage> {
     return this.comments.listThread(articleId, query, viewer);
+  }
+
+  @Get('articles/:articleId/picks')
+  @Public()
+  @ApiOperation({ summary: "The article's picks: featured comments (top-level or replies) that are visible, the most recently featured first; the first page is cached like the thread's" })
+  @ApiOkResponse({ type: PageOf(PickView) })
+  @SharedWhenAnonymous()
+  listPicks(@Param('articleId') articleId: string, @Query() query: PageQueryDto, @Viewer() viewer?: AuthenticatedUser): Promise<Page<PickView> | SerializedPage> {
+    return this.comments.listPicks(articleId, query, viewer);
   }
 
   @Post('articles/:articleId/comments')

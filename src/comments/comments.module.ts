@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
+import { CommentViewsProvider } from '../common/hooks/comment-views';
 import { UsersModule } from '../users/users.module';
 import { CommentCountersService } from './comment-counters.service';
 import { CommentFeedbackRepository } from './comment-feedback.repository';
@@ -22,6 +23,7 @@ import { UserCommentsController } from './user-comments.controller';
     CommentFeedbackRepository,
     CommentReviewService,
     CommentReviewRepository,
+    { provide: CommentViewsProvider, useExisting: CommentsService },
   ],
   exports: [CommentCountersService, CommentsService, CommentReviewService],
 })

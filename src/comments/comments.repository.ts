@@ -1,3 +1,4 @@
+import { ReportReason } from './comment-report.entity';
 import { TransactionContext } from '../database/transaction-context';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
@@ -43,6 +44,14 @@ export interface HydratedRow {
   viewerReacted: boolean;
 }
 
+/** Where a page of picks ended: when the last one shown was featured (text with microseconds) and its id. */
+export interface PickPosition {
+  featuredKey: string;
+  id: string;
+}
+
+export type PickRow = PickPosition;
+
 /** A comment to post; its place in the tree (root, depth) comes from the parent. */
 export interface NewComment {
   articleId: string;
@@ -50,6 +59,8 @@ export interface NewComment {
   parentId: string | null;
   body: string;
   status: 'visible' | 'pending';
+  /** A report filed by the system with the comment (no reporter), which puts it in the reported queue. */
+  systemReport: { reason: ReportReason; note: string } | null;
 }
 
 /** The parent a new reply names, as the posting checks need it. */
@@ -291,12 +302,17 @@ export class CommentsRepository {
             AND status <> 'deleted' AND btrim(body) = $5::text
           LIMIT 1
        ), inserted AS (
-         INSERT INTO comments (article_id, author_id, parent_id, root_id, depth, body, status)
-         SELECT $1::varchar, $2::uuid, parent.id, COALESCE(parent.root_id, parent.id), COALESCE(parent.depth + 1, 0), $4::text, $6::varchar
+         INSERT INTO comments (article_id, author_id, parent_id, root_id, depth, body, status, open_report_count)
+         SELECT $1::varchar, $2::uuid, parent.id, COALESCE(parent.root_id, parent.id), COALESCE(parent.depth + 1, 0), $4::text, $6::varchar,
+                CASE WHEN $8::varchar IS NULL THEN 0 ELSE 1 END
            FROM (VALUES (1)) AS one LEFT JOIN parent ON true
           WHERE NOT EXISTS (SELECT 1 FROM duplicate)
             AND ($3::uuid IS NULL OR (parent.article_id = $1::varchar AND parent.status = 'visible'))
          RETURNING *
+       ), system_report AS (
+         -- A data-modifying CTE runs whether or not the final SELECT reads it.
+         INSERT INTO comment_reports (comment_id, reporter_id, reason, note)
+         SELECT id, NULL, $8::varchar, $9::varchar FROM inserted WHERE $8::varchar IS NOT NULL
        ), counted AS (
          SELECT article_id, author_id, parent_id FROM inserted WHERE status = 'visible'
        ), counter_moves AS (
@@ -321,7 +337,17 @@ export class CommentsRepository {
          LEFT JOIN parent ON true
          LEFT JOIN inserted i ON true
          LEFT JOIN user_profiles u ON u.id = i.author_id`,
-      [comment.articleId, comment.authorId, comment.parentId, comment.body, comment.body.trim(), comment.status, duplicateWindowMinutes],
+      [
+        comment.articleId,
+        comment.authorId,
+        comment.parentId,
+        comment.body,
+        comment.body.trim(),
+        comment.status,
+        duplicateWindowMinutes,
+        comment.systemReport?.reason ?? null,
+        comment.systemReport?.note ?? null,
+      ],
     );
     const { duplicate, parentFound, parentArticleId, parentAuthorId, parentStatus, id, counterMoves: _moves, ...inserted } = rows[0];
     return {
@@ -364,8 +390,31 @@ export class CommentsRepository {
     );
   }
 
+  /** Featuring stamps the time (the picks' order); unfeaturing clears it. */
   async setFeatured(id: string, featured: boolean): Promise<void> {
-    await this.tx.query(`UPDATE comments SET featured = $2 WHERE id = $1`, [id, featured]);
+    await this.tx.query(
+      `UPDATE comments SET featured = $2::boolean, featured_at = CASE WHEN $2::boolean THEN now() ELSE NULL END WHERE id = $1`,
+      [id, featured],
+    );
+  }
+
+  /**
+   * One page of an article's picks: its featured comments that are visible,
+   * most recently featured first (limit + 1 rows), on `comments_picks_idx`;
+   * the viewer's ignores left out.
+   */
+  findPicksPage(articleId: string, after: PickPosition | undefined, limit: number, ignoredIds: string[]): Promise<PickRow[]> {
+    const params: unknown[] = [articleId, ignoredIds, limit + 1];
+    const keyset = after ? `AND (c.featured_at, c.id) < ($4::timestamptz, $5::uuid)` : '';
+    if (after) params.push(after.featuredKey, after.id);
+    return this.tx.query(
+      `SELECT c.id, to_char(c.featured_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "featuredKey"
+         FROM comments c
+        WHERE c.article_id = $1 AND c.featured AND c.status = 'visible'
+          AND (c.author_id IS NULL OR NOT (c.author_id = ANY($2::uuid[]))) ${keyset}
+        ORDER BY c.featured_at DESC, c.id DESC LIMIT $3`,
+      params,
+    );
   }
 
   /** Marks every open report resolved and zeroes the counter; returns how many were open. */

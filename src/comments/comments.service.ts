@@ -5,11 +5,11 @@ import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { isStaff } from '../common/auth/role';
 import { AppError } from '../common/errors/app-error';
 import { AccountHooks } from '../common/hooks/account-hooks';
-import { CommentPolicy } from '../common/hooks/comment-policy';
+import { CommentPolicy, NewCommentFacts, Screening, ScreeningOutdated } from '../common/hooks/comment-policy';
 import { DomainEvents } from '../common/events/domain-events';
 import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
-import { Page, toPage } from '../common/pagination/cursor';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { accountGone, UsersService } from '../users/users.service';
 import { assertCanDelete, assertCanEdit, assertCanSee, canSee, canSeeBody, isTombstone } from './comment-access';
@@ -17,14 +17,16 @@ import { CommentCountersService, countsAsVisible } from './comment-counters.serv
 import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow, ThreadSort } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
-import { CommentsRepository, HydratedRow, PostAttempt, PostedParent, ReaderScope } from './comments.repository';
+import { CommentsRepository, HydratedRow, PickPosition, PostAttempt, PostedParent, ReaderScope } from './comments.repository';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
-import { CommentView, CommentWithContextView, ThreadCommentView } from './dto/comment.views';
+import { CommentView, CommentWithContextView, PickView, ThreadCommentView } from './dto/comment.views';
 import { isUuid } from '../common/validation/uuid';
 
 export const EDIT_WINDOW_MINUTES = 10;
 export const DUPLICATE_WINDOW_MINUTES = 10;
 export const REPLIES_PREVIEW_SIZE = 3;
+/** Screenings of one post when the settings keep changing under it (each change is rare: an admin's edit). */
+const MAX_SCREENINGS = 3;
 
 
 /** What keys a cached first page: validated, so every spelling of one query is one key. */
@@ -73,6 +75,11 @@ export class CommentsService implements OnModuleInit {
       .map((id) => byId.get(id))
       .filter((row): row is HydratedRow => row !== undefined && canSee(row, viewer))
       .map((row) => toCommentView(row, viewer, supporters.get(row.authorId ?? '')?.active ?? false));
+  }
+
+  /** Like viewsByIds, with each `replyCount` as this viewer sees it (a staff page of any statuses). */
+  async viewsForStaff(ids: string[], viewer: AuthenticatedUser): Promise<CommentView[]> {
+    return this.withViewerReplyCounts(await this.viewsByIds(ids, viewer), await this.scopeOf(viewer));
   }
 
   /** The `comment` view, or 404 COMMENT_NOT_FOUND when the viewer may not see it. */
@@ -174,24 +181,70 @@ export class CommentsService implements OnModuleInit {
     return this.hydratePage(rows, query.limit, 'newest', scope, viewer);
   }
 
+  /**
+   * A page of the article's picks (featured comments, top-level or replies),
+   * most recently featured first. The first page as an anonymous reader sees
+   * it is cached like the thread's first pages, under the same article version
+   * (featuring, unfeaturing, hiding and deleting all move it); a signed-in
+   * reader's page is read fresh (their reactions, their ignores).
+   */
+  async listPicks(articleId: string, query: PageQueryDto, viewer?: AuthenticatedUser): Promise<Page<PickView> | SerializedPage> {
+    const after = decodePickCursor(query.cursor);
+    if (!after && !viewer) {
+      if (!isArticleId(articleId)) throw articleNotFound();
+      return this.threadCache.page(articleId, `picks:${query.limit}`, () => this.readPicks(articleId, query.limit));
+    }
+    return this.readPicks(articleId, query.limit, after, viewer);
+  }
+
+  private async readPicks(articleId: string, limit: number, after?: PickPosition, viewer?: AuthenticatedUser): Promise<Page<PickView>> {
+    await this.articles.findOrFail(articleId);
+    const scope = await this.scopeOf(viewer);
+    const rows = await this.comments.findPicksPage(articleId, after, limit, scope.ignoredIds);
+    const page = toPage(rows, limit, (row) => [row.featuredKey, row.id], (row) => row);
+    const views = await this.withViewerReplyCounts(await this.viewsByIds(page.items.map((row) => row.id), viewer), scope);
+    const featuredAt = new Map(page.items.map((row) => [row.id, row.featuredKey]));
+    return {
+      items: views.map((view) => ({ ...view, featuredAt: new Date(featuredAt.get(view.id) as string).toISOString() })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
   // ── Writing ────────────────────────────────────────────────────────────
 
+  /**
+   * Screens the comment first (word lists, links and the external moderation hook, which may take its timeout),
+   * holding no lock or connection, then posts it in one transaction. Settings changed in between: screened again.
+   */
   async post(articleId: string, input: CreateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
     if (!isArticleId(articleId)) throw articleNotFound();
-    const comment = await this.unitOfWork.runRetried(async () => {
+    const facts = { authorId: author.id, authorRole: author.role, articleId, body: input.body, parentId: input.parentId ?? null };
+    let screening = await this.policy.screen(facts);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const comment = await this.insertScreened(facts, screening, author);
+        const supporter = await this.accountHooks.supporterStatus(author.id);
+        return toCommentView(comment, author, supporter.active);
+      } catch (error) {
+        if (!(error instanceof ScreeningOutdated) || attempt >= MAX_SCREENINGS) throw error;
+        screening = await this.policy.screen(facts, error.version);
+      }
+    }
+  }
+
+  private insertScreened(facts: NewCommentFacts, screening: Screening, author: AuthenticatedUser): Promise<HydratedRow> {
+    const { articleId } = facts;
+    return this.unitOfWork.runRetried(async () => {
       const article = await this.comments.lockArticleForPosting(author.id, articleId);
       if (!article) throw articleNotFound();
       if (!article.authorActive) throw accountGone();
       if (!article.commentsOpen) throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
-      const status = await this.policy.initialStatus(
-        { authorId: author.id, authorRole: author.role, articleId, body: input.body },
-        { context: article.policyContext },
-      );
+      const { status, systemReport } = await this.policy.initialStatus(facts, { context: article.policyContext }, screening);
       const attempt = await this.comments.insertUnlessRefused(
-        { articleId, authorId: author.id, parentId: input.parentId ?? null, body: input.body, status },
+        { articleId, authorId: author.id, parentId: facts.parentId, body: facts.body, status, systemReport },
         DUPLICATE_WINDOW_MINUTES,
       );
-      const created = acceptedComment(attempt, input, articleId, author);
+      const created = acceptedComment(attempt, facts.parentId, articleId, author);
       await this.events.publish('thread.changed', { articleId });
       await this.events.publish(
         'comment.created',
@@ -207,8 +260,6 @@ export class CommentsService implements OnModuleInit {
       );
       return created;
     });
-    const supporter = await this.accountHooks.supporterStatus(author.id);
-    return toCommentView(comment, author, supporter.active);
   }
 
   async edit(id: string, input: UpdateCommentDto, author: AuthenticatedUser): Promise<CommentView> {
@@ -227,6 +278,7 @@ export class CommentsService implements OnModuleInit {
       }
       await this.comments.replaceBody(comment, input.body);
       await this.events.publish('thread.changed', { articleId: comment.articleId });
+      await this.events.publish('comment.edited', { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId });
     });
     return this.getComment(id, author);
   }
@@ -276,6 +328,16 @@ export class CommentsService implements OnModuleInit {
     const isCounted = countsAsVisible(status);
     if (wasCounted !== isCounted) await this.counters.applyVisibilityChange(before, isCounted ? 1 : -1);
     await this.events.publish('thread.changed', { articleId: stored.articleId });
+    if (before.status !== status) {
+      await this.events.publish('comment.statusChanged', {
+        commentId,
+        articleId: stored.articleId,
+        authorId: before.authorId,
+        from: before.status,
+        to: status,
+        openReports: before.openReportCount,
+      });
+    }
     const after = (await this.comments.findById(commentId)) as Comment;
     return { before, after };
   }
@@ -285,12 +347,15 @@ export class CommentsService implements OnModuleInit {
     const comment = await this.findById(commentId);
     await this.comments.setFeatured(commentId, featured);
     await this.events.publish('thread.changed', { articleId: comment.articleId });
+    await this.events.publish('comment.featured', { commentId, articleId: comment.articleId, authorId: comment.authorId, featured });
     return { ...comment, featured };
   }
 
   /** Resolves every open report of the comment and zeroes its open report count; returns how many. */
-  resolveOpenReports(commentId: string): Promise<number> {
-    return this.comments.resolveOpenReports(commentId);
+  async resolveOpenReports(comment: Pick<Comment, 'id' | 'articleId'>): Promise<number> {
+    const resolved = await this.comments.resolveOpenReports(comment.id);
+    if (resolved > 0) await this.events.publish('comment.reportsResolved', { commentId: comment.id, articleId: comment.articleId, resolved });
+    return resolved;
   }
 
   /** Earlier bodies, oldest first (bodies are null once the author's account is erased). */
@@ -350,8 +415,8 @@ export class CommentsService implements OnModuleInit {
 }
 
 /** The posted comment, or the error of the first posting rule it broke (parent, then duplicate text). */
-function acceptedComment(attempt: PostAttempt, input: CreateCommentDto, articleId: string, author: AuthenticatedUser): HydratedRow {
-  if (input.parentId) assertReplyableParent(attempt.parent, articleId, author);
+function acceptedComment(attempt: PostAttempt, parentId: string | null, articleId: string, author: AuthenticatedUser): HydratedRow {
+  if (parentId) assertReplyableParent(attempt.parent, articleId, author);
   if (attempt.duplicate) {
     throw new AppError('DUPLICATE_COMMENT', `You posted the same text in the last ${DUPLICATE_WINDOW_MINUTES} minutes`);
   }
@@ -366,6 +431,12 @@ function assertReplyableParent(parent: PostedParent | null, articleId: string, a
     ]);
   }
   if (parent.status !== 'visible') throw new AppError('PARENT_NOT_REPLYABLE', `A ${parent.status} comment cannot be answered`);
+}
+
+function decodePickCursor(cursor: string | undefined): PickPosition | undefined {
+  if (cursor === undefined) return undefined;
+  const [featuredKey, id] = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string];
+  return { featuredKey, id };
 }
 
 function notFound(): AppError {

@@ -8,6 +8,16 @@ export const LAG_PROBE_SECONDS = 1;
 
 export class ConfigurationError extends Error {}
 
+export interface SsoConfig {
+  jwksUrl?: string;
+  secrets: string[];
+  issuer: string;
+  audience: string;
+  clockSkewSeconds: number;
+  jwksRefetchIntervalSeconds: number;
+  jwksCacheSeconds: number;
+}
+
 /** The validated, typed configuration every module reads; `process.env` is read only here. */
 export class AppConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -24,7 +34,10 @@ export class AppConfig {
   readonly jwtSecret: string;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlDays: number;
+  /** Browser origins allowed to call the API: CORS_ORIGINS and EMBED_ORIGINS together. */
   readonly corsOrigins: string[];
+  /** The newsroom sites that embed the comments: allowed by CORS, and the only pages that may frame /embed/frame. */
+  readonly embedOrigins: string[];
   readonly trustProxy: TrustProxy;
   readonly bodyLimitBytes: number;
   readonly rateLimit: { windowSeconds: number; max: number; authMax: number; checkoutMax: number };
@@ -44,8 +57,20 @@ export class AppConfig {
   };
   readonly publicSiteUrl: string;
   readonly supporterOneOffDays: number;
+  /** Newsroom sign-in; `null` when neither SSO_JWKS_URL nor SSO_SECRETS is set (the endpoint answers 404). */
+  readonly sso: SsoConfig | null;
   /** How long SIGTERM/SIGINT waits for in-flight requests before closing their connections. */
   readonly shutdownGraceSeconds: number;
+  /** Outbound webhooks: time per attempt, first retry delay, how long an event is retried, whether private addresses may be called. */
+  readonly webhooks: { timeoutMs: number; retryBaseMs: number; retryWindowSeconds: number; allowPrivateUrls: boolean };
+  /** Live threads (Server-Sent Events): per-client cap, heartbeat, slow-client buffer, resumption window, ticket lifetime. */
+  readonly live: {
+    maxStreamsPerClient: number;
+    heartbeatMs: number;
+    streamBufferBytes: number;
+    replayWindowMs: number;
+    ticketTtlMs: number;
+  };
 
   constructor(values: Omit<AppConfig, 'withOverrides'>) {
     Object.assign(this, values);
@@ -60,6 +85,15 @@ function describe(errors: ValidationError[]): string {
   return errors
     .map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')}`)
     .join('; ');
+}
+
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+function originList(value: string): string[] {
+  return value
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
 }
 
 /** Validates the environment and fails with one line that names each bad variable. */
@@ -86,6 +120,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       `Invalid configuration: READ_YOUR_WRITES_SECONDS: must be at least REPLICA_MAX_LAG_SECONDS + ${2 * LAG_PROBE_SECONDS} (two lag probe intervals)`,
     );
   }
+  const badOrigin = originList(env.EMBED_ORIGINS).find((origin) => !ORIGIN.test(origin));
+  if (badOrigin !== undefined) {
+    throw new ConfigurationError(`Invalid configuration: EMBED_ORIGINS: "${badOrigin}" is not an origin (scheme://host[:port])`);
+  }
   return new AppConfig({
     nodeEnv: env.NODE_ENV as AppConfig['nodeEnv'],
     port: env.PORT,
@@ -100,7 +138,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     jwtSecret: env.JWT_SECRET,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
-    corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: [...new Set([...originList(env.CORS_ORIGINS), ...originList(env.EMBED_ORIGINS)])],
+    embedOrigins: originList(env.EMBED_ORIGINS),
     trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimit: {
@@ -128,5 +167,34 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     publicSiteUrl: env.PUBLIC_SITE_URL.replace(/\/+$/, ''),
     supporterOneOffDays: env.SUPPORTER_ONE_OFF_DAYS,
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      retryWindowSeconds: env.WEBHOOK_RETRY_WINDOW_SECONDS,
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+    },
+    live: {
+      maxStreamsPerClient: env.LIVE_MAX_STREAMS_PER_CLIENT,
+      heartbeatMs: Math.round(env.LIVE_HEARTBEAT_SECONDS * 1000),
+      streamBufferBytes: env.LIVE_STREAM_BUFFER_BYTES,
+      replayWindowMs: Math.round(env.LIVE_REPLAY_WINDOW_SECONDS * 1000),
+      ticketTtlMs: Math.round(env.LIVE_TICKET_TTL_SECONDS * 1000),
+    },
+    sso: ssoConfig(env),
   });
+}
+
+function ssoConfig(env: EnvironmentVariables): SsoConfig | null {
+  const secrets = (env.SSO_SECRETS ?? '').split(',').map((secret) => secret.trim()).filter(Boolean);
+  if (!env.SSO_JWKS_URL && secrets.length === 0) return null;
+  return {
+    jwksUrl: env.SSO_JWKS_URL,
+    secrets,
+    // Both are required with a key (checked above); the fallbacks only satisfy the types.
+    issuer: env.SSO_ISSUER ?? '',
+    audience: env.SSO_AUDIENCE ?? '',
+    clockSkewSeconds: env.SSO_CLOCK_SKEW_SECONDS,
+    jwksRefetchIntervalSeconds: env.SSO_JWKS_REFETCH_INTERVAL_SECONDS,
+    jwksCacheSeconds: env.SSO_JWKS_CACHE_SECONDS,
+  };
 }

@@ -4,6 +4,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -17,6 +18,8 @@ import { IsTrustProxy } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 /** For boolean variables (`true`/`1`/`yes`, `false`/`0`/`no`/empty). */
 export const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -79,6 +82,9 @@ export class EnvironmentVariables {
 
   @IsString()
   CORS_ORIGINS = '';
+
+  @IsString()
+  EMBED_ORIGINS = '';
 
   @IsTrustProxy()
   TRUST_PROXY = 'false';
@@ -152,4 +158,66 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(0) @Max(600)
   SHUTDOWN_GRACE_SECONDS = 10;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(30_000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(604_800)
+  WEBHOOK_RETRY_WINDOW_SECONDS = 86_400;
+
+  @Transform(toBoolean) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_URLS = false;
+  /** Open live streams (Server-Sent Events) one client address may hold at once; more get 429. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  LIVE_MAX_STREAMS_PER_CLIENT = 20;
+
+  /** Seconds between `: heartbeat` comments on every live stream (fractions allowed, for tests). */
+  @Transform(toNumber) @IsNumber() @Min(0.05) @Max(300)
+  LIVE_HEARTBEAT_SECONDS = 25;
+
+  /** Bytes a live stream may have waiting for a slow client before it is dropped (the client reconnects and resumes). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024)
+  LIVE_STREAM_BUFFER_BYTES = 65_536;
+
+  /** How far back `Last-Event-ID` resumption reaches on an instance; older gaps get `event: reset`. */
+  @Transform(toNumber) @IsNumber() @Min(0.1) @Max(3600)
+  LIVE_REPLAY_WINDOW_SECONDS = 300;
+
+  /** How long a live-stream ticket stays valid (single use). */
+  @Transform(toNumber) @IsNumber() @Min(0.1) @Max(600)
+  LIVE_TICKET_TTL_SECONDS = 60;
+
+  /** The newsroom identity service's JSON Web Key Set (RS256, ES256, EdDSA keys). */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  SSO_JWKS_URL?: string;
+
+  /** Comma-separated HS256 secrets, every one accepted (rotation without downtime). */
+  @IsOptional()
+  @Matches(/^\s*[^,\s]{32,}\s*(,\s*[^,\s]{32,}\s*)*$/, { message: 'must be comma-separated secrets of at least 32 characters each' })
+  SSO_SECRETS?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.SSO_JWKS_URL !== undefined || env.SSO_SECRETS !== undefined || env.SSO_ISSUER !== undefined)
+  @IsString({ message: 'must be set with SSO_JWKS_URL or SSO_SECRETS (the iss every newsroom token carries)' })
+  @MinLength(1)
+  SSO_ISSUER?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.SSO_JWKS_URL !== undefined || env.SSO_SECRETS !== undefined || env.SSO_AUDIENCE !== undefined)
+  @IsString({ message: 'must be set with SSO_JWKS_URL or SSO_SECRETS (the aud every newsroom token carries)' })
+  @MinLength(1)
+  SSO_AUDIENCE?: string;
+
+  /** How far the newsroom's clock may be off ours when exp, iat and nbf are checked. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  SSO_CLOCK_SKEW_SECONDS = 10;
+
+  /** The least time between two fetches of the key set caused by an unknown `kid`. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  SSO_JWKS_REFETCH_INTERVAL_SECONDS = 30;
+
+  /** How long a fetched key set is used before it is fetched again (in the background; the old one serves meanwhile). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  SSO_JWKS_CACHE_SECONDS = 600;
 }

@@ -15,12 +15,20 @@ import { StripeSubscription } from '../donations/stripe-subscription.entity';
 import { SupporterEntitlement } from '../donations/supporter-entitlement.entity';
 import { ModerationAction } from '../moderation/moderation-action.entity';
 import { ModerationSettings } from '../moderation/moderation-settings.entity';
+import { ModeratorNote } from '../moderation/moderator-note.entity';
+import { SsoTokenUse } from '../sso/sso-token-use.entity';
+import { UserIdentity } from '../sso/user-identity.entity';
 import { User } from '../users/user.entity';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
+import { WebhookEvent } from '../webhooks/webhook-event.entity';
 
 /** Every entity; the app and the TypeORM CLI both load this list. */
 export const ENTITIES = [
   User, Session, Article, Comment, CommentVersion, CommentReaction, CommentReport,
   Follow, Ignore, Notification,
   Appeal, Donation, StripeCustomer, StripeSubscription, StripeEvent, SupporterEntitlement,
-  ModerationAction, ModerationSettings,
+  ModerationAction, ModerationSettings, ModeratorNote,
+  WebhookEndpoint, WebhookEvent, WebhookDelivery,
+  UserIdentity, SsoTokenUse,
 ];

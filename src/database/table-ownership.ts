@@ -13,7 +13,9 @@ export type ModuleName =
   | 'follows'
   | 'notifications'
   | 'moderation'
-  | 'donations';
+  | 'donations'
+  | 'webhooks'
+  | 'sso';
 
 export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   users: 'users',
@@ -31,12 +33,18 @@ export const TABLE_OWNERS: Readonly<Record<string, ModuleName>> = {
   'pgboss.queue': 'notifications',
   moderation_actions: 'moderation',
   moderation_settings: 'moderation',
+  moderator_notes: 'moderation',
   appeals: 'donations',
   donations: 'donations',
   stripe_customers: 'donations',
   stripe_subscriptions: 'donations',
   stripe_events: 'donations',
   supporter_entitlements: 'donations',
+  webhook_endpoints: 'webhooks',
+  webhook_events: 'webhooks',
+  webhook_deliveries: 'webhooks',
+  user_identities: 'sso',
+  sso_token_uses: 'sso',
 };
 
 /** Views and SQL functions other modules' statements may use, by the module whose migration defines them. */
@@ -47,6 +55,8 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   margin_lock_account_for_erasure: 'users',
   articles_lock_for_comment_writes: 'articles',
   articles_bump_comment_count: 'articles',
+  articles_effective_close_at: 'articles',
+  articles_open_now: 'articles',
   article_titles: 'articles',
   ignored_authors: 'follows',
   follower_links: 'follows',
@@ -55,4 +65,5 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   visible_comments: 'comments',
   comment_notices: 'comments',
   moderation_posting_context: 'moderation',
+  moderation_close_after_days: 'moderation',
 };

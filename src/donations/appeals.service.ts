@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Article } from '../articles/article.entity';
+import { ArticleRecord } from '../articles/articles.service';
 import { ArticlesService } from '../articles/articles.service';
 import { APPEAL_ID_PATTERN } from '../articles/dto/article.dto';
 import { AppError } from '../common/errors/app-error';
@@ -26,7 +26,7 @@ export class AppealsService {
   }
 
   /** The article's own appeal while it is active, else the site-wide default. */
-  async appealFor(article: Article): Promise<Appeal> {
+  async appealFor(article: ArticleRecord): Promise<Appeal> {
     const own = article.appealId ? await this.appeals.findById(article.appealId) : null;
     if (own?.active) return own;
     const fallback = await this.appeals.findById(DEFAULT_APPEAL_ID);

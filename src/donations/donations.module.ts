@@ -43,5 +43,7 @@ import { SupporterStatusProvider } from '../common/hooks/account-hooks';
     DonationSummaryService,
     DonorErasureService,
   ],
+  // Newsroom sign-in grants the supporter badge of a newsroom subscription through the same entitlements.
+  exports: [SupporterMembershipService],
 })
 export class DonationsModule {}

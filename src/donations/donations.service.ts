@@ -16,6 +16,9 @@ import { describeStripeError, toProviderError } from './stripe-errors';
 import { StripeConnection } from './stripe-connection';
 import { StripeRecordsRepository } from './stripe-records.repository';
 import { isUuid } from '../common/validation/uuid';
+import { UnitOfWork } from '../database/unit-of-work';
+import { JobQueue } from '../notifications/jobs/job-queue';
+import { REDACT_CUSTOMER_JOB } from './donor-erasure.service';
 
 
 @Injectable()
@@ -23,6 +26,8 @@ export class DonationsService {
   private readonly logger = new Logger(DonationsService.name);
 
   constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly jobs: JobQueue,
     private readonly donations: DonationsRepository,
     private readonly records: StripeRecordsRepository,
     private readonly appeals: AppealsService,
@@ -44,13 +49,18 @@ export class DonationsService {
     const errors = donationFitErrors(appeal, input);
     if (errors.length > 0) throw new AppError('VALIDATION_FAILED', errors.map((error) => error.message).join('; '), errors);
 
-    const donation = await this.donations.insertPending({
-      userId: donor?.id ?? null,
-      articleId: article.id,
-      appealId: appeal.id,
-      amount: input.amount,
-      currency: input.currency,
-      frequency: input.frequency,
+    const donation = await this.unitOfWork.run(async () => {
+      // A signed-in donor's row is written under their account lock, so an erasure beside it either
+      // detaches it or makes this a 401; it never leaves a donation pointing at an erased reader.
+      if (donor) await this.users.lockActiveAccount(donor.id);
+      return this.donations.insertPending({
+        userId: donor?.id ?? null,
+        articleId: article.id,
+        appealId: appeal.id,
+        amount: input.amount,
+        currency: input.currency,
+        frequency: input.frequency,
+      });
     });
     try {
       const customerId = donor ? await this.customerFor(donor.id) : undefined;
@@ -77,7 +87,18 @@ export class DonationsService {
       { email: user.email ?? undefined, metadata: { userId } },
       { idempotencyKey: `reader-customer-${userId}` },
     );
-    return this.records.saveCustomerId(userId, customer.id);
+    try {
+      return await this.unitOfWork.run(async () => {
+        await this.users.lockActiveAccount(userId);
+        return this.records.saveCustomerId(userId, customer.id);
+      });
+    } catch (error) {
+      // Erased while Stripe made the customer: nothing links it here any more, so redact Stripe's copy now.
+      if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+        await this.jobs.enqueue(REDACT_CUSTOMER_JOB, { customerId: customer.id });
+      }
+      throw error;
+    }
   }
 
   async get(id: string): Promise<DonationView> {

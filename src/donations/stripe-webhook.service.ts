@@ -2,6 +2,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { AppError } from '../common/errors/app-error';
+import { DomainEvents } from '../common/events/domain-events';
 import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 import { describeStripeError, isStripeNotFound, toProviderError } from './stripe-errors';
@@ -78,6 +79,7 @@ export class StripeWebhookService {
     private readonly donations: DonationsRepository,
     private readonly records: StripeRecordsRepository,
     private readonly membership: SupporterMembershipService,
+    private readonly events: DomainEvents,
   ) {}
 
   async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<void> {
@@ -217,6 +219,7 @@ export class StripeWebhookService {
     if (await this.donations.markSucceeded(donation, at)) {
       const periodEnd = facts.subscription ? periodEndOf(facts.subscription.subscription) : null;
       await this.membership.grantFor(donation, at, periodEnd);
+      await this.announce('donation.succeeded', donation, donation.amount, at);
     }
     return 'applied';
   }
@@ -250,6 +253,7 @@ export class StripeWebhookService {
       await this.donations.link(original, { stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId });
       if (await this.donations.markSucceeded(original, paidAt)) {
         await this.membership.grantFor(original, paidAt, periodEnd);
+        await this.announce('donation.succeeded', original, original.amount, paidAt);
       }
       return 'applied';
     }
@@ -260,6 +264,7 @@ export class StripeWebhookService {
     );
     if (!renewal) return 'ignored: the renewal is already recorded';
     await this.membership.grantFor(renewal, paidAt, periodEnd);
+    await this.announce('donation.succeeded', renewal, renewal.amount, paidAt);
     return 'applied';
   }
 
@@ -320,9 +325,24 @@ export class StripeWebhookService {
     const paymentIntentId = idOf(charge.payment_intent);
     const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(paymentIntentId) : null;
     if (!donation) return 'ignored: no donation for this payment';
+    const wasRefunded = donation.status === 'refunded';
     await this.donations.recordRefund(donation, charge.amount_refunded, charge.refunded);
     if (charge.refunded) await this.membership.revokeFor(donation.id);
+    if (charge.refunded && !wasRefunded) await this.announce('donation.refunded', donation, donation.refundedAmount, new Date());
     return 'applied';
+  }
+
+  /** Tells the other modules (outbound webhooks, receipts) in this transaction, after the donation's own rows changed. */
+  private announce(type: 'donation.succeeded' | 'donation.refunded', donation: Donation, amount: number, at: Date): Promise<void> {
+    return this.events.publish(type, {
+      donationId: donation.id,
+      articleId: donation.articleId,
+      userId: donation.userId,
+      amount,
+      currency: donation.currency,
+      frequency: donation.frequency,
+      occurredAt: at.toISOString(),
+    });
   }
 
   private async disputeChanged(dispute: Stripe.Dispute): Promise<Outcome> {

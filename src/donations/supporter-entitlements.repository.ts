@@ -36,6 +36,24 @@ export class SupporterEntitlementsRepository {
     );
   }
 
+  /**
+   * The newsroom's grant of one reader (one row per reader): valid until `until`. A grant that had
+   * already ended starts again from now (so `since` tells when the current run began); one still
+   * running keeps its start. A past `until` ends it.
+   */
+  async setNewsroomGrant(userId: string, until: Date): Promise<void> {
+    await this.tx.query(
+      `INSERT INTO supporter_entitlements (user_id, source, valid_from, valid_until, recurring)
+       VALUES ($1, 'newsroom', least(now(), $2::timestamptz), $2, false)
+       ON CONFLICT (user_id) WHERE source = 'newsroom' DO UPDATE SET
+         valid_from = CASE WHEN supporter_entitlements.valid_until > now() THEN supporter_entitlements.valid_from
+                           ELSE least(now(), EXCLUDED.valid_until) END,
+         valid_until = EXCLUDED.valid_until,
+         revoked_at = NULL`,
+      [userId, until],
+    );
+  }
+
   async revokeForDonation(donationId: string): Promise<void> {
     await this.tx.query(
       `UPDATE supporter_entitlements SET revoked_at = now() WHERE donation_id = $1 AND revoked_at IS NULL`,

@@ -32,6 +32,15 @@ export class SupporterMembershipService implements SupporterStatusProvider {
     await this.entitlements.grant({ userId: donation.userId, donationId: donation.id, validFrom: paidAt, validUntil, recurring });
   }
 
+  /**
+   * The newsroom vouches that the reader subscribes until `until` (its sign-in token's
+   * `supporter_until`): the same badge as a donation, through the same entitlements. A later
+   * time extends it, a past time ends it; donations' own grants are left alone.
+   */
+  setNewsroomSupporterUntil(userId: string, until: Date): Promise<void> {
+    return this.entitlements.setNewsroomGrant(userId, until);
+  }
+
   /** A refund or a lost dispute ends what that payment granted. */
   revokeFor(donationId: string): Promise<void> {
     return this.entitlements.revokeForDonation(donationId);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/unit-of-work';
 import { IgnoreListProvider } from '../common/hooks/account-hooks';
 import { AppError } from '../common/errors/app-error';
 import { Page } from '../common/pagination/cursor';
@@ -15,6 +16,7 @@ import { linkKeyset, toProfilePage } from './profile-page';
 @Injectable()
 export class IgnoresService implements IgnoreListProvider {
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly follows: FollowsRepository,
     private readonly users: UsersService,
   ) {}
@@ -25,13 +27,20 @@ export class IgnoresService implements IgnoreListProvider {
 
   async ignore(userId: string, ignoredUserId: string): Promise<void> {
     if (userId === ignoredUserId) throw new AppError('IGNORE_SELF', 'A reader cannot ignore themselves');
-    await this.users.findActive(ignoredUserId);
-    await this.follows.insertIgnore(userId, ignoredUserId);
+    await this.unitOfWork.runRetried(async () => {
+      // The same lock order as every write: an ignore never outlives either reader's erasure running beside it.
+      await this.users.lockActiveAccount(userId);
+      await this.users.lockActiveReferenced(ignoredUserId);
+      await this.follows.insertIgnore(userId, ignoredUserId);
+    });
   }
 
   async unignore(userId: string, ignoredUserId: string): Promise<void> {
     await this.users.findActive(ignoredUserId);
-    await this.follows.deleteIgnore(userId, ignoredUserId);
+    await this.unitOfWork.runRetried(async () => {
+      await this.users.lockActiveAccount(userId);
+      await this.follows.deleteIgnore(userId, ignoredUserId);
+    });
   }
 
   async ignored(userId: string, query: PageQueryDto): Promise<Page<ProfileView>> {

@@ -23,7 +23,9 @@ async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
 
 /**
  * The order matters, and each step is bounded: stop accepting connections and
- * let in-flight requests finish (up to the grace), then stop the job workers
+ * let in-flight requests finish (up to the grace; open live streams never
+ * finish by themselves, so Fastify's preClose hook ends them first, see
+ * app.factory.ts, and their clients reconnect elsewhere), then stop the job workers
  * and close the pools (Nest's shutdown hooks), and only then stop the
  * database those requests and jobs were using.
  */

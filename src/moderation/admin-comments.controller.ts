@@ -8,6 +8,8 @@ import { PageOf } from '../common/pagination/page.dto';
 import { CommentModerationService } from './comment-moderation.service';
 import { CommentHistoryView, HideCommentDto, QueueItemView, QueueQueryDto } from './dto/comment-moderation.dto';
 import { ModerationQueueService } from './moderation-queue.service';
+import { BulkModerationService } from './bulk-moderation.service';
+import { BulkModerationDto, BulkModerationView } from './dto/bulk-moderation.dto';
 
 const QueuePage = PageOf(QueueItemView);
 
@@ -17,6 +19,7 @@ export class AdminCommentsController {
   constructor(
     private readonly moderation: CommentModerationService,
     private readonly queue: ModerationQueueService,
+    private readonly bulkModeration: BulkModerationService,
   ) {}
 
   @Get('queue')
@@ -75,6 +78,18 @@ export class AdminCommentsController {
   @ApiOkResponse({ type: CommentView })
   unfeature(@CurrentUser() moderator: AuthenticatedUser, @Param('id') id: string): Promise<CommentView> {
     return this.moderation.unfeature(moderator, id);
+  }
+
+  @Post('comments/bulk')
+  @Write()
+  @Auth({ roles: ['moderator', 'admin'] })
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Hide, unhide, approve or delete up to 100 comments, each exactly as its own endpoint would (one transaction per comment); one result per id, in order: its status now, or the problem code its endpoint would answer',
+  })
+  @ApiOkResponse({ type: BulkModerationView })
+  bulk(@CurrentUser() moderator: AuthenticatedUser, @Body() body: BulkModerationDto): Promise<BulkModerationView> {
+    return this.bulkModeration.apply(moderator, body);
   }
 
   @Get('comments/:id/history')

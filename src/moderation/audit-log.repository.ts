@@ -47,6 +47,18 @@ export class AuditLogRepository {
     return query.getMany();
   }
 
+  /** The newest `limit` entries of the given actions about one target, newest first (on `moderation_actions_target_idx`). */
+  findNewestForTarget(targetType: AuditTargetType, targetId: string, actions: readonly ModerationActionName[], limit: number): Promise<ModerationAction[]> {
+    return this.tx
+      .getRepository(ModerationAction)
+      .createQueryBuilder('entry')
+      .where('entry.target_type = :targetType AND entry.target_id = :targetId AND entry.action IN (:...actions)', { targetType, targetId, actions })
+      .orderBy('entry.created_at', 'DESC')
+      .addOrderBy('entry.id', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
   /** Every entry about one target, oldest first. */
   findForTarget(targetType: AuditTargetType, targetId: string): Promise<ModerationAction[]> {
     return this.tx

@@ -4,7 +4,7 @@ import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { UsersService } from '../users/users.service';
 import { ProfileView } from '../users/dto/user.views';
 import { AuditLogRepository, NewAuditEntry } from './audit-log.repository';
-import { AuditEntryView } from './dto/audit-log.views';
+import { AuditEntryView, SANCTION_ACTIONS, SanctionAction, SanctionView } from './dto/audit-log.views';
 import { AuditTargetType, ModerationAction } from './moderation-action.entity';
 
 /** The record of every moderation action: written with the change, read by admins. */
@@ -45,6 +45,20 @@ export class AuditLogService implements OnModuleInit {
     const rows = await this.entries.findForTarget(targetType, targetId);
     const actors = await this.actorsOf(rows);
     return rows.map((row) => toAuditEntryView(row, actors));
+  }
+
+  /** A reader's suspensions and bans (and their lifting), newest first, at most `limit`. */
+  async sanctionsOf(userId: string, limit: number): Promise<SanctionView[]> {
+    const rows = await this.entries.findNewestForTarget('user', userId, SANCTION_ACTIONS, limit);
+    const actors = await this.actorsOf(rows);
+    return rows.map((row) => ({
+      id: row.id,
+      action: row.action as SanctionAction,
+      reason: row.reason,
+      until: row.action === 'user.suspend' && typeof row.metadata.until === 'string' ? row.metadata.until : null,
+      actor: (row.actorId && actors.get(row.actorId)) || null,
+      createdAt: row.createdAt.toISOString(),
+    }));
   }
 
   /** The actors of a whole page in one query. */

@@ -7,7 +7,7 @@ import { CommentsService } from '../comments/comments.service';
 import { CommentView } from '../comments/dto/comment.views';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { AppError } from '../common/errors/app-error';
-import { DomainEvents } from '../common/events/domain-events';
+import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
 import { AuditLogService } from './audit-log.service';
 import { CommentHistoryView } from './dto/comment-moderation.dto';
 import { ModerationActionName } from './moderation-action.entity';
@@ -34,10 +34,10 @@ export class CommentModerationService {
   hide(actor: AuthenticatedUser, id: string, reason: ReportReason, note: string | null = null): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
       if (comment.status === 'hidden') return;
-      const resolvedReports = await this.comments.resolveOpenReports(comment.id);
+      const resolvedReports = await this.comments.resolveOpenReports(comment);
       await this.comments.setStatus(comment.id, 'hidden', { hiddenReason: reason });
       await this.record(actor, comment, 'comment.hide', reason, { from: comment.status, resolvedReports, note });
-      await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'hidden', actorId: actor.id });
+      await this.events.publish('comment.moderated', moderated(comment, 'hidden', actor));
     });
   }
 
@@ -47,6 +47,7 @@ export class CommentModerationService {
       if (comment.status !== 'hidden') throw statusConflict('Only a hidden comment can be unhidden; approve a pending one');
       await this.comments.setStatus(comment.id, 'visible');
       await this.record(actor, comment, 'comment.unhide', null, { hiddenReason: comment.hiddenReason });
+      await this.events.publish('comment.moderated', moderated(comment, 'unhidden', actor));
     });
   }
 
@@ -54,13 +55,13 @@ export class CommentModerationService {
   approve(actor: AuthenticatedUser, id: string): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
       if (comment.status === 'hidden') throw statusConflict('A hidden comment is restored with unhide');
-      const resolvedReports = await this.comments.resolveOpenReports(comment.id);
+      const resolvedReports = await this.comments.resolveOpenReports(comment);
       const wasPending = comment.status === 'pending';
       // Recorded even when nothing was left to resolve: "a moderator looked and found it fine" is a decision too.
       if (wasPending) await this.comments.setStatus(comment.id, 'visible');
       await this.record(actor, comment, 'comment.approve', null, { from: comment.status, resolvedReports });
       if (wasPending) {
-        await this.events.publish('comment.moderated', { commentId: comment.id, authorId: comment.authorId, action: 'approved', actorId: actor.id });
+        await this.events.publish('comment.moderated', moderated(comment, 'approved', actor));
       }
     });
   }
@@ -131,6 +132,10 @@ export class CommentModerationService {
       metadata: { articleId: comment.articleId, authorId: comment.authorId, ...metadata },
     });
   }
+}
+
+function moderated(comment: Comment, action: DomainEventMap['comment.moderated']['action'], actor: AuthenticatedUser): DomainEventMap['comment.moderated'] {
+  return { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId, action, actorId: actor.id };
 }
 
 function statusConflict(detail: string): AppError {

@@ -16,6 +16,7 @@ export const MODERATION_ACTIONS = [
   'user.ban',
   'user.unban',
   'user.role',
+  'user.note',
   'article.open_comments',
   'article.close_comments',
   'settings.update',

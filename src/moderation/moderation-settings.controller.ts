@@ -12,7 +12,7 @@ export class ModerationSettingsController {
 
   @Get()
   @Auth({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Banned words and premoderation' })
+  @ApiOperation({ summary: 'Banned and suspect words, premoderation, close-after days and the external moderation hook (with its secret)' })
   @ApiOkResponse({ type: ModerationSettingsView })
   get(): Promise<ModerationSettingsView> {
     return this.settings.get();
@@ -21,7 +21,11 @@ export class ModerationSettingsController {
   @Put()
   @Write()
   @Auth({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Replace the banned words and the premoderation flag; new comments follow at once' })
+  @ApiOperation({
+    summary: 'Replace the moderation settings; new comments follow at once',
+    description:
+      'bannedWords and premoderateNewReaders are required; suspectWords, premoderateLinks, closeAfterDays and externalModeration keep their stored value when left out.',
+  })
   @ApiOkResponse({ type: ModerationSettingsView })
   update(@CurrentUser() actor: AuthenticatedUser, @Body() body: ModerationSettingsDto): Promise<ModerationSettingsView> {
     return this.settings.update(actor.id, body);

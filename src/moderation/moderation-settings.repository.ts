@@ -3,16 +3,21 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MODERATION_SETTINGS_ID, ModerationSettings } from './moderation-settings.entity';
 
+/** Everything an admin sets, as stored. */
+export interface StoredSettings {
+  bannedWords: string[];
+  premoderateNewReaders: boolean;
+  suspectWords: string[];
+  premoderateLinks: boolean;
+  closeAfterDays: number | null;
+  externalModeration: { url: string; secret: string; timeoutMs: number } | null;
+}
+
 export interface SettingsStamp {
   version: number;
   premoderateNewReaders: boolean;
 }
 
-/**
- * The small part read on every new comment (which version is current, and the
- * flag), as a parameterless SQL expression: the posting statement selects it, so
- * each post sees the settings as they are now without a round trip of its own.
- */
 /**
  * The stamp from what the SQL function `moderation_posting_context()` (this module's
  * migration defines it; the posting statement selects it) returned: null before the settings row exists.
@@ -31,6 +36,12 @@ export class ModerationSettingsRepository {
   }
 
 
+  /** The current settings version (one small read; the posting statement reads it too, through its stamp). */
+  async currentVersion(): Promise<number> {
+    const rows: { version: number }[] = await this.tx.query(`SELECT version FROM moderation_settings WHERE id = $1`, [MODERATION_SETTINGS_ID]);
+    return rows[0]?.version ?? 0;
+  }
+
   async find(): Promise<ModerationSettings> {
     return this.tx.findOneOrFail(ModerationSettings, { where: { id: MODERATION_SETTINGS_ID } });
   }
@@ -43,16 +54,25 @@ export class ModerationSettingsRepository {
     });
   }
 
-  async replace(
-    settings: { bannedWords: string[]; premoderateNewReaders: boolean },
-  ): Promise<ModerationSettings> {
+  async replace(settings: StoredSettings): Promise<ModerationSettings> {
     await this.tx.query(
       `UPDATE moderation_settings
-          SET banned_words = $2, premoderate_new_readers = $3, version = version + 1, updated_at = now()
+          SET banned_words = $2, premoderate_new_readers = $3, suspect_words = $4, premoderate_links = $5,
+              close_after_days = $6, external_moderation_url = $7, external_moderation_secret = $8,
+              external_moderation_timeout_ms = $9, version = version + 1, updated_at = now()
         WHERE id = $1`,
-      [MODERATION_SETTINGS_ID, settings.bannedWords, settings.premoderateNewReaders],
+      [
+        MODERATION_SETTINGS_ID,
+        settings.bannedWords,
+        settings.premoderateNewReaders,
+        settings.suspectWords,
+        settings.premoderateLinks,
+        settings.closeAfterDays,
+        settings.externalModeration?.url ?? null,
+        settings.externalModeration?.secret ?? null,
+        settings.externalModeration?.timeoutMs ?? null,
+      ],
     );
     return this.find();
   }
-
 }

@@ -1,28 +1,53 @@
 import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
+import { ArticlesService } from '../articles/articles.service';
 import { isStaff } from '../common/auth/role';
-import { InitialStatusRule, NewCommentFacts, PostingContext } from '../common/hooks/comment-policy';
+import { AppError } from '../common/errors/app-error';
+import {
+  InitialStatus,
+  InitialStatusRule,
+  NewCommentFacts,
+  PostingContext,
+  Screening,
+  ScreeningOutdated,
+} from '../common/hooks/comment-policy';
 import { UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
-import { BannedWordsMatcher, foldForMatching } from './banned-words.matcher';
-import { ModerationSettingsDto, ModerationSettingsView } from './dto/moderation-settings.dto';
+import { BannedWordsMatcher, containsLink, foldForMatching, foldText } from './banned-words.matcher';
+import { DEFAULT_EXTERNAL_TIMEOUT_MS, ModerationSettingsDto, ModerationSettingsView } from './dto/moderation-settings.dto';
+import { ExternalModerationClient, ExternalModerationConfig, originOf } from './external-moderation.client';
 import { ModerationSettings } from './moderation-settings.entity';
-import { ModerationSettingsRepository, toSettingsStamp } from './moderation-settings.repository';
+import { ModerationSettingsRepository, StoredSettings, toSettingsStamp } from './moderation-settings.repository';
 
 /** A reader needs this many approved (visible) comments before premoderation stops holding theirs. */
 export const APPROVED_COMMENTS_BEFORE_TRUST = 3;
 
+/** One settings version, compiled: both word lists' matchers, the link rule and the hook. */
 interface CompiledSettings {
   version: number;
-  matcher: BannedWordsMatcher;
+  banned: BannedWordsMatcher;
+  suspect: BannedWordsMatcher;
+  premoderateLinks: boolean;
+  external: ExternalModerationConfig | null;
+}
+
+/** What `screen` found, for `initialStatus` to apply in the posting transaction. */
+interface RuleScreening extends Screening {
+  /** Staff post straight away: nothing was checked. */
+  staff: boolean;
+  /** Why the comment waits for a moderator, if it does (a banned word, a link, the external hook). */
+  heldBy: 'banned_word' | 'link' | 'external' | null;
+  /** The suspect word found, if any. */
+  suspectWord: string | null;
 }
 
 /**
- * Banned words and premoderation, and the rule that decides whether a new
- * comment starts `pending`. The matcher is compiled once per settings version
- * and cached; each new comment reads only the version and the flag (in the
- * posting transaction's first statement), so every app instance picks up a
- * change on its next comment.
+ * The moderation settings and the rules that decide how a new comment starts. Everything is compiled once per
+ * settings version and cached (one matcher per word list, whatever its length). Before the posting transaction,
+ * `screen` applies the banned words, the link rule, the suspect words and then the external hook — so no lock is
+ * held while the hook is waited on; inside it, `initialStatus` checks that the settings have not changed since (the
+ * posting statement reads their version, so every instance follows a change on its next comment) and applies the
+ * premoderation of new readers.
  */
 @Injectable()
 export class ModerationSettingsService implements InitialStatusRule {
@@ -33,61 +58,151 @@ export class ModerationSettingsService implements InitialStatusRule {
     private readonly settings: ModerationSettingsRepository,
     private readonly audit: AuditLogService,
     private readonly users: UsersService,
+    private readonly articles: ArticlesService,
+    private readonly external: ExternalModerationClient,
   ) {}
 
   async get(): Promise<ModerationSettingsView> {
     return toSettingsView(await this.settings.find());
   }
 
+  /** Replaces the settings; fields left out keep their stored value. */
   async update(actorId: string, input: ModerationSettingsDto): Promise<ModerationSettingsView> {
-    const bannedWords = withoutDuplicates(input.bannedWords);
     return this.unitOfWork.run(async () => {
       const current = await this.settings.findForUpdate();
-      const unchanged =
-        current.premoderateNewReaders === input.premoderateNewReaders && sameList(current.bannedWords, bannedWords);
-      if (unchanged) return toSettingsView(current);
-      const updated = await this.settings.replace({ bannedWords, premoderateNewReaders: input.premoderateNewReaders });
+      const stored = storedOf(current);
+      const next: StoredSettings = {
+        bannedWords: withoutDuplicates(input.bannedWords),
+        premoderateNewReaders: input.premoderateNewReaders,
+        suspectWords: input.suspectWords === undefined ? stored.suspectWords : withoutDuplicates(input.suspectWords),
+        premoderateLinks: input.premoderateLinks ?? stored.premoderateLinks,
+        closeAfterDays: input.closeAfterDays === undefined ? stored.closeAfterDays : input.closeAfterDays,
+        externalModeration:
+          input.externalModeration === undefined
+            ? stored.externalModeration
+            : input.externalModeration === null
+              ? null
+              : {
+                  url: input.externalModeration.url,
+                  secret: input.externalModeration.secret,
+                  timeoutMs: input.externalModeration.timeoutMs ?? DEFAULT_EXTERNAL_TIMEOUT_MS,
+                },
+      };
+      if (sameSettings(stored, next)) return toSettingsView(current);
+      const updated = await this.settings.replace(next);
+      if (next.closeAfterDays !== stored.closeAfterDays) await this.articles.closeAfterDaysChanged();
       await this.audit.record({
         actorId,
         action: 'settings.update',
         targetType: 'settings',
         targetId: 'moderation',
         metadata: {
-          premoderateNewReaders: input.premoderateNewReaders,
-          bannedWordsAdded: bannedWords.filter((word) => !current.bannedWords.includes(word)).length,
-          bannedWordsRemoved: current.bannedWords.filter((word) => !bannedWords.includes(word)).length,
-          bannedWordCount: bannedWords.length,
+          premoderateNewReaders: next.premoderateNewReaders,
+          bannedWordsAdded: next.bannedWords.filter((word) => !stored.bannedWords.includes(word)).length,
+          bannedWordsRemoved: stored.bannedWords.filter((word) => !next.bannedWords.includes(word)).length,
+          bannedWordCount: next.bannedWords.length,
+          ...(sameList(stored.suspectWords, next.suspectWords) ? {} : { suspectWordCount: next.suspectWords.length }),
+          ...(stored.premoderateLinks === next.premoderateLinks ? {} : { premoderateLinks: next.premoderateLinks }),
+          ...(stored.closeAfterDays === next.closeAfterDays ? {} : { closeAfterDays: next.closeAfterDays }),
+          // Where the hook points and its timeout, never its secret (nor a URL's path, which may carry a token).
+          ...(sameExternal(stored.externalModeration, next.externalModeration)
+            ? {}
+            : {
+                externalModeration: next.externalModeration
+                  ? { origin: originOf(next.externalModeration.url), timeoutMs: next.externalModeration.timeoutMs }
+                  : null,
+              }),
         },
       });
       return toSettingsView(updated);
     });
   }
 
-  /** Staff post straight away; a banned word, or a new reader under premoderation, waits for a moderator. */
-  async initialStatus(facts: NewCommentFacts, posting: PostingContext): Promise<'visible' | 'pending'> {
-    if (isStaff(facts.authorRole)) return 'visible';
-    const stamp = toSettingsStamp(posting.context);
-    const { matcher } = await this.compiledFor(stamp.version);
-    if (matcher.matches(facts.body)) return 'pending';
-    if (stamp.premoderateNewReaders) {
-      const author = await this.users.findActive(facts.authorId);
-      if (author.commentCount < APPROVED_COMMENTS_BEFORE_TRUST) return 'pending';
+  async screen(facts: NewCommentFacts, atLeastVersion = 0): Promise<RuleScreening> {
+    if (isStaff(facts.authorRole)) return { version: 0, staff: true, heldBy: null, suspectWord: null };
+    const compiled = await this.compiledFor(atLeastVersion);
+    const folded = foldText(facts.body);
+    const suspectWord = compiled.suspect.findInFolded(folded);
+    const screening: RuleScreening = { version: compiled.version, staff: false, heldBy: null, suspectWord };
+    if (compiled.banned.findInFolded(folded) !== null) return { ...screening, heldBy: 'banned_word' };
+    if (compiled.premoderateLinks && containsLink(folded)) return { ...screening, heldBy: 'link' };
+    if (!compiled.external) return screening;
+    // The cached hook may be out of date (another instance changed it): check before calling it, or acting on a refusal.
+    const [current, article, author] = await Promise.all([
+      this.settings.currentVersion(),
+      this.articles.findOrFail(facts.articleId).catch(() => null),
+      this.users.findActive(facts.authorId).catch(() => null),
+    ]);
+    if (current > compiled.version) return this.screen(facts, current);
+    // An unknown or closed article is not sent (the posting transaction refuses it with 404 or 409).
+    if (!article || !article.commentsOpen || !author) return screening;
+    const decision = await this.external.review(compiled.external, {
+      comment: { body: facts.body, parentId: facts.parentId },
+      author: { id: author.id, displayName: author.displayName ?? '', createdAt: author.createdAt.toISOString() },
+      article: { id: article.id, url: article.url },
+    });
+    if (decision?.decision === 'rejected') {
+      throw new AppError('COMMENT_REJECTED', decision.reason ?? 'The comment was rejected by moderation');
     }
-    return 'visible';
+    return decision?.decision === 'pending' ? { ...screening, heldBy: 'external' } : screening;
+  }
+
+  /** Staff post straight away; a banned word, a link, the hook's "pending", or a new reader under premoderation wait for a moderator. */
+  async initialStatus(facts: NewCommentFacts, posting: PostingContext, screened: Screening): Promise<InitialStatus> {
+    const screening = screened as RuleScreening;
+    if (isStaff(facts.authorRole)) return { status: 'visible', systemReport: null };
+    const stamp = toSettingsStamp(posting.context);
+    if (screening.staff || stamp.version !== screening.version) throw new ScreeningOutdated(stamp.version);
+    let status: 'visible' | 'pending' = screening.heldBy ? 'pending' : 'visible';
+    if (status === 'visible' && stamp.premoderateNewReaders) {
+      const author = await this.users.findActive(facts.authorId);
+      if (author.commentCount < APPROVED_COMMENTS_BEFORE_TRUST) status = 'pending';
+    }
+    // A suspect word publishes the comment and puts it in the reported queue; a held comment is in a queue already.
+    const systemReport =
+      status === 'visible' && screening.suspectWord !== null
+        ? { reason: 'other' as const, note: `Suspect word: ${screening.suspectWord}`.slice(0, 1000) }
+        : null;
+    return { status, systemReport };
   }
 
   private async compiledFor(version: number): Promise<CompiledSettings> {
-    const cached = this.compiled ? await this.compiled : null;
+    const cached = this.compiled ? await this.compiled.catch(() => null) : null;
     if (cached && cached.version >= version) return cached;
-    const loading = this.settings.find().then((row) => ({ version: row.version, matcher: BannedWordsMatcher.compile(row.bannedWords) }));
+    const loading = this.settings.find().then(compile);
     this.compiled = loading;
     try {
       return await loading;
     } catch (error) {
-      this.compiled = null;
+      if (this.compiled === loading) this.compiled = null;
       throw error;
     }
   }
+}
+
+function compile(row: ModerationSettings): CompiledSettings {
+  const stored = storedOf(row);
+  return {
+    version: row.version,
+    banned: BannedWordsMatcher.compile(stored.bannedWords),
+    suspect: BannedWordsMatcher.compile(stored.suspectWords),
+    premoderateLinks: stored.premoderateLinks,
+    external: stored.externalModeration,
+  };
+}
+
+function storedOf(row: ModerationSettings): StoredSettings {
+  return {
+    bannedWords: row.bannedWords,
+    premoderateNewReaders: row.premoderateNewReaders,
+    suspectWords: row.suspectWords,
+    premoderateLinks: row.premoderateLinks,
+    closeAfterDays: row.closeAfterDays,
+    externalModeration:
+      row.externalModerationUrl !== null && row.externalModerationSecret !== null
+        ? { url: row.externalModerationUrl, secret: row.externalModerationSecret, timeoutMs: row.externalModerationTimeoutMs ?? DEFAULT_EXTERNAL_TIMEOUT_MS }
+        : null,
+  };
 }
 
 /** Keeps the first spelling of each entry; later ones equal after case folding are dropped. */
@@ -105,10 +220,31 @@ function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((word, index) => word === b[index]);
 }
 
+function sameExternal(a: StoredSettings['externalModeration'], b: StoredSettings['externalModeration']): boolean {
+  if (a === null || b === null) return a === b;
+  return a.url === b.url && a.secret === b.secret && a.timeoutMs === b.timeoutMs;
+}
+
+function sameSettings(a: StoredSettings, b: StoredSettings): boolean {
+  return (
+    sameList(a.bannedWords, b.bannedWords) &&
+    a.premoderateNewReaders === b.premoderateNewReaders &&
+    sameList(a.suspectWords, b.suspectWords) &&
+    a.premoderateLinks === b.premoderateLinks &&
+    a.closeAfterDays === b.closeAfterDays &&
+    sameExternal(a.externalModeration, b.externalModeration)
+  );
+}
+
 function toSettingsView(settings: ModerationSettings): ModerationSettingsView {
+  const stored = storedOf(settings);
   return {
-    bannedWords: settings.bannedWords,
-    premoderateNewReaders: settings.premoderateNewReaders,
+    bannedWords: stored.bannedWords,
+    premoderateNewReaders: stored.premoderateNewReaders,
+    suspectWords: stored.suspectWords,
+    premoderateLinks: stored.premoderateLinks,
+    closeAfterDays: stored.closeAfterDays,
+    externalModeration: stored.externalModeration,
     updatedAt: settings.updatedAt.toISOString(),
   };
 }

@@ -11,12 +11,17 @@ import { AuditLogController } from './audit-log.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLogService } from './audit-log.service';
 import { CommentModerationService } from './comment-moderation.service';
+import { ExternalModerationClient } from './external-moderation.client';
 import { ModerationQueueService } from './moderation-queue.service';
 import { ModerationSettingsController } from './moderation-settings.controller';
 import { ModerationSettingsRepository } from './moderation-settings.repository';
 import { ModerationSettingsService } from './moderation-settings.service';
 import { SanctionsService } from './sanctions.service';
 import { InitialStatusRule } from '../common/hooks/comment-policy';
+import { BulkModerationService } from './bulk-moderation.service';
+import { ModeratorNotesRepository } from './moderator-notes.repository';
+import { ModeratorNotesService } from './moderator-notes.service';
+import { ReaderStandingService } from './reader-standing.service';
 
 @Module({
   imports: [UsersModule, AuthModule, ArticlesModule, CommentsModule],
@@ -26,12 +31,17 @@ import { InitialStatusRule } from '../common/hooks/comment-policy';
     AuditLogService,
     ModerationSettingsRepository,
     ModerationSettingsService,
+    ExternalModerationClient,
     // How a new comment starts out (CommentPolicy refuses to start without it).
     { provide: InitialStatusRule, useExisting: ModerationSettingsService },
     SanctionsService,
     ArticleModerationService,
     ModerationQueueService,
     CommentModerationService,
+    BulkModerationService,
+    ReaderStandingService,
+    ModeratorNotesRepository,
+    ModeratorNotesService,
   ],
 })
 export class ModerationModule {}

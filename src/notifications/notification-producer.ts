@@ -88,8 +88,12 @@ export class NotificationProducer {
     await this.announceVisibleComment(event.commentId, event.authorId, event.parentAuthorId);
   }
 
-  /** The author hears of the decision; an approved comment is announced as a newly posted one would be. */
+  /**
+   * The author hears of a hide or an approval (an unhide restores what they had, and tells them nothing); an
+   * approved comment is announced as a newly posted one would be.
+   */
   private async onCommentModerated(event: DomainEventMap['comment.moderated']): Promise<void> {
+    if (event.action === 'unhidden') return;
     if (event.authorId) await this.notifications.insertModeration(event.authorId, event.commentId);
     if (event.action !== 'approved') return;
     const parties = await this.notifications.findReplyParties(event.commentId);

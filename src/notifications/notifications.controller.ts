@@ -18,7 +18,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'The reader\'s notifications, newest first; `?unread=true` for unread ones only' })
   @ApiOkResponse({ type: PageOf(NotificationView) })
   inbox(@CurrentUser() user: AuthenticatedUser, @Query() query: InboxQueryDto): Promise<Page<NotificationView>> {
-    return this.notifications.inbox(user.id, query);
+    return this.notifications.inbox(user, query);
   }
 
   @Post('read')

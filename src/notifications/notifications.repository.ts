@@ -10,7 +10,8 @@ export interface NotificationRow {
   createdAt: string;
   readAt: Date | null;
   actorId: string | null;
-  comment: { id: string; articleId: string; parentId: string | null; rootId: string | null; status: string; excerpt: string | null } | null;
+  /** The comment concerned (null for follow); the comments module turns it into the recipient's `comment` view. */
+  commentId: string | null;
 }
 
 export interface InboxQuery {
@@ -155,7 +156,7 @@ export class NotificationsRepository {
     return rows.length === 0 ? null : { authorId: rows[0].author_id, parentAuthorId: rows[0].parent_author_id };
   }
 
-  /** A page of the inbox with each notification's comment summary, in one query. */
+  /** A page of the inbox, newest first (limit + 1 rows). */
   async findInboxPage(recipientId: string, query: InboxQuery): Promise<NotificationRow[]> {
     const params: unknown[] = [recipientId, query.limit + 1];
     const conditions = ['n.recipient_id = $1', `(n.actor_id IS NULL OR ${ACTOR_NOT_IGNORED('$1', 'n.actor_id')})`];
@@ -164,30 +165,22 @@ export class NotificationsRepository {
       params.push(query.before.at, query.before.id);
       conditions.push('(n.created_at, n.id) < ($3::timestamptz, $4::uuid)');
     }
-    const rows: {
-      id: string; type: NotificationType; created_at: string; read_at: Date | null; actor_id: string | null;
-      comment_id: string | null; article_id: string; parent_id: string | null; root_id: string | null;
-      status: string; excerpt: string | null;
-    }[] = await this.tx.query(
-      `SELECT n.id, n.type, ${isoMicroseconds('n.created_at')} AS created_at, n.read_at, n.actor_id,
-              c.id AS comment_id, c.article_id, c.parent_id, c.root_id, c.status,
-              left(c.body, ${EXCERPT_LENGTH}) AS excerpt
-       FROM notifications n
-       LEFT JOIN comment_notices($1) c ON c.id = n.comment_id
-       WHERE ${conditions.join(' AND ')}
-       ORDER BY n.created_at DESC, n.id DESC
-       LIMIT $2`,
-      params,
-    );
+    const rows: { id: string; type: NotificationType; created_at: string; read_at: Date | null; actor_id: string | null; comment_id: string | null }[] =
+      await this.tx.query(
+        `SELECT n.id, n.type, ${isoMicroseconds('n.created_at')} AS created_at, n.read_at, n.actor_id, n.comment_id
+           FROM notifications n
+          WHERE ${conditions.join(' AND ')}
+          ORDER BY n.created_at DESC, n.id DESC
+          LIMIT $2`,
+        params,
+      );
     return rows.map((row) => ({
       id: row.id,
       type: row.type,
       createdAt: row.created_at,
       readAt: row.read_at,
       actorId: row.actor_id,
-      comment: row.comment_id
-        ? { id: row.comment_id, articleId: row.article_id, parentId: row.parent_id, rootId: row.root_id, status: row.status, excerpt: row.excerpt }
-        : null,
+      commentId: row.comment_id,
     }));
   }
 
@@ -231,3 +224,6 @@ export class NotificationsRepository {
     return rows.length;
   }
 }
+
+/** Characters (code points) of a comment's body in a notification's `excerpt`. */
+export const INBOX_EXCERPT_LENGTH = EXCERPT_LENGTH;

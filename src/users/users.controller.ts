@@ -37,7 +37,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Erase the account: identity and sessions go; comments stay as authorless tombstones' })
   @ApiNoContentResponse()
   deleteMe(@CurrentUser() user: AuthenticatedUser, @Body() body: DeleteMeDto): Promise<void> {
-    return this.users.eraseAccount(user.id, body.password);
+    return this.users.eraseAccount(user.id, body);
   }
 
   @Get('users/:id')

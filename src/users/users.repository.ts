@@ -26,6 +26,19 @@ function mapUniqueViolation(error: unknown): never {
   throw error;
 }
 
+/** An account the newsroom's sign-in creates: no password; the address verified when the newsroom vouches for it. */
+export interface NewNewsroomUser {
+  email: string | null;
+  emailVerified: boolean;
+  displayName: string;
+}
+
+/** What a later newsroom token changes; `undefined` leaves a field as it is. */
+export interface NewsroomProfileChanges {
+  displayName?: string;
+  email?: { address: string; verified: boolean };
+}
+
 /** A live account under a row lock, as staff actions check it. */
 export interface LockedAccount {
   id: string;
@@ -52,6 +65,80 @@ export class UsersRepository {
       return await this.users.save(this.users.create({ ...user, role: user.role ?? 'reader' }));
     } catch (error) {
       mapUniqueViolation(error);
+    }
+  }
+
+  /** The first of `candidates` (in order) that no account (but `exceptUserId`) uses, whatever the case; null when all are taken. */
+  async firstFreeDisplayName(candidates: string[], exceptUserId: string | null = null): Promise<string | null> {
+    const rows: { name: string }[] = await this.tx.query(
+      `SELECT c.name FROM unnest($1::text[]) WITH ORDINALITY AS c(name, n)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM users WHERE lower(users.display_name) = lower(c.name) AND users.id IS DISTINCT FROM $2::uuid)
+        ORDER BY c.n LIMIT 1`,
+      [candidates, exceptUserId],
+    );
+    return rows[0]?.name ?? null;
+  }
+
+  /**
+   * Inserts the account unless its e-mail or display name is taken (null then: the caller tells
+   * which); never a unique violation, so the caller's transaction stays usable.
+   */
+  async insertNewsroomUser(user: NewNewsroomUser): Promise<User | null> {
+    const rows: { id: string }[] = await this.tx.query(
+      `INSERT INTO users (email, display_name, email_verified_at, role)
+       VALUES ($1, $2, CASE WHEN $3::boolean THEN now() END, 'reader')
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [user.email, user.displayName, user.emailVerified],
+    );
+    return rows[0] ? this.findActiveById(rows[0].id) : null;
+  }
+
+  /**
+   * Applies what a newsroom token changed. Each change is tried on its own savepoint: one that
+   * would take another account's e-mail or name is skipped (false in the answer) and the rest,
+   * and the caller's transaction, go on.
+   */
+  async applyNewsroomProfile(id: string, changes: NewsroomProfileChanges): Promise<{ displayName: boolean; email: boolean }> {
+    const applied = { displayName: false, email: false };
+    if (changes.displayName !== undefined) {
+      const name = changes.displayName;
+      applied.displayName = await this.withinSavepoint(() =>
+        this.tx.query(`UPDATE users SET display_name = $2, updated_at = now() WHERE id = $1 AND erased_at IS NULL`, [id, name]),
+      );
+    }
+    if (changes.email !== undefined) {
+      const email = changes.email;
+      applied.email = await this.withinSavepoint(() =>
+        this.tx.query(
+          `UPDATE users SET email = $2, email_verified_at = CASE WHEN $3::boolean THEN now() END, updated_at = now()
+            WHERE id = $1 AND erased_at IS NULL`,
+          [id, email.address, email.verified],
+        ),
+      );
+    }
+    return applied;
+  }
+
+  /** Marks the account's current address verified (the newsroom vouched for it); the address itself stays. */
+  async markEmailVerified(id: string, email: string): Promise<void> {
+    await this.tx.query(
+      `UPDATE users SET email_verified_at = now() WHERE id = $1 AND email = $2 AND email_verified_at IS NULL`,
+      [id, email],
+    );
+  }
+
+  /** Runs a statement that may meet a unique violation; true when it went through, false (rolled back) when it met one. */
+  private async withinSavepoint(statement: () => Promise<unknown>): Promise<boolean> {
+    await this.tx.query('SAVEPOINT newsroom_profile');
+    try {
+      await statement();
+      await this.tx.query('RELEASE SAVEPOINT newsroom_profile');
+      return true;
+    } catch (error) {
+      if (!isUniqueViolation(error, 'users_email_key') && !isUniqueViolation(error, 'users_display_name_lower_key')) throw error;
+      await this.tx.query('ROLLBACK TO SAVEPOINT newsroom_profile');
+      return false;
     }
   }
 

@@ -9,6 +9,7 @@ import { ProfileView, UserView } from './dto/user.views';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { LockedAccount, NewUser, ProfileChanges, UsersRepository } from './users.repository';
+import { randomBytes } from 'node:crypto';
 import { isUuid } from '../common/validation/uuid';
 
 @Injectable()
@@ -31,6 +32,55 @@ export class UsersService implements OnApplicationBootstrap {
     const passwordHash = await this.hasher.hash(input.password);
     const user: NewUser = { email: input.email, displayName: input.displayName, passwordHash, role: input.role };
     return this.users.insertUser(user);
+  }
+
+  /** The live account holding `email` (case-insensitively), if any. */
+  findActiveByEmail(email: string): Promise<User | null> {
+    return this.users.findActiveByEmail(email);
+  }
+
+  /**
+   * An account for a reader of the newsroom's identity service (no password: they sign in with the
+   * newsroom's token). Its name is the first free one of `nameCandidates` (a random suffix when all
+   * are taken); 409 EMAIL_TAKEN when another account holds the address. Call inside a unit of work.
+   */
+  async createNewsroomAccount(input: { email: string | null; emailVerified: boolean; nameCandidates: string[] }): Promise<User> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const displayName = await this.freeDisplayName(input.nameCandidates, null);
+      const user = await this.users.insertNewsroomUser({ email: input.email, emailVerified: input.emailVerified, displayName });
+      if (user) return user;
+      if (input.email && (await this.users.findActiveByEmail(input.email))) {
+        throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
+      }
+      // Someone took the name between the look-up and the insert: look again.
+    }
+    throw new AppError('DISPLAY_NAME_TAKEN', 'No free display name could be found; try again');
+  }
+
+  /**
+   * What a later newsroom token changed: the name (the first free one of `nameCandidates`, the
+   * account's own counting as free) and the address. A change that would take another account's
+   * address or name is skipped, and the answer says so; the reader still signs in.
+   */
+  async applyNewsroomProfile(
+    userId: string,
+    changes: { nameCandidates?: string[]; email?: { address: string; verified: boolean } },
+  ): Promise<{ displayName: boolean; email: boolean }> {
+    const displayName = changes.nameCandidates ? await this.freeDisplayName(changes.nameCandidates, userId) : undefined;
+    return this.users.applyNewsroomProfile(userId, { displayName, email: changes.email });
+  }
+
+  /** The newsroom vouches for the account's current address. */
+  markEmailVerified(userId: string, email: string): Promise<void> {
+    return this.users.markEmailVerified(userId, email);
+  }
+
+  private async freeDisplayName(candidates: string[], exceptUserId: string | null): Promise<string> {
+    const free = await this.users.firstFreeDisplayName(candidates, exceptUserId);
+    if (free) return free;
+    const base = candidates[0] ?? 'Reader';
+    const random = Array.from({ length: 3 }, () => withSuffix(base, ` ${randomBytes(3).toString('hex')}`));
+    return (await this.users.firstFreeDisplayName(random, exceptUserId)) ?? withSuffix(base, ` ${randomBytes(6).toString('hex')}`);
   }
 
   /** Returns the account only when the password matches; same cost whether or not the email exists. */
@@ -78,10 +128,14 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** Erases identity, sessions and (through the hooks) authored content, in one transaction. */
-  async eraseAccount(userId: string, password: string): Promise<void> {
+  async eraseAccount(userId: string, proof: { password?: string; ssoToken?: string }): Promise<void> {
     const user = await this.findActive(userId);
-    if (!(await this.hasher.verify(user.passwordHash, password))) {
-      throw new AppError('INVALID_PASSWORD', 'The password does not match this account');
+    if (proof.password !== undefined) {
+      if (!(await this.hasher.verify(user.passwordHash, proof.password))) {
+        throw new AppError('INVALID_PASSWORD', 'The password does not match this account');
+      }
+    } else if (proof.ssoToken === undefined || !(await this.hooks.newsroomConfirmsAccount(userId, proof.ssoToken))) {
+      throw new AppError('INVALID_PASSWORD', 'The newsroom sign-in token does not confirm this account');
     }
     // The one lock order of every write (a deadlock needs two transactions taking two locks in opposite orders):
     //   1. the acting reader's account lock: shared by each of their writes, in its first statement, together
@@ -199,6 +253,12 @@ export class UsersService implements OnApplicationBootstrap {
   }
 }
 
+
+/** `base` cut so that `suffix` fits within the 40 characters of a display name. */
+export function withSuffix(base: string, suffix: string): string {
+  const room = 40 - [...suffix].length;
+  return [...base].slice(0, room).join('').trimEnd() + suffix;
+}
 
 /** The request's token was issued to an account that has since been erased. */
 export function accountGone(): AppError {

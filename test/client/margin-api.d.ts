@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/comments/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide, unhide, approve or delete up to 100 comments, each exactly as its own endpoint would (one transaction per comment); one result per id, in order: its status now, or the problem code its endpoint would answer */
+        post: operations["admin.comments.bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/comments/{id}/approve": {
         parameters: {
             query?: never;
@@ -191,6 +208,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/queue/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The moderators' queue, live: `queue.added` and `queue.removed` as reports arrive and comments become pending, hidden, approved
+         * @description Server-Sent Events. Every event has an opaque `id:`; a `: heartbeat` comment comes every 25 s; `event: reset` (data `{}`) means events were missed that cannot be replayed: reload the page, then keep reading. The stream never ends by itself; when the instance shuts down it ends cleanly and EventSource reconnects (with Last-Event-ID) to another one. A client that stops reading is dropped once its unread bytes pass a bound, and resumes the same way. At most LIVE_MAX_STREAMS_PER_CLIENT (default 20) streams per client address: more get 429 TOO_MANY_STREAMS.
+         *
+         *     Needs a moderator's or admin's `?ticket=` (or their access token in Authorization). Events `queue.added` and `queue.removed`, data LiveQueueChangeView `{commentId, state}`: `state` names the queue of `GET /api/v1/admin/queue?state=`. Works without a token; with one, the answer is as that reader sees it.
+         */
+        get: operations["admin.live.queueStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/settings/moderation": {
         parameters: {
             query?: never;
@@ -198,10 +237,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Banned words and premoderation */
+        /** Banned and suspect words, premoderation, close-after days and the external moderation hook (with its secret) */
         get: operations["admin.moderationSettings.get"];
-        /** Replace the banned words and the premoderation flag; new comments follow at once */
+        /**
+         * Replace the moderation settings; new comments follow at once
+         * @description bannedWords and premoderateNewReaders are required; suspectWords, premoderateLinks, closeAfterDays and externalModeration keep their stored value when left out.
+         */
         put: operations["admin.moderationSettings.update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A reader's standing: profile, e-mail, suspension and ban, comment counts by status, reports against them, and their sanctions (newest first) */
+        get: operations["admin.users.standing"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -220,6 +279,41 @@ export interface paths {
         put?: never;
         /** Ban a reader or moderator: every session ends at once, and later sign-ins can read but not write */
         post: operations["admin.users.ban"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every comment of a reader in any status (or in `status`), newest first, as moderators see them */
+        get: operations["admin.users.comments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Moderators' notes about a reader, newest first */
+        get: operations["admin.users.notes"];
+        put?: never;
+        /** Add a note about a reader for the other moderators (plain text, up to 2000 characters); written to the audit log as `user.note` */
+        post: operations["admin.users.addNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -288,6 +382,62 @@ export interface paths {
         put?: never;
         /** Lift a suspension before it ends (a no-op when the account is not suspended) */
         post: operations["admin.users.unsuspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The outbound webhook endpoints, by id */
+        get: operations["admin.webhooks.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One outbound webhook endpoint (its secret shown only as a hint) */
+        get: operations["admin.webhooks.get"];
+        /**
+         * Create (201) or replace (200) an outbound webhook endpoint under an id of your choosing
+         * @description Events are POSTed as `{id, type, createdAt, data}` with `X-Margin-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>`; any 2xx answer within WEBHOOK_TIMEOUT_MS is a success, anything else is retried with exponential backoff for WEBHOOK_RETRY_WINDOW_SECONDS (24 hours), in order per article. The secret is write-only. A new endpoint, or a new subscription, receives the events that happen from at most 5 s after it is saved.
+         */
+        put: operations["admin.webhooks.upsert"];
+        post?: never;
+        /** Remove an endpoint and its delivery log; its pending deliveries are not sent */
+        delete: operations["admin.webhooks.remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first: one row per event, with its attempts and state */
+        get: operations["admin.webhooks.deliveries"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -367,6 +517,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/articles/{articleId}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The article's thread, live, as an anonymous reader sees it
+         * @description Server-Sent Events. Every event has an opaque `id:`; a `: heartbeat` comment comes every 25 s; `event: reset` (data `{}`) means events were missed that cannot be replayed: reload the page, then keep reading. The stream never ends by itself; when the instance shuts down it ends cleanly and EventSource reconnects (with Last-Event-ID) to another one. A client that stops reading is dropped once its unread bytes pass a bound, and resumes the same way. At most LIVE_MAX_STREAMS_PER_CLIENT (default 20) streams per client address: more get 429 TOO_MANY_STREAMS.
+         *
+         *     Events: `comment.created` (data: a `comment`, CommentView) when a comment becomes visible (posted visible, approved, unhidden); `comment.updated` (data: LiveCommentUpdatedView, `body` null for tombstones) after an edit, hide, delete, feature or unfeature; `comment.reactions` (data: LiveReactionsView) at most once a second per comment. With `?ticket=` the comments of readers that the ticket's reader ignores are left out.
+         */
+        get: operations["live.articleStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{articleId}/picks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The article's picks: featured comments (top-level or replies) that are visible, the most recently featured first; the first page is cached like the thread's
+         * @description Works without a token; with one, the answer is as that reader sees it.
+         */
+        get: operations["comments.listPicks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -429,6 +621,26 @@ export interface paths {
         put?: never;
         /** Create a reader account and sign in */
         post: operations["auth.register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a token from the newsroom's identity service
+         * @description Exchanges a short-lived newsroom JWT for a Margin session (the account is created on first use). The same `sub` always reaches the same account; a first sign-in whose verified `email` belongs to a local account with a verified address links to it, any other clash is 409 EMAIL_TAKEN. 401 INVALID_SSO_TOKEN for a bad signature, issuer, audience, expiry, a missing or malformed claim, or a replayed `jti`; 404 SSO_NOT_CONFIGURED without keys; 503 SSO_KEYS_UNAVAILABLE (with Retry-After) while the newsroom's key set cannot be fetched and no key already fetched matches.
+         */
+        post: operations["sso.signIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -649,6 +861,23 @@ export interface paths {
         post?: never;
         /** Stop ignoring a reader (idempotent); 404 USER_NOT_FOUND */
         delete: operations["ignores.unignore"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/live-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket (valid 60 s, bound to the reader) for `?ticket=` on a live stream, since EventSource cannot send an Authorization header */
+        post: operations["live.ticket"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -965,9 +1194,14 @@ export interface components {
             };
         };
         ArticleView: {
-            appealId: string | null;
             /** @description Visible comments */
             commentCount: number;
+            /**
+             * Format: date-time
+             * @description When comments close by themselves: the article's own close time, else publishedAt plus closeAfterDays; null: never
+             */
+            commentsCloseAt: string | null;
+            /** @description Whether comments are open now: false once commentsCloseAt has passed (unless a moderator opened them again after it) or when the CMS or a moderator closed them */
             commentsOpen: boolean;
             id: string;
             /** Format: date-time */
@@ -978,7 +1212,7 @@ export interface components {
         };
         AuditEntryView: {
             /** @enum {string} */
-            action: "comment.hide" | "comment.unhide" | "comment.approve" | "comment.feature" | "comment.unfeature" | "comment.delete" | "user.suspend" | "user.unsuspend" | "user.ban" | "user.unban" | "user.role" | "article.open_comments" | "article.close_comments" | "settings.update";
+            action: "comment.hide" | "comment.unhide" | "comment.approve" | "comment.feature" | "comment.unfeature" | "comment.delete" | "user.suspend" | "user.unsuspend" | "user.ban" | "user.unban" | "user.role" | "user.note" | "article.open_comments" | "article.close_comments" | "settings.update";
             /** @description Who acted; null once that account is erased */
             actor: components["schemas"]["ProfileView"] | null;
             /** Format: date-time */
@@ -1020,6 +1254,40 @@ export interface components {
              */
             url: string;
         };
+        BulkModerationDto: {
+            /**
+             * @description What each comment's own endpoint does: POST /admin/comments/:id/{hide,unhide,approve}, DELETE /comments/:id
+             * @enum {string}
+             */
+            action: "hide" | "unhide" | "approve" | "delete";
+            /** @description The comments, acted on in this order */
+            ids: string[];
+            /** @description For `hide` only: the moderator's own words, kept on each audit entry */
+            note?: string;
+            /**
+             * @description Required for `hide`, refused for the other actions (they record no reason)
+             * @enum {string}
+             */
+            reason?: "spam" | "abuse" | "hate" | "off_topic" | "harassment" | "misinformation" | "legal" | "other";
+        };
+        BulkModerationView: {
+            /** @description One result per id, in the order of `ids` */
+            results: components["schemas"]["BulkResultView"][];
+        };
+        BulkResultView: {
+            /**
+             * @description Present when the comment was refused: the problem code its own endpoint answers (COMMENT_NOT_FOUND, COMMENT_DELETED, COMMENT_STATUS_CONFLICT)
+             * @enum {string}
+             */
+            code?: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "FOLLOW_SELF" | "IGNORE_SELF" | "INVALID_PARENT" | "INVALID_SIGNATURE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TICKET" | "INVALID_SSO_TOKEN" | "FORBIDDEN" | "ACCOUNT_SUSPENDED" | "ACCOUNT_BANNED" | "INVALID_PASSWORD" | "OWN_COMMENT" | "NOT_FOUND" | "USER_NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "APPEAL_NOT_FOUND" | "DONATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "COMMENTS_CLOSED" | "PARENT_NOT_REPLYABLE" | "DUPLICATE_COMMENT" | "COMMENT_EDIT_WINDOW_CLOSED" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_REACTABLE" | "ALREADY_REPORTED" | "EMAIL_TAKEN" | "DISPLAY_NAME_TAKEN" | "NO_BILLING_ACCOUNT" | "COMMENT_DELETED" | "COMMENT_STATUS_CONFLICT" | "LAST_ADMIN" | "COMMENT_REJECTED" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "TOO_MANY_STREAMS" | "INTERNAL_ERROR" | "PAYMENT_PROVIDER_ERROR" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PAYMENTS_NOT_CONFIGURED" | "SERVICE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE";
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Present when the action applied (or was already in effect): the comment's status now
+             * @enum {string}
+             */
+            status?: "visible" | "pending" | "hidden" | "deleted";
+        };
         ChangeRoleDto: {
             /** @description Why; kept in the audit log */
             reason?: string;
@@ -1060,6 +1328,12 @@ export interface components {
             comment: components["schemas"]["CommentView"];
             /** @description Earlier bodies, oldest first; the current one is `comment.body` */
             versions: components["schemas"]["CommentVersionView"][];
+        };
+        CommentStatusCountsView: {
+            deleted: number;
+            hidden: number;
+            pending: number;
+            visible: number;
         };
         CommentVersionView: {
             /** @description Null once the author erased their account */
@@ -1142,9 +1416,15 @@ export interface components {
              */
             parentId?: string;
         };
+        CreateModeratorNoteDto: {
+            /** @description Plain text, newlines and tabs allowed; 1–2000 characters, not only spaces */
+            body: string;
+        };
         DeleteMeDto: {
-            /** @description The account password, to confirm the erasure */
+            /** @description The account password, to confirm the erasure (required unless `ssoToken` is sent) */
             password?: string;
+            /** @description For an account that signs in with the newsroom's accounts (and may have no password): a fresh newsroom sign-in token for it, in place of `password` */
+            ssoToken?: string;
         };
         DonationSummaryView: {
             totals: components["schemas"]["DonationTotalView"][];
@@ -1182,6 +1462,23 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed" | "expired" | "refunded" | "disputed" | "canceled";
         };
+        ExternalModerationDto: {
+            /** @description Signs each request (X-Margin-Signature); shown only to admins, never logged */
+            secret: string;
+            /** @default 800 */
+            timeoutMs?: number;
+            /**
+             * Format: uri
+             * @example https://classifier.newsroom.example/margin
+             */
+            url: string;
+        };
+        ExternalModerationView: {
+            secret: string;
+            timeoutMs: number;
+            /** Format: uri */
+            url: string;
+        };
         FieldErrorView: {
             /** @example password */
             field: string;
@@ -1214,6 +1511,35 @@ export interface components {
             /** Format: uuid */
             commentId: string;
         };
+        LiveCommentUpdatedView: {
+            /** @description Null for tombstones */
+            body: string | null;
+            /** Format: date-time */
+            editedAt: string | null;
+            featured: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "visible" | "hidden" | "deleted";
+        };
+        LiveQueueChangeView: {
+            /** Format: uuid */
+            commentId: string;
+            /**
+             * @description The queue (`GET /api/v1/admin/queue?state=`) the comment entered or left
+             * @enum {string}
+             */
+            state: "reported" | "pending" | "hidden";
+        };
+        LiveReactionsView: {
+            /** Format: uuid */
+            id: string;
+            reactionCount: number;
+        };
+        LiveTicketView: {
+            /** @description Single use, valid for 60 seconds, bound to the reader who asked for it: pass it as `?ticket=` */
+            ticket: string;
+        };
         LoginDto: {
             /** Format: email */
             email: string;
@@ -1236,32 +1562,79 @@ export interface components {
              *     ]
              */
             bannedWords: string[];
+            /** @description Articles without a commentsCloseAt of their own close this many days after publishedAt; null: never. Omitted: unchanged. */
+            closeAfterDays?: number | null;
+            /** @description A classifier each new comment is POSTed to before it is stored as visible (see the API guide: signed request, its decision, timeout falling back to the local rules); null: none. Omitted: unchanged. */
+            externalModeration?: components["schemas"]["ExternalModerationDto"] | null;
+            /** @description Hold comments that carry a link (a URL with a scheme, www.…, or a bare domain such as example.com) as pending. Omitted: unchanged. */
+            premoderateLinks?: boolean;
             /** @description Hold comments by readers with fewer than 3 approved comments for approval */
             premoderateNewReaders: boolean;
+            /**
+             * @description Words or phrases (1–100 characters) that publish a comment but put it in the reported queue with a system report (reason "other", no reporter). Matched like bannedWords. Omitted: unchanged.
+             * @example [
+             *       "scam"
+             *     ]
+             */
+            suspectWords?: string[];
         };
         ModerationSettingsView: {
             bannedWords: string[];
+            closeAfterDays: number | null;
+            externalModeration: components["schemas"]["ExternalModerationView"] | null;
+            premoderateLinks: boolean;
             premoderateNewReaders: boolean;
+            suspectWords: string[];
             /** Format: date-time */
             updatedAt: string;
         };
-        NotificationCommentView: {
-            articleId: string;
-            /** @description Start of the body; null when the recipient may not read it (hidden, deleted, erased) */
-            excerpt: string | null;
+        ModeratorNoteView: {
+            /** @description The moderator who wrote it; null once their account is erased */
+            author: components["schemas"]["ProfileView"] | null;
+            /** @description Plain text as written */
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
             /** Format: uuid */
             id: string;
+        };
+        NotificationCommentView: {
+            articleId: string;
+            /** @description Null once the account is erased */
+            author: components["schemas"]["CommentAuthorView"] | null;
+            /** @description Plain text as written; null for tombstones (except for their author and moderators) and erased accounts */
+            body: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description 0 for a top-level comment */
+            depth: number;
+            /** Format: date-time */
+            editedAt: string | null;
+            /** @description Start of the body; null when the recipient may not read it (hidden, deleted, erased) */
+            excerpt: string | null;
+            featured: boolean;
+            /** Format: uuid */
+            id: string;
+            inReplyTo: components["schemas"]["InReplyToView"] | null;
             /** Format: uuid */
             parentId: string | null;
-            /** Format: uuid */
+            reactionCount: number;
+            /** @description Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators) */
+            replyCount: number;
+            /**
+             * Format: uuid
+             * @description The top-level comment of the thread; null for a top-level comment
+             */
             rootId: string | null;
             /** @enum {string} */
             status: "visible" | "pending" | "hidden" | "deleted";
+            /** @description Whether the viewer recommends it (false without a token) */
+            viewerReacted: boolean;
         };
         NotificationView: {
             /** @description Who caused it; null for moderation or an erased account */
             actor: components["schemas"]["ProfileView"] | null;
-            /** @description The comment concerned; null for follow */
+            /** @description The comment concerned, as the recipient may see it; null for follow, or once the recipient may not see it */
             comment: components["schemas"]["NotificationCommentView"] | null;
             /** Format: date-time */
             createdAt: string;
@@ -1287,8 +1660,18 @@ export interface components {
             /** @description Cursor of the next page, or null on the last page */
             nextCursor: string | null;
         };
+        PageOfModeratorNoteView: {
+            items: components["schemas"]["ModeratorNoteView"][];
+            /** @description Cursor of the next page, or null on the last page */
+            nextCursor: string | null;
+        };
         PageOfNotificationView: {
             items: components["schemas"]["NotificationView"][];
+            /** @description Cursor of the next page, or null on the last page */
+            nextCursor: string | null;
+        };
+        PageOfPickView: {
+            items: components["schemas"]["PickView"][];
             /** @description Cursor of the next page, or null on the last page */
             nextCursor: string | null;
         };
@@ -1306,6 +1689,52 @@ export interface components {
             items: components["schemas"]["ThreadCommentView"][];
             /** @description Cursor of the next page, or null on the last page */
             nextCursor: string | null;
+        };
+        PageOfWebhookDeliveryView: {
+            items: components["schemas"]["WebhookDeliveryView"][];
+            /** @description Cursor of the next page, or null on the last page */
+            nextCursor: string | null;
+        };
+        PageOfWebhookView: {
+            items: components["schemas"]["WebhookView"][];
+            /** @description Cursor of the next page, or null on the last page */
+            nextCursor: string | null;
+        };
+        PickView: {
+            articleId: string;
+            /** @description Null once the account is erased */
+            author: components["schemas"]["CommentAuthorView"] | null;
+            /** @description Plain text as written; null for tombstones (except for their author and moderators) and erased accounts */
+            body: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description 0 for a top-level comment */
+            depth: number;
+            /** Format: date-time */
+            editedAt: string | null;
+            featured: boolean;
+            /**
+             * Format: date-time
+             * @description When a moderator featured it (the order of the picks, most recent first)
+             */
+            featuredAt: string;
+            /** Format: uuid */
+            id: string;
+            inReplyTo: components["schemas"]["InReplyToView"] | null;
+            /** Format: uuid */
+            parentId: string | null;
+            reactionCount: number;
+            /** @description Descendants this viewer would see: visible ones (not tombstones), less those by readers the viewer ignores, plus pending ones the viewer may see (their own; all for moderators) */
+            replyCount: number;
+            /**
+             * Format: uuid
+             * @description The top-level comment of the thread; null for a top-level comment
+             */
+            rootId: string | null;
+            /** @enum {string} */
+            status: "visible" | "pending" | "hidden" | "deleted";
+            /** @description Whether the viewer recommends it (false without a token) */
+            viewerReacted: boolean;
         };
         ProblemView: {
             /**
@@ -1391,6 +1820,40 @@ export interface components {
             /** @enum {string} */
             reason: "spam" | "abuse" | "hate" | "off_topic" | "harassment" | "misinformation" | "legal" | "other";
         };
+        ReaderStandingView: {
+            banned: boolean;
+            /** Format: date-time */
+            bannedAt: string | null;
+            bio: string | null;
+            commentCount: number;
+            /** @description How many of their comments are in each status */
+            commentCounts: components["schemas"]["CommentStatusCountsView"];
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string;
+            /** Format: email */
+            email: string;
+            /** @description Whether the address has been confirmed */
+            emailVerified: boolean;
+            followerCount: number;
+            followingCount: number;
+            /** Format: uuid */
+            id: string;
+            isSupporter: boolean;
+            /** @description Of those, the reports no moderator has resolved yet */
+            openReportCount: number;
+            /** @description Reports filed against their comments, resolved or not (system reports included) */
+            reportCount: number;
+            /** @enum {string} */
+            role: "reader" | "moderator" | "admin";
+            /** @description Suspensions and bans and their lifting, newest first (the latest 100), from the audit log */
+            sanctions: components["schemas"]["SanctionView"][];
+            /**
+             * Format: date-time
+             * @description Set while the account is suspended
+             */
+            suspendedUntil: string | null;
+        };
         ReasonDto: {
             /** @description Why; kept in the audit log */
             reason: string;
@@ -1432,10 +1895,33 @@ export interface components {
             /** @enum {string} */
             reason: "spam" | "abuse" | "hate" | "off_topic" | "harassment" | "misinformation" | "legal" | "other";
         };
+        SanctionView: {
+            /** @enum {string} */
+            action: "user.suspend" | "user.unsuspend" | "user.ban" | "user.unban";
+            /** @description Who acted; null once that account is erased */
+            actor: components["schemas"]["ProfileView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description The audit log entry
+             */
+            id: string;
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description For a suspension: when it ends (or ended)
+             */
+            until: string | null;
+        };
         SetCommentsOpenDto: {
             commentsOpen: boolean;
             /** @description Why; kept in the audit log */
             reason?: string;
+        };
+        SsoSignInDto: {
+            /** @description A JWT from the newsroom's identity service (compact JWS: RS256, ES256 or EdDSA from SSO_JWKS_URL, or HS256 with one of SSO_SECRETS). Claims: `iss` = SSO_ISSUER, `aud` = SSO_AUDIENCE, `sub` (required: the stable user id), `exp` (required, at most 1 hour after `iat`), `iat`, `email`, `email_verified`, `name`, `jti` (accepted once), `supporter_until` (ISO time; absent: unchanged; past or null: ends). Roles are never read from it. */
+            token: string;
         };
         StartCheckoutDto: {
             /**
@@ -1567,12 +2053,29 @@ export interface components {
         UpsertArticleDto: {
             /** @description Appeal shown under the article; null for the default */
             appealId?: string | null;
+            /**
+             * Format: date-time
+             * @description When comments close by themselves; null (or never set): publishedAt plus the closeAfterDays moderation setting. Changing it (or publishedAt) starts a new schedule. Omitted: unchanged.
+             */
+            commentsCloseAt?: string | null;
             /** @default true */
             commentsOpen?: boolean;
             /** Format: date-time */
             publishedAt?: string | null;
             title: string;
             /** Format: uri */
+            url: string;
+        };
+        UpsertWebhookDto: {
+            /** @description The event types to send (duplicates are dropped) */
+            events: ("comment.created" | "comment.moderated" | "article.commentsClosed" | "donation.succeeded" | "donation.refunded")[];
+            /** @description The shared secret every delivery is signed with (`X-Margin-Signature`). Required when the endpoint is created; on a replace, leave it out to keep the current one. Never shown again: responses carry `secretHint` only. */
+            secret?: string;
+            /**
+             * Format: uri
+             * @description Where events are POSTed: an absolute http or https URL without credentials. Loopback, private, link-local and reserved addresses are refused (when the endpoint is saved for literal addresses, at every connection for the addresses a name resolves to) unless the server runs with WEBHOOK_ALLOW_PRIVATE_URLS=true.
+             * @example https://hooks.news.example/margin
+             */
             url: string;
         };
         UserView: {
@@ -1602,9 +2105,58 @@ export interface components {
             suspendedUntil: string | null;
             unreadNotifications: number;
         };
+        WebhookDeliveryView: {
+            /** @description Attempts made so far */
+            attempts: number;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description The event's type
+             * @enum {string}
+             */
+            event: "comment.created" | "comment.moderated" | "article.commentsClosed" | "donation.succeeded" | "donation.refunded";
+            /**
+             * Format: uuid
+             * @description The event's id: the `id` of the body the receiver got (the same for every endpoint and attempt)
+             */
+            eventId: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Why the last attempt failed, when it did */
+            lastError: string | null;
+            /** @description HTTP status of the last answer; null when none came (timeout, refused connection) */
+            lastStatusCode: number | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due; null once succeeded or failed
+             */
+            nextAttemptAt: string | null;
+            /**
+             * @description `pending` until a 2xx answer (`succeeded`) or the end of the retry window (`failed`)
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+        };
         WebhookReceivedView: {
             /** @example true */
             received: boolean;
+        };
+        WebhookView: {
+            /** Format: date-time */
+            createdAt: string;
+            events: ("comment.created" | "comment.moderated" | "article.commentsClosed" | "donation.succeeded" | "donation.refunded")[];
+            id: string;
+            /**
+             * @description The secret's last 4 characters, to tell which one is set (the secret itself is never returned)
+             * @example …f00d
+             */
+            secretHint: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uri */
+            url: string;
         };
     };
     responses: never;
@@ -1935,6 +2487,127 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.comments.bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkModerationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkModerationView"];
+                };
+            };
+            /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -2905,6 +3578,115 @@ export interface operations {
             };
         };
     };
+    "admin.live.queueStream": {
+        parameters: {
+            query?: {
+                /** @description A single-use ticket from POST /api/v1/me/live-ticket. On an article stream it applies that reader's ignores; the queue stream needs a moderator's (or an Authorization header) */
+                ticket?: string;
+                /** @description Same as the Last-Event-ID header (which wins when both are sent) */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description The `id:` of the last event received (EventSource sends it when it reconnects): the stream starts with what was missed in the last 5 minutes, or with `event: reset` when the gap is older */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @description `queue.added`: LiveQueueChangeView; `queue.removed`: LiveQueueChangeView; `reset`: `{}` */
+                        data: components["schemas"]["LiveQueueChangeView"];
+                        /** @enum {string} */
+                        event: "queue.added" | "queue.removed" | "reset";
+                        /** @description Opaque; send it back as Last-Event-ID */
+                        id?: string;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `INVALID_TICKET`: The live-stream ticket is unknown, used or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TICKET";
+                    };
+                };
+            };
+            /** @description `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; `TOO_MANY_STREAMS`: Too many live streams from this client */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     "admin.moderationSettings.get": {
         parameters: {
             query?: never;
@@ -3107,6 +3889,113 @@ export interface operations {
             };
         };
     };
+    "admin.users.standing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReaderStandingView"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: The user does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     "admin.users.ban": {
         parameters: {
             query?: never;
@@ -3128,6 +4017,365 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountStandingView"];
+                };
+            };
+            /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: The user does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.users.comments": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Only comments in this status; every status when absent */
+                status?: "visible" | "pending" | "hidden" | "deleted";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfCommentView"];
+                };
+            };
+            /** @description `INVALID_CURSOR`: The pagination cursor is not valid; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: The user does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.users.notes": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfModeratorNoteView"];
+                };
+            };
+            /** @description `INVALID_CURSOR`: The pagination cursor is not valid; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: The user does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.users.addNote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateModeratorNoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModeratorNoteView"];
                 };
             };
             /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
@@ -3794,6 +5042,557 @@ export interface operations {
             };
         };
     };
+    "admin.webhooks.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfWebhookView"];
+                };
+            };
+            /** @description `INVALID_CURSOR`: The pagination cursor is not valid; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.webhooks.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `WEBHOOK_NOT_FOUND`: The webhook endpoint does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.webhooks.upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpsertWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.webhooks.remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `ACCOUNT_SUSPENDED`: The account is suspended; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "ACCOUNT_SUSPENDED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `WEBHOOK_NOT_FOUND`: The webhook endpoint does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "admin.webhooks.deliveries": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfWebhookDeliveryView"];
+                };
+            };
+            /** @description `INVALID_CURSOR`: The pagination cursor is not valid; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `ACCOUNT_BANNED`: The account is banned; `FORBIDDEN`: You are not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ACCOUNT_BANNED" | "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `WEBHOOK_NOT_FOUND`: The webhook endpoint does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     "articles.counts": {
         parameters: {
             query?: never;
@@ -4384,6 +6183,216 @@ export interface operations {
                     };
                 };
             };
+            /** @description `COMMENT_REJECTED`: The comment was rejected by moderation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "COMMENT_REJECTED";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "live.articleStream": {
+        parameters: {
+            query?: {
+                /** @description A single-use ticket from POST /api/v1/me/live-ticket. On an article stream it applies that reader's ignores; the queue stream needs a moderator's (or an Authorization header) */
+                ticket?: string;
+                /** @description Same as the Last-Event-ID header (which wins when both are sent) */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description The `id:` of the last event received (EventSource sends it when it reconnects): the stream starts with what was missed in the last 5 minutes, or with `event: reset` when the gap is older */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                articleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @description `comment.created`: CommentView; `comment.updated`: LiveCommentUpdatedView; `comment.reactions`: LiveReactionsView; `reset`: `{}` */
+                        data: components["schemas"]["CommentView"] | components["schemas"]["LiveCommentUpdatedView"] | components["schemas"]["LiveReactionsView"];
+                        /** @enum {string} */
+                        event: "comment.created" | "comment.updated" | "comment.reactions" | "reset";
+                        /** @description Opaque; send it back as Last-Event-ID */
+                        id?: string;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `INVALID_TICKET`: The live-stream ticket is unknown, used or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TICKET";
+                    };
+                };
+            };
+            /** @description `ARTICLE_NOT_FOUND`: The article does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ARTICLE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; `TOO_MANY_STREAMS`: Too many live streams from this client */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "comments.listPicks": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                articleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfPickView"];
+                };
+            };
+            /** @description `INVALID_CURSOR`: The pagination cursor is not valid; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CURSOR" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `ARTICLE_NOT_FOUND`: The article does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "ARTICLE_NOT_FOUND";
+                    };
+                };
+            };
             /** @description `RATE_LIMITED`: Too many requests */
             429: {
                 headers: {
@@ -4865,6 +6874,139 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "sso.signIn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoSignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResultView"];
+                };
+            };
+            /** @description `INVALID_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_JSON" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `INVALID_SSO_TOKEN`: The newsroom sign-in token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INVALID_SSO_TOKEN";
+                    };
+                };
+            };
+            /** @description `SSO_NOT_CONFIGURED`: Newsroom sign-in is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SSO_NOT_CONFIGURED";
+                    };
+                };
+            };
+            /** @description `DISPLAY_NAME_TAKEN`: The display name is already taken; `EMAIL_TAKEN`: The email is already registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "DISPLAY_NAME_TAKEN" | "EMAIL_TAKEN";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available; `SSO_KEYS_UNAVAILABLE`: The newsroom's signing keys cannot be fetched */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE";
                     };
                 };
             };
@@ -6049,7 +8191,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available; `SSO_KEYS_UNAVAILABLE`: The newsroom's signing keys cannot be fetched */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6057,7 +8199,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "SERVICE_UNAVAILABLE";
+                        code: "SERVICE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE";
                     };
                 };
             };
@@ -6723,6 +8865,75 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
                         code: "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service is not available */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    "live.ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveTicketView"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: Authentication is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemView"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
                     };
                 };
             };
@@ -7581,7 +9792,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYMENT_PROVIDER_UNAVAILABLE`: The payment provider cannot be reached; `SERVICE_UNAVAILABLE`: The service is not available */
+            /** @description `PAYMENTS_NOT_CONFIGURED`: Payments are not configured; `PAYMENT_PROVIDER_UNAVAILABLE`: The payment provider cannot be reached; `SERVICE_UNAVAILABLE`: The service is not available */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7589,7 +9800,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemView"] & {
                         /** @enum {string} */
-                        code: "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                        code: "PAYMENTS_NOT_CONFIGURED" | "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };

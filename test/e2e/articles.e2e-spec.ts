@@ -25,8 +25,8 @@ describe('articles (e2e)', () => {
         url: 'https://news.example/budget',
         publishedAt: '2026-11-26T08:00:00.000Z',
         commentsOpen: true,
+        commentsCloseAt: null,
         commentCount: 0,
-        appealId: null,
       });
       const updated = await t.http
         .put(`/api/v1/articles/${id}`)

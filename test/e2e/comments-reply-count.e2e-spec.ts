@@ -21,7 +21,10 @@ describe('replyCount as the viewer sees it (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     // The moderation module's rule, swapped for one the test controls by the comment's text.
-    jest.spyOn(t.app.get(InitialStatusRule), 'initialStatus').mockImplementation(async ({ body }) => (body.includes(PREMODERATED) ? 'pending' : 'visible'));
+    jest.spyOn(t.app.get(InitialStatusRule), 'initialStatus').mockImplementation(async ({ body }) => ({
+      status: body.includes(PREMODERATED) ? 'pending' : 'visible',
+      systemReport: null,
+    }));
   });
   afterAll(() => t.close());
 

@@ -528,7 +528,7 @@ describe('comments (e2e)', () => {
       expect((await t.transactions.run(() => service.setFeatured(comment.id, true))).featured).toBe(true);
       expect((await t.http.get(`/api/v1/comments/${comment.id}`)).body.featured).toBe(true);
       await t.http.post(`/api/v1/comments/${comment.id}/reports`).set(reporter.auth).send({ reason: 'spam' }).expect(202);
-      const resolved = await t.transactions.run(() => service.resolveOpenReports(comment.id));
+      const resolved = await t.transactions.run(() => service.resolveOpenReports(comment));
       expect(resolved).toBe(1);
       expect((await commentRow(t.db, comment.id)).open_report_count).toBe(0);
       const change = await t.transactions.run(() => service.setStatus(comment.id, 'hidden', { hiddenReason: 'spam' }));

@@ -30,9 +30,7 @@ describe('donations: appeals and checkout (e2e)', () => {
         headline: expect.any(String),
         body: expect.any(String),
         currencies: {
-          gbp: expect.objectContaining({ amounts: expect.any(Array), defaultAmount: 500, min: expect.any(Number), max: expect.any(Number) }),
-          usd: expect.any(Object),
-          eur: expect.any(Object),
+          gbp: { amounts: [300, 500, 1000], defaultAmount: 500, min: expect.any(Number), max: expect.any(Number) },
         },
         frequencies: ['one_off', 'monthly', 'annual'],
         donationsEnabled: true,
@@ -82,6 +80,29 @@ describe('donations: appeals and checkout (e2e)', () => {
   });
 
   describe('POST /donations/checkout', () => {
+    it('never leaves a donation or a customer link on a donor erased while their checkout runs', async () => {
+      const article = await createArticle(s.t.http);
+      const statuses: number[] = [];
+      for (let round = 0; round < 8; round += 1) {
+        const reader = await registerReader(s.t.http);
+        const checkout = async () => {
+          // Spread the start so the checkout lands before, during and after the erasure's transaction.
+          await new Promise((resolve) => setTimeout(resolve, (round % 4) * 20));
+          return s.t.http.post('/api/v1/donations/checkout').set(reader.auth).send({ articleId: article.id, amount: 500, currency: 'gbp', frequency: 'one_off' });
+        };
+        const [erased, started] = await Promise.all([
+          s.t.http.delete('/api/v1/me').set(reader.auth).send({ password: reader.password }),
+          checkout(),
+        ]);
+        expect(erased.status).toBe(204);
+        statuses.push(started.status);
+        const [{ n: donations }] = await s.t.db.query('SELECT count(*)::int AS n FROM donations WHERE user_id = $1', [reader.id]);
+        const [{ n: customers }] = await s.t.db.query('SELECT count(*)::int AS n FROM stripe_customers WHERE user_id = $1', [reader.id]);
+        expect({ donations, customers }).toEqual({ donations: 0, customers: 0 });
+      }
+      expect(statuses.filter((status) => status !== 201 && status !== 401)).toEqual([]);
+    }, 60_000);
+
     it('opens a one-off gift in payment mode with the exact Checkout parameters', async () => {
       const article = await createArticle(s.t.http);
       const response = await s.t.http
@@ -114,7 +135,7 @@ describe('donations: appeals and checkout (e2e)', () => {
       ['monthly', 'month'],
       ['annual', 'year'],
     ])('opens a %s gift in subscription mode with an inline recurring price', async (frequency, interval) => {
-      const { donationId, articleId } = await startDonation(s.t.http, { frequency, currency: 'eur', amount: 1500 });
+      const { donationId, articleId } = await startDonation(s.t.http, { frequency, currency: 'gbp', amount: 1500 });
       const sent = s.fake.checkoutRequestFor(donationId);
       const metadata = { donationId, articleId, appealId: 'default' };
       expect(sent?.body).toEqual({
@@ -126,7 +147,7 @@ describe('donations: appeals and checkout (e2e)', () => {
           {
             quantity: '1',
             price_data: {
-              currency: 'eur',
+              currency: 'gbp',
               unit_amount: '1500',
               product_data: { name: frequency === 'monthly' ? 'Monthly donation' : 'Annual donation' },
               recurring: { interval },
@@ -212,13 +233,13 @@ describe('donations: appeals and checkout (e2e)', () => {
 
   describe('views', () => {
     it('shows a donation by id on the success page while it is still pending', async () => {
-      const { donationId, articleId } = await startDonation(s.t.http, { amount: 1000, currency: 'usd' });
+      const { donationId, articleId } = await startDonation(s.t.http, { amount: 1000, currency: 'gbp' });
       const response = await s.t.http.get(`/api/v1/donations/${donationId}`).expect(200);
       expect(response.body).toEqual({
         id: donationId,
         status: 'pending',
         amount: 1000,
-        currency: 'usd',
+        currency: 'gbp',
         frequency: 'one_off',
         articleId,
         createdAt: expect.stringMatching(/Z$/),

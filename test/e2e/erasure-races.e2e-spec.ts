@@ -41,6 +41,8 @@ describe('account erasure racing every other write (e2e)', () => {
         report: () => t.http.post(`/api/v1/comments/${theirs.id}/reports`).set(reader.auth).send({ reason: 'spam', note: 'mine' }),
         follow: () => t.http.put(`/api/v1/users/${neighbour.id}/follow`).set(reader.auth),
         followed: () => t.http.put(`/api/v1/users/${reader.id}/follow`).set(neighbour.auth),
+        ignore: () => t.http.put(`/api/v1/me/ignores/${neighbour.id}`).set(reader.auth),
+        ignored: () => t.http.put(`/api/v1/me/ignores/${reader.id}`).set(neighbour.auth),
         edit: () => t.http.patch(`/api/v1/comments/${elsewhere.id}`).set(reader.auth).send({ body: `edited ${round}` }),
         delete: () => t.http.delete(`/api/v1/comments/${doomed.id}`).set(reader.auth),
         hide: () => t.http.post(`/api/v1/admin/comments/${own.id}/hide`).set(moderator.auth).send({ reason: 'spam' }),
@@ -63,6 +65,7 @@ describe('account erasure racing every other write (e2e)', () => {
       const count = async (sql: string, params: unknown[]) => Number((await t.db.query(sql, params))[0].n);
       expect(await count('SELECT count(*) AS n FROM comments WHERE author_id = $1', [reader.id])).toBe(0);
       expect(await count('SELECT count(*) AS n FROM follows WHERE $1 IN (follower_id, followee_id)', [reader.id])).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM ignores WHERE $1 IN (user_id, ignored_user_id)', [reader.id])).toBe(0);
       expect(await count('SELECT count(*) AS n FROM comment_reports WHERE reporter_id = $1', [reader.id])).toBe(0);
       expect(await count('SELECT count(*) AS n FROM notifications WHERE recipient_id = $1', [reader.id])).toBe(0);
       // Recommendations are kept by erasure (counted, never shown), but only one made while the account lived.

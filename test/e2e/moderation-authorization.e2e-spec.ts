@@ -8,11 +8,28 @@ import { createTestApp, TestApp } from '../support/test-app';
 type Role = 'moderator' | 'admin';
 
 interface AdminEndpoint {
-  method: 'get' | 'post' | 'put' | 'patch';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: (ids: { commentId: string; userId: string; articleId: string }) => string;
   /** The least role the contract allows. */
   minimum: Role;
-  body?: (ids: { futureIso: string }) => Record<string, unknown>;
+  body?: (ids: { futureIso: string; commentId: string }) => Record<string, unknown>;
+  /** What must exist before the call (the target of a read or a delete). */
+  prepare?: (t: TestApp, ids: { commentId: string }) => Promise<void>;
+  /** The status an allowed call answers, when not 200 (201 for upserts that create). */
+  allowedStatus?: number;
+}
+
+/**
+ * Webhook endpoints here live on the shared database: each probe's endpoint subscribes to one rare event type, is
+ * made by hand under the call's fresh id, and every one is removed when the file ends.
+ */
+const PROBE_WEBHOOK = { url: 'https://hooks.example.invalid/margin', secret: 'probe-secret-0123456789', events: ['donation.refunded'] };
+const probeWebhookIds: string[] = [];
+async function createProbeWebhook(t: TestApp, { commentId }: { commentId: string }): Promise<void> {
+  probeWebhookIds.push(commentId);
+  await t.db.query(`INSERT INTO webhook_endpoints (id, url, secret, events) VALUES ($1, $2, $3, $4)`, [
+    commentId, PROBE_WEBHOOK.url, PROBE_WEBHOOK.secret, PROBE_WEBHOOK.events,
+  ]);
 }
 
 /**
@@ -27,6 +44,11 @@ const ADMIN_ENDPOINTS: AdminEndpoint[] = [
   { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/feature`, minimum: 'moderator' },
   { method: 'post', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/unfeature`, minimum: 'moderator' },
   { method: 'get', path: ({ commentId }) => `/api/v1/admin/comments/${commentId}/history`, minimum: 'moderator' },
+  { method: 'post', path: () => '/api/v1/admin/comments/bulk', minimum: 'moderator', body: ({ commentId }) => ({ ids: [commentId], action: 'approve' }) },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}`, minimum: 'moderator' },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}/comments`, minimum: 'moderator' },
+  { method: 'get', path: ({ userId }) => `/api/v1/admin/users/${userId}/notes`, minimum: 'moderator' },
+  { method: 'post', path: ({ userId }) => `/api/v1/admin/users/${userId}/notes`, minimum: 'moderator', body: () => ({ body: 'Warned once\nby e-mail' }), allowedStatus: 201 },
   {
     method: 'post',
     path: ({ userId }) => `/api/v1/admin/users/${userId}/suspend`,
@@ -53,6 +75,11 @@ const ADMIN_ENDPOINTS: AdminEndpoint[] = [
     }),
   },
   { method: 'get', path: ({ articleId }) => `/api/v1/admin/donations/summary?articleId=${articleId}`, minimum: 'admin' },
+  { method: 'get', path: () => '/api/v1/admin/webhooks', minimum: 'admin' },
+  { method: 'put', path: ({ commentId }) => `/api/v1/admin/webhooks/${commentId}`, minimum: 'admin', prepare: createProbeWebhook, body: () => PROBE_WEBHOOK },
+  { method: 'get', path: ({ commentId }) => `/api/v1/admin/webhooks/${commentId}`, minimum: 'admin', prepare: createProbeWebhook },
+  { method: 'delete', path: ({ commentId }) => `/api/v1/admin/webhooks/${commentId}`, minimum: 'admin', prepare: createProbeWebhook, allowedStatus: 204 },
+  { method: 'get', path: ({ commentId }) => `/api/v1/admin/webhooks/${commentId}/deliveries`, minimum: 'admin', prepare: createProbeWebhook },
 ];
 
 /** Payments must be configured for the donation admin endpoints to answer; none of these calls reach Stripe. */
@@ -75,7 +102,10 @@ describe('moderation authorization (e2e)', () => {
       registerStaff(t.http, t.db, 'admin'),
     ]);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.db.query(`DELETE FROM webhook_endpoints WHERE id = ANY($1)`, [probeWebhookIds]);
+    await t.close();
+  });
 
   /** Fresh targets for each call, so one caller's action never changes what the next one sees. */
   async function targets() {
@@ -85,7 +115,8 @@ describe('moderation authorization (e2e)', () => {
     return { commentId: comment.id, userId: author.id, articleId: article.id, futureIso: new Date(Date.now() + 3_600_000).toISOString() };
   }
 
-  function call(endpoint: AdminEndpoint, ids: Awaited<ReturnType<typeof targets>>, headers: Record<string, string>) {
+  async function call(endpoint: AdminEndpoint, ids: Awaited<ReturnType<typeof targets>>, headers: Record<string, string>) {
+    await endpoint.prepare?.(t, ids);
     const request = t.http[endpoint.method](endpoint.path(ids)).set(headers);
     return endpoint.body ? request.send(endpoint.body(ids)) : request;
   }
@@ -106,19 +137,21 @@ describe('moderation authorization (e2e)', () => {
     it(`${endpoint.minimum === 'admin' ? 'refuses' : 'allows'} moderators`, async () => {
       const response = await call(endpoint, await targets(), moderator.auth);
       if (endpoint.minimum === 'admin') expectProblem(response, 403, 'FORBIDDEN');
-      else expect(response.status).toBe(200);
+      else expect(response.status).toBe(endpoint.allowedStatus ?? 200);
     });
 
     it('allows admins', async () => {
       // An upsert answers 201 when it creates.
-      expect([200, 201]).toContain((await call(endpoint, await targets(), admin.auth)).status);
+      const allowed = endpoint.allowedStatus ? [endpoint.allowedStatus] : [200, 201];
+      expect(allowed).toContain((await call(endpoint, await targets(), admin.auth)).status);
     });
   });
 
   it('lists every /admin route the application serves', async () => {
     const document = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     const served = Object.entries(document.paths)
-      .filter(([path]) => path.startsWith('/api/v1/admin'))
+      // The live queue is a stream authorized by a ticket: test/e2e/live.e2e-spec.ts covers who may open it.
+      .filter(([path]) => path.startsWith('/api/v1/admin') && path !== '/api/v1/admin/queue/live')
       .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
     const placeholder = randomUUID();

@@ -9,7 +9,7 @@ describe('moderation of comments (e2e)', () => {
   let t: TestApp;
   let moderator: RegisteredReader;
   let admin: RegisteredReader;
-  const moderated: { commentId: string; action: string; actorId: string; authorId: string | null }[] = [];
+  const moderated: { commentId: string; articleId: string; action: string; actorId: string; authorId: string | null }[] = [];
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -39,7 +39,7 @@ describe('moderation of comments (e2e)', () => {
 
       const hidden = await act('hide', parent.id, { reason: 'abuse' }).expect(200);
       expect(hidden.body).toEqual(expect.objectContaining({ id: parent.id, status: 'hidden', body: 'The original words' }));
-      expect(moderated).toContainEqual({ commentId: parent.id, authorId: author.id, action: 'hidden', actorId: moderator.id });
+      expect(moderated).toContainEqual({ commentId: parent.id, articleId: article.id, authorId: author.id, action: 'hidden', actorId: moderator.id });
 
       const asStranger = await t.http.get(`/api/v1/comments/${parent.id}`).set(stranger.auth).expect(200);
       expect(asStranger.body).toEqual(expect.objectContaining({ status: 'hidden', body: null }));
@@ -140,7 +140,7 @@ describe('moderation of comments (e2e)', () => {
 
       const approved = await act('approve', comment.id).expect(200);
       expect(approved.body.status).toBe('visible');
-      expect(moderated).toContainEqual({ commentId: comment.id, authorId: author.id, action: 'approved', actorId: moderator.id });
+      expect(moderated).toContainEqual({ commentId: comment.id, articleId: article.id, authorId: author.id, action: 'approved', actorId: moderator.id });
       await t.http.get(`/api/v1/comments/${comment.id}`).set(stranger.auth).expect(200);
       expect((await t.http.get(`/api/v1/articles/${article.id}`)).body.commentCount).toBe(1);
       await act('approve', comment.id).expect(200);

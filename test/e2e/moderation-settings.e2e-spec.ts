@@ -28,7 +28,15 @@ describe('moderation settings, articles and audit log (e2e, own database)', () =
       await putSettings({ bannedWords: [], premoderateNewReaders: false }).expect(200);
       const before = await auditEntriesFor(t.db, 'moderation');
       const saved = await putSettings({ bannedWords: [' Idiot ', 'idiot', 'IDIOT', 'f*ck'], premoderateNewReaders: true }).expect(200);
-      expect(saved.body).toEqual({ bannedWords: ['Idiot', 'f*ck'], premoderateNewReaders: true, updatedAt: expect.any(String) });
+      expect(saved.body).toEqual({
+        bannedWords: ['Idiot', 'f*ck'],
+        premoderateNewReaders: true,
+        suspectWords: [],
+        premoderateLinks: false,
+        closeAfterDays: null,
+        externalModeration: null,
+        updatedAt: expect.any(String),
+      });
       const read = await t.http.get('/api/v1/admin/settings/moderation').set(admin.auth).expect(200);
       expect(read.body).toEqual(saved.body);
       await putSettings({ bannedWords: ['Idiot', 'f*ck'], premoderateNewReaders: true }).expect(200);

@@ -36,7 +36,24 @@ describe('notifications (e2e)', () => {
         createdAt: expect.stringMatching(/Z$/),
         readAt: null,
         actor: expect.objectContaining({ id: replier.id, displayName: replier.displayName }),
-        comment: { id: reply.id, articleId: article.id, parentId: parent.id, rootId: parent.id, status: 'visible', excerpt: 'I disagree, politely.' },
+        comment: {
+          id: reply.id,
+          articleId: article.id,
+          parentId: parent.id,
+          rootId: parent.id,
+          depth: 1,
+          body: 'I disagree, politely.',
+          status: 'visible',
+          author: { id: replier.id, displayName: replier.displayName, role: 'reader', isSupporter: false },
+          inReplyTo: { commentId: parent.id, authorDisplayName: author.displayName },
+          createdAt: expect.stringMatching(/Z$/),
+          editedAt: null,
+          replyCount: 0,
+          reactionCount: 0,
+          viewerReacted: false,
+          featured: false,
+          excerpt: 'I disagree, politely.',
+        },
       });
       expect(await unreadCount(author)).toBe(1);
     });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Server } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
 import { registerReader } from '../factories/users.factory';
 import { createIsolatedTestApp } from '../support/isolated-test-app';
 import { expectProblem } from '../support/problem';
@@ -49,6 +51,25 @@ describe('platform: health, docs, errors, headers (e2e)', () => {
     const response = await t.http.get('/api/v1/no-such-thing').set('X-Request-Id', 'trace-me');
     expectProblem(response, 404, 'NOT_FOUND');
     expect(response.headers['x-request-id']).toBe('trace-me');
+  });
+
+  it('answers headers over the parser limit with a problem+json 431, not the framework shape', async () => {
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('end', () => resolve(answer));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+      socket.write(`GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(JSON.parse(body)).toEqual(expect.objectContaining({ status: 431, code: 'HEADERS_TOO_LARGE' }));
   });
 
   it('answers an unknown route with a problem+json 404', async () => {

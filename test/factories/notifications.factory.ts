@@ -29,6 +29,6 @@ export async function moderate(t: TestApp, commentId: string, action: 'hidden' |
   const events = t.app.get(DomainEvents);
   await t.transactions.run(async () => {
     const { after } = await comments.setStatus(commentId, action === 'hidden' ? 'hidden' : 'visible', { hiddenReason: 'spam' });
-    await events.publish('comment.moderated', { commentId, authorId: after.authorId, action, actorId: moderatorId });
+    await events.publish('comment.moderated', { commentId, articleId: after.articleId, authorId: after.authorId, action, actorId: moderatorId });
   });
 }

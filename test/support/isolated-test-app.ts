@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrations } from '../../src/database/migrate';
 import { uniqueSuffix } from '../factories/users.factory';
+import type { CreateAppOptions } from '../../src/app.factory';
 import { createTestApp, TestApp } from './test-app';
 
 /**
@@ -10,7 +11,7 @@ import { createTestApp, TestApp } from './test-app';
  * (moderation settings, the set of admins) and must not disturb test files
  * running at the same time on the shared database.
  */
-export async function createIsolatedTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function createIsolatedTestApp(extraEnv: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
   const sharedUrl = process.env.TEST_DATABASE_URL as string;
   const name = `margin_iso_${uniqueSuffix()}`;
   const admin = new Client({ connectionString: sharedUrl });
@@ -24,7 +25,7 @@ export async function createIsolatedTestApp(extraEnv: Record<string, string> = {
   await runMigrations(migrator);
   await migrator.destroy();
 
-  const t = await createTestApp({ ...extraEnv, DATABASE_URL: url.toString() });
+  const t = await createTestApp({ ...extraEnv, DATABASE_URL: url.toString() }, options);
   return {
     ...t,
     close: async () => {

@@ -3,7 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.factory';
+import { createApp, CreateAppOptions } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 
@@ -38,9 +38,9 @@ export interface TestApp {
 }
 
 /** Starts the real application (same factory as main.ts) on the run's test database. */
-export async function createTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(extraEnv: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
   const config = loadConfig(testEnvironment(extraEnv));
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.init();
   if (process.env.TEST_POOL_SIZE === '1') reportLongPoolWaits(app.get(DataSource));
   await app.getHttpAdapter().getInstance().ready();

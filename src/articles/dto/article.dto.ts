@@ -27,6 +27,19 @@ export class UpsertArticleDto {
   @IsBoolean()
   commentsOpen?: boolean;
 
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When comments close by themselves; null (or never set): publishedAt plus the closeAfterDays moderation setting. ' +
+      'Changing it (or publishedAt) starts a new schedule. Omitted: unchanged.',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsoDateTimeField()
+  commentsCloseAt?: string | null;
+
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Appeal shown under the article; null for the default' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
@@ -49,9 +62,20 @@ export class ArticleView {
   @ApiProperty() title: string;
   @ApiProperty({ format: 'uri' }) url: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt: string | null;
-  @ApiProperty() commentsOpen: boolean;
+  @ApiProperty({
+    description:
+      'Whether comments are open now: false once commentsCloseAt has passed (unless a moderator opened them again after it) ' +
+      'or when the CMS or a moderator closed them',
+  })
+  commentsOpen: boolean;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "When comments close by themselves: the article's own close time, else publishedAt plus closeAfterDays; null: never",
+  })
+  commentsCloseAt: string | null;
   @ApiProperty({ description: 'Visible comments' }) commentCount: number;
-  @ApiProperty({ type: String, nullable: true }) appealId: string | null;
 }
 
 export class ArticleCountsView {

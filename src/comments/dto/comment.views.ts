@@ -43,6 +43,12 @@ export class ThreadCommentView extends CommentView {
   @ApiProperty({ type: [CommentView] }) replies: CommentView[];
 }
 
+/** One of an article's picks: a featured comment, with when it was featured. */
+export class PickView extends CommentView {
+  @ApiProperty({ format: 'date-time', description: 'When a moderator featured it (the order of the picks, most recent first)' })
+  featuredAt: string;
+}
+
 export class CommentContextView {
   @ApiProperty({
     type: String,

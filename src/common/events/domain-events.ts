@@ -15,19 +15,58 @@ export interface DomainEventMap {
     rootId: string | null;
     status: 'visible' | 'pending';
   };
-  /** A moderator hid or approved a comment. */
+  /** A moderator hid, unhid or approved a comment (its status changed). */
   'comment.moderated': {
     commentId: string;
+    articleId: string;
     authorId: string | null;
-    action: 'hidden' | 'approved';
+    action: 'hidden' | 'unhidden' | 'approved';
     actorId: string;
   };
   /** A comment became a `deleted` tombstone, by its author or by a moderator. */
   'comment.deleted': { commentId: string; articleId: string; authorId: string | null; actorId: string; byAuthor: boolean };
+  /** A comment's status changed (setStatus: hide, unhide, approve, delete, bulk actions); `openReports` before the change. */
+  'comment.statusChanged': {
+    commentId: string;
+    articleId: string;
+    authorId: string | null;
+    from: 'visible' | 'pending' | 'hidden' | 'deleted';
+    to: 'visible' | 'pending' | 'hidden' | 'deleted';
+    openReports: number;
+  };
+  /** The author replaced a comment's body. */
+  'comment.edited': { commentId: string; articleId: string; authorId: string | null };
+  /** A moderator featured or unfeatured a comment. */
+  'comment.featured': { commentId: string; articleId: string; authorId: string | null; featured: boolean };
+  /** A comment's recommendation count moved (a reader recommended it or withdrew). */
+  'comment.reactionsChanged': { commentId: string; articleId: string; authorId: string | null };
+  /** A reader reported a comment (it enters or moves up the reported queue). */
+  'comment.reported': { commentId: string; articleId: string; authorId: string | null };
+  /** A moderator's decision resolved a comment's open reports (it leaves the reported queue). */
+  'comment.reportsResolved': { commentId: string; articleId: string; resolved: number };
   /** Something an article's thread pages show changed (a comment posted, edited, recommended, moderated, erased). */
   'thread.changed': { articleId: string };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
+  /**
+   * An article's comments closed (by a moderator, the CMS, or on time); `closedAt` is ISO-8601: the request's time,
+   * or for a close that came by itself, its close time (published by the closing job, once per close).
+   */
+  'article.commentsClosed': { articleId: string; closedAt: string };
+  /** A payment succeeded (a one-off gift, the first payment of a recurring one, or a renewal); `occurredAt` is ISO-8601. */
+  'donation.succeeded': DonationEventPayload;
+  /** A payment was refunded in full. */
+  'donation.refunded': DonationEventPayload;
+}
+
+export interface DonationEventPayload {
+  donationId: string;
+  articleId: string;
+  userId: string | null;
+  amount: number;
+  currency: string;
+  frequency: 'one_off' | 'monthly' | 'annual';
+  occurredAt: string;
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -27,6 +27,15 @@ export abstract class IgnoreListProvider {
   abstract ignoredUserIds(viewerId: string): Promise<string[]>;
 }
 
+/**
+ * Confirms that a newsroom sign-in token belongs to an account (an account made by newsroom sign-in has no
+ * password to confirm its erasure with); provided by the sso module.
+ */
+export abstract class NewsroomAccountConfirmation {
+  /** True when `token` is a valid newsroom token whose subject is linked to `userId`. */
+  abstract confirmsAccount(userId: string, token: string): Promise<boolean>;
+}
+
 type Eraser = (userId: string) => Promise<void>;
 type ErasureLocker = (userId: string) => Promise<void>;
 
@@ -43,6 +52,7 @@ export class AccountHooks implements OnModuleInit {
   private supporters?: SupporterStatusProvider;
   private unread?: UnreadCountProvider;
   private ignores?: IgnoreListProvider;
+  private newsroom?: NewsroomAccountConfirmation;
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -50,6 +60,11 @@ export class AccountHooks implements OnModuleInit {
     this.supporters = requiredProvider(this.moduleRef, SupporterStatusProvider, 'donations');
     this.unread = requiredProvider(this.moduleRef, UnreadCountProvider, 'notifications');
     this.ignores = requiredProvider(this.moduleRef, IgnoreListProvider, 'follows');
+    this.newsroom = requiredProvider(this.moduleRef, NewsroomAccountConfirmation, 'sso');
+  }
+
+  newsroomConfirmsAccount(userId: string, token: string): Promise<boolean> {
+    return this.provided(this.newsroom).confirmsAccount(userId, token);
   }
 
   onErase(eraser: Eraser): void {

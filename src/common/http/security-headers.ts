@@ -6,7 +6,7 @@
  * localhost it made browsers fetch /docs' scripts over HTTPS, and the page stayed blank.
  * Sites served over HTTPS get the same protection from HSTS.
  */
-const CONTENT_SECURITY_POLICY = {
+const CONTENT_SECURITY_POLICY: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'self'"],
   'base-uri': ["'self'"],
   'font-src': ["'self'", 'https:', 'data:'],
@@ -20,12 +20,16 @@ const CONTENT_SECURITY_POLICY = {
   'connect-src': ["'self'"],
 };
 
-export function securityHeaders(): Readonly<Record<string, string>> {
-  const policy = Object.entries(CONTENT_SECURITY_POLICY)
+/** The policy every response carries, with some directives replaced (the embed frame widens `frame-ancestors`). */
+export function contentSecurityPolicy(overrides: Readonly<Record<string, readonly string[]>> = {}): string {
+  return Object.entries({ ...CONTENT_SECURITY_POLICY, ...overrides })
     .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
     .join(';');
+}
+
+export function securityHeaders(): Readonly<Record<string, string>> {
   return Object.freeze({
-    'content-security-policy': policy,
+    'content-security-policy': contentSecurityPolicy(),
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     'origin-agent-cluster': '?1',

@@ -2,17 +2,19 @@ import { Type } from '@nestjs/common';
 import type { ParameterObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { getMetadataStorage } from 'class-validator';
 import { APPEAL_ID_PATTERN, ARTICLE_ID_PATTERN } from '../../articles/dto/article.dto';
+import { WEBHOOK_ID_PATTERN } from '../../webhooks/dto/webhook.dto';
 
 /** Our own ids; `isUuid` accepts either case, and a JSON Schema pattern has no flags. */
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /**
  * What a path parameter looks like: an article id is the CMS's own id, an
- * appeal id is a short slug, and every other id names one of our rows (a UUID).
+ * appeal id is a short slug, a webhook endpoint's id is the admin's choice, and every other id names one of our rows (a UUID).
  */
 export function pathParameterSchema(path: string, name: string): SchemaObject {
   if (name === 'articleId') return { type: 'string', pattern: ARTICLE_ID_PATTERN.source };
   if (/\/appeals\/\{id\}/.test(path) && name === 'id') return { type: 'string', pattern: APPEAL_ID_PATTERN.source };
+  if (/\/admin\/webhooks\/\{id\}/.test(path) && name === 'id') return { type: 'string', pattern: WEBHOOK_ID_PATTERN.source };
   return { type: 'string', format: 'uuid', pattern: UUID_PATTERN };
 }
 

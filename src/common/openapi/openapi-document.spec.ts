@@ -98,5 +98,11 @@ describe('the OpenAPI document', () => {
     expect(byId('comments.create').parameters?.[0].schema).toEqual({ type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' });
     expect(byId('comments.get').parameters?.[0].schema).toEqual(expect.objectContaining({ type: 'string', format: 'uuid' }));
     expect(byId('admin.appeals.upsert').parameters?.[0].schema).toEqual({ type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' });
+    // A webhook endpoint's id is chosen by the admin (PUT /admin/webhooks/newsroom-main), not one of our UUIDs.
+    for (const path of ['/api/v1/admin/webhooks/{id}', '/api/v1/admin/webhooks/{id}/deliveries']) {
+      for (const operation of Object.values(document.paths[path])) {
+        expect((operation as { parameters: Array<{ name: string; schema: unknown }> }).parameters.find((parameter) => parameter.name === 'id')?.schema).toEqual({ type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' });
+      }
+    }
   });
 });

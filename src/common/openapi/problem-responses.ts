@@ -1,5 +1,5 @@
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { PaymentsConfiguredGuard } from '../../donations/payments-configured.guard';
+import { PaymentsConfiguredGuard, WebhooksConfiguredGuard } from '../../donations/payments-configured.guard';
 import { ERROR_CODES, ErrorCode } from '../errors/error-codes';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
 import { OPERATION_ERRORS } from './operation-errors';
@@ -10,7 +10,10 @@ export const PROBLEM_SCHEMA = 'ProblemView';
 const READ_METHODS = new Set(['get', 'head', 'options']);
 
 /** Guards that answer with their own codes whatever the handler does. */
-const GUARD_ERRORS: ReadonlyArray<[unknown, readonly ErrorCode[]]> = [[PaymentsConfiguredGuard, ['PAYMENTS_NOT_CONFIGURED']]];
+const GUARD_ERRORS: ReadonlyArray<[unknown, readonly ErrorCode[]]> = [
+  [PaymentsConfiguredGuard, ['PAYMENTS_NOT_CONFIGURED']],
+  [WebhooksConfiguredGuard, ['PAYMENTS_NOT_CONFIGURED']],
+];
 
 /**
  * Every code an operation can answer, from what the global guards, the body

@@ -1,7 +1,7 @@
 import { Counter, Gauge, register } from 'prom-client';
 
 /** Where a Redis outage made this instance fall back to its own memory. */
-export type RedisFallbackUse = 'rate_limit' | 'thread_cache';
+export type RedisFallbackUse = 'rate_limit' | 'thread_cache' | 'live' | 'live_ticket';
 
 // On prom-client's default registry (served at /metrics), created once per process however
 // many app instances it starts (tests start several).

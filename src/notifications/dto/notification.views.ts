@@ -1,14 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CommentView } from '../../comments/dto/comment.views';
 import { ProfileView } from '../../users/dto/user.views';
 import { NOTIFICATION_TYPES, NotificationType } from '../notification.entity';
 
-/** Enough of the comment to show and link the notification; the full comment is at GET /comments/:id. */
-export class NotificationCommentView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() articleId: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) parentId: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) rootId: string | null;
-  @ApiProperty({ enum: ['visible', 'pending', 'hidden', 'deleted'] }) status: string;
+/** The contract's `comment`, as the recipient may see it, plus the start of its body for a one-line summary. */
+export class NotificationCommentView extends CommentView {
   @ApiProperty({
     type: String,
     nullable: true,
@@ -25,6 +21,10 @@ export class NotificationView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
   @ApiProperty({ type: ProfileView, nullable: true, description: 'Who caused it; null for moderation or an erased account' })
   actor: ProfileView | null;
-  @ApiProperty({ type: NotificationCommentView, nullable: true, description: 'The comment concerned; null for follow' })
+  @ApiProperty({
+    type: NotificationCommentView,
+    nullable: true,
+    description: 'The comment concerned, as the recipient may see it; null for follow, or once the recipient may not see it',
+  })
   comment: NotificationCommentView | null;
 }

@@ -188,6 +188,11 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.boss.send(name, data);
   }
 
+  /** Queues a job outside any transaction that no worker takes before `startAfter` (a retry's wait). */
+  async sendAfter(name: string, data: object, startAfter: Date): Promise<void> {
+    await this.boss.send(name, data, { startAfter });
+  }
+
   /** Queues several jobs outside any transaction, in one statement. */
   async sendMany(name: string, data: object[]): Promise<void> {
     if (data.length > 0) await this.boss.insert(data.map((item) => ({ name, data: item })));

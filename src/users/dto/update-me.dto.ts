@@ -16,8 +16,18 @@ export class UpdateMeDto {
 }
 
 export class DeleteMeDto {
-  @ApiPropertyOptional({ description: 'The account password, to confirm the erasure' })
+  @ApiPropertyOptional({ description: 'The account password, to confirm the erasure (required unless `ssoToken` is sent)' })
+  @ValidateIf((body: DeleteMeDto) => body.ssoToken === undefined || body.password !== undefined)
   @IsString()
   @Length(1, 1024)
-  password: string;
+  password?: string;
+
+  @ApiPropertyOptional({
+    description: "For an account that signs in with the newsroom's accounts (and may have no password): a fresh newsroom sign-in token for it, in place of `password`",
+    maxLength: 8192,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 8192)
+  ssoToken?: string;
 }
