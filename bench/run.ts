@@ -35,6 +35,9 @@ const APP_PORT = 3900;
 /** Lets the bench read the app's own counters (/metrics is closed in production without a token). */
 const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const BASELINE_PORT = 3901;
+/** `two-instances`: a second app instance, and haproxy in front of both. */
+const SECOND_APP_PORT = 3902;
+const BALANCER_PORT = 3903;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 /** Newsroom sign-in for `sso-exchange`: HS256 tokens from this secret (the app also accepts it). */
 const SSO = { secret: 'bench-newsroom-secret-bench-newsroom-secret-0123', issuer: 'https://id.bench.example', audience: 'margin-bench' };
@@ -42,7 +45,7 @@ const SSO = { secret: 'bench-newsroom-secret-bench-newsroom-secret-0123', issuer
 const PG_STATS = process.env.BENCH_PG_STATS === '1';
 
 const ALL_WORKLOADS = [
-  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'sso-exchange', 'fanout-lag', 'live-fanout', 'read-with-streams', 'post-with-streams', 'mail-burst', 'soak',
+  'read', 'read-signed-in', 'read-50k', 'read-expiry', 'replies', 'feed', 'post-spread', 'post-hot', 'mixed', 'sso-exchange', 'fanout-lag', 'live-fanout', 'read-with-streams', 'post-with-streams', 'mail-burst', 'two-instances', 'soak',
 ] as const;
 /** Replies (and so e-mails to different verified readers) in the mail-burst workload. */
 const MAIL_BURST_SIZE = Number(process.env.BENCH_MAIL_BURST ?? 1000);
@@ -189,7 +192,7 @@ function productionNodeFlags(): string {
   return start.replace(/^node\s+/, '').replace(/\s*dist\/src\/main\.js.*$/, '');
 }
 
-function startApp(databaseUrl: string, smtpUrl?: string): ChildProcess {
+function startApp(databaseUrl: string, port = APP_PORT, extraEnv: Record<string, string> = {}): ChildProcess {
   if (!existsSync(join(ROOT, 'dist/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const nodeFlags = (process.env.BENCH_APP_NODE_FLAGS ?? productionNodeFlags()).split(' ').filter(Boolean);
@@ -199,7 +202,7 @@ function startApp(databaseUrl: string, smtpUrl?: string): ChildProcess {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      PORT: String(APP_PORT),
+      PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
@@ -214,7 +217,8 @@ function startApp(databaseUrl: string, smtpUrl?: string): ChildProcess {
       SSO_ISSUER: SSO.issuer,
       SSO_AUDIENCE: SSO.audience,
       // Production refuses to start without SMTP_URL; the mail-burst workload's in-process SMTP server, else no e-mail.
-      ...(smtpUrl ? { SMTP_URL: smtpUrl } : { MAIL_DISABLED: 'true' }),
+      ...(extraEnv.SMTP_URL ? {} : { MAIL_DISABLED: 'true' }),
+      ...extraEnv,
     },
   });
 }
@@ -722,6 +726,44 @@ function printTable(rows: Row[], maxRssMb: number) {
   process.stdout.write(`\nmax RSS of the app under load: ${maxRssMb.toFixed(0)} MB\n`);
 }
 
+/**
+ * Read (the hot first page) and post (spread over quiet articles) throughput of two instances behind haproxy
+ * against the one instance alone, on the same machine and database (both take the bench's environment: with
+ * REDIS_URL set they share the cached page's versions, else each caches on its own). Needs Debian's haproxy.
+ */
+async function twoInstances(context: Context, databaseUrl: string, resources: Resources, tempDir: string): Promise<Row> {
+  const second = startApp(databaseUrl, SECOND_APP_PORT);
+  resources.add(() => stopChild(second));
+  const config = join(tempDir, 'haproxy.cfg');
+  writeFileSync(config, [
+    'global', '  maxconn 4000', 'defaults', '  mode http', '  timeout connect 2s', '  timeout client 30s', '  timeout server 30s',
+    'frontend margin', `  bind 127.0.0.1:${BALANCER_PORT}`, '  default_backend apps',
+    'backend apps', '  balance roundrobin', `  server a 127.0.0.1:${APP_PORT}`, `  server b 127.0.0.1:${SECOND_APP_PORT}`, '',
+  ].join('\n'));
+  const balancer = spawn('haproxy', ['-W', '-db', '-f', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  resources.add(() => stopChild(balancer));
+  await waitReady(`http://127.0.0.1:${SECOND_APP_PORT}/health/ready`);
+  await waitReady(`http://127.0.0.1:${BALANCER_PORT}/health`);
+  const read = [{ method: 'GET' as const, path: `/api/v1/articles/${context.data.hotArticleId}/comments` }];
+  const post = [postTo(context, () => context.random.pick(context.data.quietArticleIds))];
+  const balanced = `http://127.0.0.1:${BALANCER_PORT}`;
+  const measured: Record<string, autocannon.Result> = {};
+  for (const [name, target, requests] of [['one-read', appUrl, read], ['two-read', balanced, read], ['one-post', appUrl, post], ['two-post', balanced, post]] as const) {
+    await fire(target, [...requests], WARMUP);
+    measured[name] = await fire(target, [...requests], DURATION);
+  }
+  const rate = (name: string) => Math.round(measured[name].requests.average);
+  const row = toRow('two-instances', measured['two-read']);
+  row.errors = Object.values(measured).reduce((sum, result) => sum + result.errors + result.timeouts + result.non2xx, 0);
+  row.detail =
+    `read ${rate('two-read')} req/s vs ${rate('one-read')} on one (${(rate('two-read') / rate('one-read')).toFixed(2)}×); ` +
+    `post ${rate('two-post')} req/s vs ${rate('one-post')} on one (${(rate('two-post') / rate('one-post')).toFixed(2)}×), p99 ${measured['two-post'].latency.p99} vs ${measured['one-post'].latency.p99} ms`;
+  row.extra = Object.fromEntries(Object.entries(measured).map(([name, result]) => [name, { reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }]));
+  await stopChild(balancer);
+  await stopChild(second);
+  return row;
+}
+
 async function main(resources: Resources) {
   const selected = selectedWorkloads();
   const tempDir = ownTempDirectory(resources);
@@ -755,7 +797,7 @@ async function main(resources: Resources) {
   log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await db.destroy();
 
-  const app = startApp(url, sink?.url);
+  const app = startApp(url, APP_PORT, sink ? { SMTP_URL: sink.url } : {});
   resources.add(() => stopChild(app));
   const baseline = fork(join(__dirname, 'baseline-server.ts'), [url, String(BASELINE_PORT)], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
   resources.add(() => stopChild(baseline));
@@ -800,6 +842,9 @@ async function main(resources: Resources) {
       } else if (name === 'soak') {
         log(`soak: the mixed load for ${SOAK_SECONDS} s`);
         row = await soak(context, app);
+      } else if (name === 'two-instances') {
+        log(`two-instances: read and post, one instance vs two behind haproxy, ${WARMUP} s warm-up and ${DURATION} s each`);
+        row = await twoInstances(context, url, resources, tempDir);
       } else if (name === 'read-expiry') {
         log(`read-expiry: ${WARMUP} s warm-up, ${DURATION} s measured`);
         await fire(appUrl, [{ method: 'GET', path: `/api/v1/articles/${data.hotArticleId}/comments` }], WARMUP);

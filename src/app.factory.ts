@@ -22,6 +22,8 @@ import { isEventStreamRoute } from './live/stream-target';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { dropNoOpClsEnhancers } from './database/transaction-context';
+import { RecentWriters } from './database/read-your-writes';
+import { ReplicaReads } from './database/replica-reads';
 import { ArticlesService } from './articles/articles.service';
 import { registerFrontEnds } from './web/front-ends';
 import { demoArticleProvisioner } from './web/demo-article';
@@ -154,6 +156,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     addRequestHooks(fastify, logger, app.get(AppMetrics));
     closeStreamsOnShutdown(fastify, app);
   }
+  // Only replicas make a writer's next read depend on where it goes.
+  if (!options.preview && app.get(ReplicaReads).configured) app.get(RecentWriters).install(fastify);
   acceptOnlyJson(fastify, config.bodyLimitBytes);
 
   await app.register(cors, {

@@ -5,6 +5,7 @@ import { Auth, Public, ReadOnly, Write } from '../common/auth/auth.decorators';
 import { Upserted, UpsertStatus } from '../common/http/upserted';
 import { ArticlesService } from './articles.service';
 import { ArticleCountsDto, ArticleCountsView, ArticleView, UpsertArticleDto } from './dto/article.dto';
+import { ReplicaTolerant } from '../database/replica-tolerant';
 
 @ApiTags('articles')
 @Controller('articles')
@@ -24,6 +25,7 @@ export class ArticlesController {
 
   @Get(':articleId')
   @Public()
+  @ReplicaTolerant()
   @ApiOperation({ summary: 'An article with its comment count and whether comments are open' })
   @ApiOkResponse({ type: ArticleView })
   @SharedWhenAnonymous()
@@ -34,6 +36,7 @@ export class ArticlesController {
   @Post('counts')
   @ReadOnly()
   @Public()
+  @ReplicaTolerant()
   @HttpCode(200)
   @ApiOperation({ summary: 'Comment counts of up to 100 articles, for listing pages (unknown ids count 0)' })
   @ApiOkResponse({ type: ArticleCountsView })

@@ -7,4 +7,6 @@ export interface AccessTokenClaims {
   sub: string;
   role: Role;
   sid: string;
+  /** Set by the signer. */
+  iat?: number;
 }

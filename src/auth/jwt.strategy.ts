@@ -33,7 +33,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(claims: AccessTokenClaims): Promise<AuthenticatedUser | false> {
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
     try {
-      return (await this.sessions.findLiveSessionUser(claims.sid, claims.sub)) ?? false;
+      const user = await this.sessions.findLiveSessionUser(claims.sid, claims.sub);
+      return user ? { ...user, issuedAt: claims.iat } : false;
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw serviceUnavailable();
       throw error;

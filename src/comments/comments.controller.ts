@@ -13,6 +13,7 @@ import { CommentsService } from './comments.service';
 import { ThreadPageCacheInterceptor } from './thread-page-cache.interceptor';
 import { CreateCommentDto, ReportCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 import { CommentView, CommentWithContextView, PickView, ThreadCommentView } from './dto/comment.views';
+import { ReplicaTolerant } from '../database/replica-tolerant';
 
 @ApiTags('comments')
 @Controller()
@@ -24,6 +25,7 @@ export class CommentsController {
 
   @Get('articles/:articleId/comments')
   @Public()
+  @ReplicaTolerant()
   @ApiOperation({ summary: 'A page of top-level comments, each with its first 3 descendants (oldest first); ignored readers left out' })
   @ApiOkResponse({ type: PageOf(ThreadCommentView) })
   @UseInterceptors(ThreadPageCacheInterceptor)
@@ -60,6 +62,7 @@ export class CommentsController {
 
   @Get('comments/:id/replies')
   @Public()
+  @ReplicaTolerant()
   @ApiOperation({ summary: 'All descendants of a top-level comment, oldest first, each naming what it answers' })
   @ApiOkResponse({ type: PageOf(CommentView) })
   @SharedWhenAnonymous()

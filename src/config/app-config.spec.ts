@@ -71,6 +71,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^Invalid configuration: .*${name}`));
   });
 
+  it('reads replica URLs as a list, with lag bound and read-your-writes window', () => {
+    const config = loadConfig({ ...base, DATABASE_REPLICA_URLS: 'postgres://a:5433/db, postgres://b:5434/db', REPLICA_MAX_LAG_SECONDS: '3', READ_YOUR_WRITES_SECONDS: '5' });
+    expect(config.databaseReplicaUrls).toEqual(['postgres://a:5433/db', 'postgres://b:5434/db']);
+    expect([config.replicaMaxLagSeconds, config.readYourWritesSeconds]).toEqual([3, 5]);
+    expect(loadConfig(base).databaseReplicaUrls).toEqual([]);
+  });
+
+  it('refuses a read-your-writes window shorter than the lag bound plus two probe intervals', () => {
+    expect(() => loadConfig({ ...base, REPLICA_MAX_LAG_SECONDS: '4', READ_YOUR_WRITES_SECONDS: '5' })).toThrow(/READ_YOUR_WRITES_SECONDS/);
+    expect(() => loadConfig({ ...base, DATABASE_REPLICA_URLS: 'mysql://a/db' })).toThrow(/DATABASE_REPLICA_URLS/);
+  });
+
   it('leaves newsroom sign-in off without keys, and reads every secret of SSO_SECRETS', () => {
     expect(loadConfig(base).sso).toBeNull();
     const first = 'a'.repeat(32);

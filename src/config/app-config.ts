@@ -3,6 +3,9 @@ import { validateSync, ValidationError } from 'class-validator';
 import { EnvironmentVariables } from './environment';
 import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
+/** How often each replica's lag is measured (src/database/replica-reads.ts). */
+export const LAG_PROBE_SECONDS = 1;
+
 export class ConfigurationError extends Error {}
 
 export interface SsoConfig {
@@ -23,6 +26,10 @@ export class AppConfig {
   readonly logLevel: string;
   readonly databaseUrl?: string;
   readonly databasePoolSize: number;
+  /** Replicas for lag-tolerant reads (empty: every read goes to the primary). */
+  readonly databaseReplicaUrls: string[];
+  readonly replicaMaxLagSeconds: number;
+  readonly readYourWritesSeconds: number;
   readonly dataDir: string;
   readonly jwtSecret: string;
   readonly accessTokenTtlSeconds: number;
@@ -113,6 +120,13 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       'Invalid configuration: SMTP_URL: must be set in production (or set MAIL_DISABLED=true to send no e-mail)',
     );
   }
+  if (env.READ_YOUR_WRITES_SECONDS < env.REPLICA_MAX_LAG_SECONDS + 2 * LAG_PROBE_SECONDS) {
+    // Past the window a writer's reads may go to a replica, which then must hold the write: a lag
+    // measurement is short by up to one probe interval, and is used for one more.
+    throw new ConfigurationError(
+      `Invalid configuration: READ_YOUR_WRITES_SECONDS: must be at least REPLICA_MAX_LAG_SECONDS + ${2 * LAG_PROBE_SECONDS} (two lag probe intervals)`,
+    );
+  }
   const badOrigin = originList(env.EMBED_ORIGINS).find((origin) => !ORIGIN.test(origin));
   if (badOrigin !== undefined) {
     throw new ConfigurationError(`Invalid configuration: EMBED_ORIGINS: "${badOrigin}" is not an origin (scheme://host[:port])`);
@@ -124,6 +138,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     logLevel: env.LOG_LEVEL,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseReplicaUrls: (env.DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
+    replicaMaxLagSeconds: env.REPLICA_MAX_LAG_SECONDS,
+    readYourWritesSeconds: env.READ_YOUR_WRITES_SECONDS,
     dataDir: env.DATA_DIR,
     jwtSecret: env.JWT_SECRET,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,

@@ -53,6 +53,19 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /** Streaming replicas for reads marked lag-tolerant, comma-separated postgres:// URLs. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^,\s]+(\s*,\s*postgres(ql)?:\/\/[^,\s]+)*$/, { message: 'must be comma-separated postgres:// connection URLs' })
+  DATABASE_REPLICA_URLS?: string;
+
+  // A replica further behind than this gets no reads until it catches up.
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  REPLICA_MAX_LAG_SECONDS = 2;
+
+  // After a write, its reader's lag-tolerant reads go to the primary for this long; at least REPLICA_MAX_LAG_SECONDS + 2.
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  READ_YOUR_WRITES_SECONDS = 5;
+
   @IsString()
   DATA_DIR = '.data';
 

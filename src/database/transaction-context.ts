@@ -3,6 +3,11 @@ import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transaction
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
+import type { EntityManager } from 'typeorm';
+import { RecentWriters } from './read-your-writes';
+import { ReplicaReads } from './replica-reads';
+import { ReplicaReadsInterceptor } from './replica-tolerant';
+import { replicaManagerInScope } from './replica-scope';
 
 /**
  * The current unit of work. Repositories run every statement on `tx` (the
@@ -12,6 +17,28 @@ import { ClsModule } from 'nestjs-cls';
  * what runs the after-commit handlers once the transaction has committed.
  */
 export abstract class TransactionContext extends TransactionHost<TransactionalAdapterTypeOrm> {}
+
+const primaryTx = Object.getOwnPropertyDescriptor(TransactionHost.prototype, 'tx')?.get;
+
+/**
+ * With replicas configured, `tx` outside a transaction is the replica's manager
+ * inside a replica scope (a `@ReplicaTolerant()` route), else the primary's as
+ * always; a transaction is always on the primary. Without replicas it is the
+ * plugin's host itself, untouched.
+ */
+function replicaAware(host: TransactionHost<TransactionalAdapterTypeOrm>, replicas: ReplicaReads): TransactionHost<TransactionalAdapterTypeOrm> {
+  if (!replicas.configured || !primaryTx) return host;
+  const primary = primaryTx;
+  return Object.create(host, {
+    tx: {
+      get(): EntityManager {
+        const replica = replicaManagerInScope();
+        if (replica && !host.isTransactionActive()) return replica;
+        return primary.call(host) as EntityManager;
+      },
+    },
+  }) as TransactionHost<TransactionalAdapterTypeOrm>;
+}
 
 /**
  * No CLS middleware or interceptor: a request that opens no transaction pays
@@ -32,8 +59,13 @@ export abstract class TransactionContext extends TransactionHost<TransactionalAd
     }),
   ],
   // The plugin's host under a name of our own, so that injecting it needs no generic type.
-  providers: [{ provide: TransactionContext, useExisting: TransactionHost }],
-  exports: [TransactionContext],
+  providers: [
+    ReplicaReads,
+    RecentWriters,
+    ReplicaReadsInterceptor,
+    { provide: TransactionContext, inject: [TransactionHost, ReplicaReads], useFactory: replicaAware },
+  ],
+  exports: [TransactionContext, ReplicaReads, RecentWriters, ReplicaReadsInterceptor],
 })
 export class TransactionContextModule {}
 

@@ -7,13 +7,27 @@ import { serviceUnavailable } from '../common/errors/database-unavailable';
 import { InjectRedis, OptionalRedis } from '../common/redis/redis.module';
 import { SkipThrottle } from '@nestjs/throttler';
 import { EmbeddedDatabaseStatus } from '../database/embedded-database-status';
+import { ReplicaReads, ReplicaState } from '../database/replica-reads';
 
 const CHECK_TIMEOUT_MS = 2_000;
+
+class ReplicaStatusView {
+  @ApiProperty({ example: 'replica-1', description: 'The replica\'s place in DATABASE_REPLICA_URLS' }) name: string;
+  @ApiProperty({ enum: ['in-use', 'lagging', 'down'], description: 'lagging: further behind than REPLICA_MAX_LAG_SECONDS, so it takes no reads' })
+  state: ReplicaState;
+  @ApiProperty({ type: Number, nullable: true, example: 0, description: 'Seconds of primary writes not yet replayed; null while it does not answer' })
+  lagSeconds: number | null;
+}
 
 class HealthView {
   @ApiProperty({ example: 'ok', enum: ['ok', 'degraded'] }) status: 'ok' | 'degraded';
   @ApiPropertyOptional({ enum: ['up', 'down'], description: 'Only with REDIS_URL: down means this instance runs on per-instance limits and cache' })
   redis?: 'up' | 'down';
+  @ApiPropertyOptional({
+    type: [ReplicaStatusView],
+    description: 'Only with DATABASE_REPLICA_URLS: each replica\'s lag; reads fall back to the primary, so a replica never makes this a 503',
+  })
+  replicas?: ReplicaStatusView[];
 }
 
 function withinTimeout<T>(work: Promise<T>): Promise<T> {
@@ -32,6 +46,7 @@ export class HealthController {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRedis() private readonly redis: OptionalRedis,
     private readonly embeddedDatabase: EmbeddedDatabaseStatus,
+    private readonly replicaReads: ReplicaReads,
   ) {}
 
   @Get()
@@ -58,8 +73,9 @@ export class HealthController {
     } catch {
       throw serviceUnavailable('The database does not answer');
     }
-    if (!this.redis) return { status: 'ok' };
-    return (await this.redisAnswers()) ? { status: 'ok', redis: 'up' } : { status: 'degraded', redis: 'down' };
+    const replicas = this.replicaReads.configured ? { replicas: this.replicaReads.status() } : {};
+    if (!this.redis) return { status: 'ok', ...replicas };
+    return (await this.redisAnswers()) ? { status: 'ok', redis: 'up', ...replicas } : { status: 'degraded', redis: 'down', ...replicas };
   }
 
   private async redisAnswers(): Promise<boolean> {

@@ -6,6 +6,7 @@ import { AuthenticatedUser } from '../common/auth/authenticated-user';
 import { DeleteMeDto, UpdateMeDto } from './dto/update-me.dto';
 import { ProfileView, UserView } from './dto/user.views';
 import { UsersService } from './users.service';
+import { ReplicaTolerant } from '../database/replica-tolerant';
 
 @ApiTags('users')
 @Controller()
@@ -41,6 +42,7 @@ export class UsersController {
 
   @Get('users/:id')
   @Public()
+  @ReplicaTolerant()
   @ApiOperation({ summary: 'A reader\'s public profile' })
   @ApiOkResponse({ type: ProfileView })
   @SharedWhenAnonymous()

@@ -7,6 +7,8 @@ export interface AuthenticatedUser {
   sessionId: string;
   suspendedUntil: Date | null;
   bannedAt: Date | null;
+  /** When the access token was issued (JWT `iat`, seconds): a fresh sign-in reads its own rows from the primary. */
+  issuedAt?: number;
 }
 
 /** A request made with the CMS API key instead of a user token. */

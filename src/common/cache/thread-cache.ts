@@ -5,6 +5,7 @@ import { ArticleVersion, ArticleVersions } from './article-versions';
 import { ByteBoundedLru } from './byte-bounded-lru';
 import { threadCacheMetrics as metrics } from './cache.metrics';
 import { SerializedPage } from './serialized-page';
+import { onPrimary } from '../../database/replica-scope';
 
 interface Entry {
   version: ArticleVersion;
@@ -124,7 +125,9 @@ export class ThreadCache implements OnModuleDestroy {
       return running.promise;
     }
     metrics.rebuilds.inc();
-    const promise = build().then((value) => {
+    // Built from the primary even for a lag-tolerant route: a page from a replica that has not yet
+    // replayed the write behind `version` would be kept, and served, under it.
+    const promise = onPrimary(build).then((value) => {
       const page = SerializedPage.of(value);
       this.store(articleId, version, key, page);
       return page;

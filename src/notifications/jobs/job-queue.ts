@@ -1,3 +1,4 @@
+import { whileHoldingTransactionLock } from '../../database/migrate';
 import { TransactionContext } from '../../database/transaction-context';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
@@ -105,15 +106,8 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async whileHoldingStartLock(work: () => Promise<void>): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('SELECT pg_advisory_lock($1)', [JOB_QUEUE_START_LOCK_KEY]);
-      await work();
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [JOB_QUEUE_START_LOCK_KEY]).catch(() => undefined);
-      await runner.release();
-    }
+    // Transaction-scoped, so it holds behind PgBouncer in transaction mode (see runMigrations).
+    await whileHoldingTransactionLock(this.dataSource, JOB_QUEUE_START_LOCK_KEY, work);
   }
 
   /**

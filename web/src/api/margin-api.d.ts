@@ -1633,6 +1633,8 @@ export interface components {
              * @enum {string}
              */
             redis?: "up" | "down";
+            /** @description Only with DATABASE_REPLICA_URLS: each replica's lag; reads fall back to the primary, so a replica never makes this a 503 */
+            replicas?: components["schemas"]["ReplicaStatusView"][];
             /**
              * @example ok
              * @enum {string}
@@ -2037,6 +2039,23 @@ export interface components {
              */
             email: string;
             password: string;
+        };
+        ReplicaStatusView: {
+            /**
+             * @description Seconds of primary writes not yet replayed; null while it does not answer
+             * @example 0
+             */
+            lagSeconds: number | null;
+            /**
+             * @description The replica's place in DATABASE_REPLICA_URLS
+             * @example replica-1
+             */
+            name: string;
+            /**
+             * @description lagging: further behind than REPLICA_MAX_LAG_SECONDS, so it takes no reads
+             * @enum {string}
+             */
+            state: "in-use" | "lagging" | "down";
         };
         ReportCommentDto: {
             /** @description Newlines and tabs allowed */
