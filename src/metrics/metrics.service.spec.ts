@@ -3,7 +3,8 @@ import { loadConfig } from '../config/app-config';
 import { AppMetrics } from './app-metrics';
 import { MetricsService } from './metrics.service';
 
-const base = { JWT_SECRET: 'x'.repeat(32) };
+// No e-mail: production needs SMTP_URL or MAIL_DISABLED, and these specs are about the metrics endpoint alone.
+const base = { JWT_SECRET: 'x'.repeat(32), MAIL_DISABLED: 'true' };
 const rendered = { render: async () => 'http_requests_total 1\n' } as unknown as AppMetrics;
 
 async function codeOf(scrape: Promise<string>): Promise<string> {

@@ -152,7 +152,8 @@ describe('reader embed in Chromium (browser)', () => {
     expect(session?.body).toEqual(expect.objectContaining({ mode: 'subscription' }));
     expect(checkout).toHaveLength(1);
     expect(checkout[0]).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_/);
-    const donations = await s.t.db.query('SELECT amount, frequency, article_id FROM donations ORDER BY created_at DESC LIMIT 1');
+    // Other test files share the database: this article's donation, not the newest of the run.
+    const donations = await s.t.db.query('SELECT amount, frequency, article_id FROM donations WHERE article_id = $1 ORDER BY created_at DESC LIMIT 1', [article.id]);
     expect(donations[0]).toEqual({ amount: 1000, frequency: 'monthly', article_id: article.id });
 
     expect(errors).toEqual([]);
