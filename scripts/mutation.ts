@@ -59,12 +59,12 @@ const GROUPS: Group[] = [
   {
     name: 'access-guard',
     mutate: ['src/common/auth/access.guard.ts', 'src/common/auth/role.ts'],
-    tests: ['test/e2e/moderation-authorization.e2e-spec.ts', 'test/e2e/moderation-sanctions.e2e-spec.ts'],
+    tests: ['src/common/auth/access.guard.spec.ts', 'src/common/auth/access-guard-contract.spec.ts'],
   },
   {
     name: 'sanctions',
-    mutate: ['src/moderation/sanctions.service.ts'],
-    tests: ['test/e2e/moderation-sanctions.e2e-spec.ts'],
+    mutate: ['src/moderation/sanction-rules.ts'],
+    tests: ['src/moderation/sanction-rules.spec.ts'],
   },
   {
     name: 'posting-rules',
@@ -73,18 +73,18 @@ const GROUPS: Group[] = [
   },
   {
     name: 'moderation-rules',
-    mutate: [
-      'src/moderation/comment-moderation.service.ts',
-      'src/moderation/moderation-settings.service.ts',
-      'src/moderation/banned-words.matcher.ts',
-      'src/moderation/article-moderation.service.ts',
+    mutate: ['src/moderation/initial-status-rules.ts', 'src/moderation/moderation-transitions.ts', 'src/moderation/banned-words.matcher.ts'],
+    tests: [
+      'src/moderation/initial-status-rules.spec.ts',
+      'src/moderation/moderation-transitions.spec.ts',
+      'src/moderation/banned-words.matcher.spec.ts',
+      'src/moderation/word-lists-at-scale.spec.ts',
     ],
-    tests: ['src/moderation/banned-words.matcher.spec.ts', 'test/e2e/moderation-comments.e2e-spec.ts', 'test/e2e/moderation-settings.e2e-spec.ts'],
   },
   {
     name: 'webhook-state-machine',
-    mutate: ['src/donations/stripe-webhook.service.ts'],
-    tests: ['test/e2e/donations-webhooks.e2e-spec.ts'],
+    mutate: ['src/donations/stripe-event-rules.ts'],
+    tests: ['src/donations/stripe-event-rules.spec.ts'],
   },
   {
     name: 'erasure',

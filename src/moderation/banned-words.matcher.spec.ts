@@ -86,23 +86,17 @@ describe('BannedWordsMatcher', () => {
     expect(BannedWordsMatcher.compile(['  ', '']).matches('  ')).toBe(false);
   });
 
-  it('stays fast with thousands of entries and a long comment', () => {
+  // How long a check takes is measured by `bench/moderation-rules.ts`, not asserted here: a timed test fails on a
+  // loaded machine (and under mutation testing) for no fault of the code.
+  it('finds an entry among thousands in a long comment, and none in a clean one', () => {
     const entries = Array.from({ length: 5000 }, (_, index) => `banned${index}word`);
     const phrases = Array.from({ length: 200 }, (_, index) => `bad phrase ${index}x`);
-    const started = process.hrtime.bigint();
     const matcher = BannedWordsMatcher.compile([...entries, ...phrases]);
-    const compiledMs = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(matcher.size).toBe(5200);
 
     const clean = 'Ein ganz normaler Satz über Politik, économie et общество. '.repeat(85); // ~5000 chars
-    const dirty = `${clean} and banned4999word at the end`;
-    const checkStarted = process.hrtime.bigint();
-    for (let run = 0; run < 100; run += 1) {
-      expect(matcher.matches(clean)).toBe(false);
-      expect(matcher.matches(dirty)).toBe(true);
-    }
-    const perCheckMs = Number(process.hrtime.bigint() - checkStarted) / 1e6 / 200;
-
-    expect(compiledMs).toBeLessThan(200);
-    expect(perCheckMs).toBeLessThan(5);
+    expect(matcher.matches(clean)).toBe(false);
+    expect(matcher.findIn(`${clean} and banned4999word at the end`)).toBe('banned4999word');
+    expect(matcher.findIn(`bad phrase 199x ${clean}`)).toBe('bad phrase 199x');
   });
 });
