@@ -56,8 +56,13 @@ const GROUPS: Group[] = [
   },
   {
     name: 'access-guard',
-    mutate: ['src/common/auth/access.guard.ts', 'src/common/auth/role.ts'],
-    tests: ['src/common/auth/access.guard.spec.ts', 'src/common/auth/access-guard-contract.spec.ts'],
+    mutate: ['src/common/auth/access.guard.ts', 'src/common/auth/role.ts', 'src/common/auth/authentication-rules.ts'],
+    tests: [
+      'src/common/auth/access.guard.spec.ts',
+      'src/common/auth/access-guard-contract.spec.ts',
+      'src/common/auth/jwt-auth.guard.spec.ts',
+      'src/common/auth/authentication-rules.spec.ts',
+    ],
   },
   {
     name: 'sanctions',
@@ -85,7 +90,7 @@ const GROUPS: Group[] = [
     // when those files change), against the e2e files that erase accounts.
     name: 'erasure',
     mutate: ['src/users/users.service.ts:81-103', 'src/donations/donor-erasure.service.ts:41-46', 'src/common/hooks/account-hooks.ts:55-74'],
-    tests: ['test/e2e/account-erasure.e2e-spec.ts', 'test/e2e/users.e2e-spec.ts'],
+    tests: ['test/e2e/account-erasure.e2e-spec.ts', 'test/e2e/users.e2e-spec.ts', 'test/e2e/erasure-races.e2e-spec.ts'],
   },
   // Posting is being reworked on other branches; its table is here so that it can be measured once merged.
   {
