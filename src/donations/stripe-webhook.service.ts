@@ -8,26 +8,23 @@ import { DonationsRepository } from './donations.repository';
 import { describeStripeError, isStripeNotFound, toProviderError } from './stripe-errors';
 import { StripeConnection } from './stripe-connection';
 import { isPermanentEventFailure, recordableIdentity, whyUnprocessable } from './stripe-event-shape';
+import {
+  checkoutIsPaid,
+  disputeEffect,
+  failedInvoiceKind,
+  fromUnix,
+  idOf,
+  invoicePeriodEnd,
+  isDonationId,
+  isHandledEvent,
+  paidInvoiceKind,
+  periodEndOf,
+  refundEffect,
+  subscriptionEndsDonation,
+  subscriptionRenews,
+} from './stripe-event-rules';
 import { StripeRecordsRepository } from './stripe-records.repository';
 import { SupporterMembershipService } from './supporter-membership.service';
-
-const HANDLED_EVENTS = new Set<string>([
-  'checkout.session.completed',
-  'checkout.session.async_payment_succeeded',
-  'checkout.session.async_payment_failed',
-  'checkout.session.expired',
-  'invoice.paid',
-  'invoice.payment_failed',
-  'customer.subscription.updated',
-  'customer.subscription.deleted',
-  'charge.refunded',
-  'charge.dispute.created',
-  'charge.dispute.closed',
-]);
-
-/** Subscription statuses under which a recurring donation will renew. */
-const RENEWING_STATUSES = new Set(['active', 'trialing', 'past_due']);
-const ENDED_STATUSES = new Set(['canceled', 'incomplete_expired']);
 
 /** A subscription as Stripe returned it, and when we asked (orders concurrent reads). */
 interface SubscriptionRead {
@@ -43,21 +40,6 @@ interface StripeFacts {
 
 type Outcome = 'applied' | `ignored: ${string}`;
 
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
-}
-
-function fromUnix(seconds: number | null | undefined): Date | null {
-  return seconds ? new Date(seconds * 1000) : null;
-}
-
-/** A subscription's paid period ends where its items' periods end. */
-function periodEndOf(subscription: Stripe.Subscription): Date | null {
-  const ends = subscription.items.data.map((item) => item.current_period_end).filter((end) => Number.isFinite(end));
-  return ends.length > 0 ? fromUnix(Math.max(...ends)) : null;
-}
-
 function donationFacts(donation: Donation, at: Date): DonationEventPayload {
   return {
     donationId: donation.id,
@@ -68,11 +50,6 @@ function donationFacts(donation: Donation, at: Date): DonationEventPayload {
     frequency: donation.frequency,
     occurredAt: at.toISOString(),
   };
-}
-
-function invoicePeriodEnd(invoice: Stripe.Invoice): Date | null {
-  const ends = invoice.lines.data.map((line) => line.period.end);
-  return ends.length > 0 ? fromUnix(Math.max(...ends)) : null;
 }
 
 /**
@@ -98,7 +75,7 @@ export class StripeWebhookService {
     const event = this.stripe.verifyEvent(rawBody, signature);
     const problem = whyUnprocessable(event);
     if (problem) return this.acknowledgeUnprocessable(event, problem);
-    if (!HANDLED_EVENTS.has(event.type)) return;
+    if (!isHandledEvent(event.type)) return;
     try {
       await this.process(event);
     } catch (error) {
@@ -185,7 +162,7 @@ export class StripeWebhookService {
     const at = new Date(event.created * 1000);
     switch (event.type) {
       case 'checkout.session.completed':
-        return this.checkoutCompleted(event.data.object, facts, event.data.object.payment_status === 'paid', at);
+        return this.checkoutCompleted(event.data.object, facts, checkoutIsPaid(event.data.object.payment_status), at);
       case 'checkout.session.async_payment_succeeded':
         return this.checkoutCompleted(event.data.object, facts, true, at);
       case 'checkout.session.async_payment_failed':
@@ -210,7 +187,7 @@ export class StripeWebhookService {
   }
 
   private lockDonation(id: string | null | undefined): Promise<Donation | null> {
-    return id && /^[0-9a-f-]{36}$/i.test(id) ? this.donations.lockById(id) : Promise.resolve(null);
+    return isDonationId(id) ? this.donations.lockById(id) : Promise.resolve(null);
   }
 
   private async checkoutCompleted(
@@ -261,7 +238,8 @@ export class StripeWebhookService {
     const paidAt = fromUnix(invoice.status_transitions?.paid_at) ?? at;
     const periodEnd = invoicePeriodEnd(invoice);
 
-    if (invoice.billing_reason === 'subscription_create' || original.stripeInvoiceId === invoice.id) {
+    const kind = paidInvoiceKind(invoice, original);
+    if (kind === 'first') {
       await this.donations.link(original, { stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId });
       if (await this.donations.markSucceeded(original, paidAt)) {
         await this.membership.grantFor(original, paidAt, periodEnd);
@@ -269,7 +247,7 @@ export class StripeWebhookService {
       }
       return 'applied';
     }
-    if (invoice.amount_paid <= 0) return 'ignored: nothing was paid';
+    if (kind === 'nothing paid') return 'ignored: nothing was paid';
     const renewal = await this.donations.recordRenewalPaid(
       { original, stripeInvoiceId: invoice.id, stripePaymentIntentId: facts.paymentIntentId ?? null, amount: invoice.amount_paid, currency: invoice.currency },
       paidAt,
@@ -287,10 +265,11 @@ export class StripeWebhookService {
     const original = await this.originalDonation(details.metadata?.donationId, subscriptionId);
     if (!original) return 'ignored: no donation for this subscription';
     await this.donations.link(original, { stripeSubscriptionId: subscriptionId });
-    if (invoice.billing_reason === 'subscription_create') {
+    const kind = failedInvoiceKind(invoice);
+    if (kind === 'first') {
       return (await this.donations.closeIfPending(original, 'failed')) ? 'applied' : 'ignored: the donation is already settled';
     }
-    if (invoice.amount_due <= 0) return 'ignored: nothing was due';
+    if (kind === 'nothing due') return 'ignored: nothing was due';
     await this.donations.recordRenewalFailed({
       original,
       stripeInvoiceId: invoice.id,
@@ -331,9 +310,8 @@ export class StripeWebhookService {
       syncedAt: read.requestedAt,
     });
     if (!stored) return false;
-    const renewing = RENEWING_STATUSES.has(subscription.status) && !subscription.cancel_at_period_end;
-    await this.membership.setRenewing(subscription.id, renewing);
-    if (ENDED_STATUSES.has(subscription.status) && original.status === 'succeeded') {
+    await this.membership.setRenewing(subscription.id, subscriptionRenews(subscription.status, subscription.cancel_at_period_end));
+    if (subscriptionEndsDonation(subscription.status, original.status)) {
       await this.donations.setStatus(original.id, 'canceled');
     }
     return true;
@@ -343,10 +321,10 @@ export class StripeWebhookService {
     const paymentIntentId = idOf(charge.payment_intent);
     const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(paymentIntentId) : null;
     if (!donation) return 'ignored: no donation for this payment';
-    const wasRefunded = donation.status === 'refunded';
+    const effect = refundEffect(charge.refunded, donation.status);
     await this.donations.recordRefund(donation, charge.amount_refunded, charge.refunded);
-    if (charge.refunded) await this.membership.revokeFor(donation.id);
-    if (charge.refunded && !wasRefunded) await this.announce('donation.refunded', donation, donation.refundedAmount, new Date());
+    if (effect.revoke) await this.membership.revokeFor(donation.id);
+    if (effect.announce) await this.announce('donation.refunded', donation, donation.refundedAmount, new Date());
     return 'applied';
   }
 
@@ -367,15 +345,10 @@ export class StripeWebhookService {
     const paymentIntentId = idOf(dispute.payment_intent);
     const donation = paymentIntentId ? await this.donations.lockByPaymentIntent(paymentIntentId) : null;
     if (!donation) return 'ignored: no donation for this payment';
-    const closed = dispute.status === 'won' || dispute.status === 'lost' || dispute.status === 'warning_closed';
-    if (!closed) {
-      if (donation.disputeStatus === 'won' || donation.disputeStatus === 'lost') return 'ignored: the dispute is already closed';
-      await this.donations.recordDispute(donation, { id: dispute.id, status: 'open', amount: dispute.amount });
-      return 'applied';
-    }
-    const lost = dispute.status === 'lost';
-    await this.donations.recordDispute(donation, { id: dispute.id, status: lost ? 'lost' : 'won', amount: dispute.amount });
-    if (lost) await this.membership.revokeFor(donation.id);
+    const effect = disputeEffect(dispute.status, donation.disputeStatus);
+    if (effect === null) return 'ignored: the dispute is already closed';
+    await this.donations.recordDispute(donation, { id: dispute.id, status: effect.record, amount: dispute.amount });
+    if (effect.revoke) await this.membership.revokeFor(donation.id);
     return 'applied';
   }
 }

@@ -1,4 +1,4 @@
-import { BannedWordsMatcher, foldForMatching } from './banned-words.matcher';
+import { BannedWordsMatcher, containsLink, foldForMatching } from './banned-words.matcher';
 
 describe('BannedWordsMatcher', () => {
   it('matches whole words whatever the case', () => {
@@ -86,23 +86,55 @@ describe('BannedWordsMatcher', () => {
     expect(BannedWordsMatcher.compile(['  ', '']).matches('  ')).toBe(false);
   });
 
-  it('stays fast with thousands of entries and a long comment', () => {
+  describe('entries with punctuation (phrases) keep word boundaries in every script', () => {
+    const matcher = BannedWordsMatcher.compile(['f*ck']);
+
+    it.each(['oh f*ck? yes', 'f*ck!', '(f*ck)', '{f*ck}', 'f*ck~', 'oh f*ck… really', 'f*ck—no', '«f*ck»'])('finds it next to punctuation: %p', (text) => {
+      expect(matcher.findIn(text)).toBe('f*ck');
+    });
+
+    it.each(['f*ck9', 'f*ckz', 'f*cka', '0f*ck', 'f*ckя', 'f*cké', 'жf*ck', 'f*ck٣'])('does not find it inside a longer word: %p', (text) => {
+      expect(matcher.matches(text)).toBe(false);
+    });
+
+    it('finds an entry of punctuation only between spaces', () => {
+      expect(BannedWordsMatcher.compile(['$$$']).findIn('easy $$$ now')).toBe('$$$');
+    });
+
+    it('follows a match that starts inside a longer partial match (failure links more than one level deep)', () => {
+      // Reading "a*c." walks "a*c" of the first entry; "c." must still be found where that walk fails.
+      const nested = BannedWordsMatcher.compile(['a*cd', '*z', 'c.']);
+      expect(nested.findIn('a*c.')).toBe('c.');
+      expect(nested.findIn('x a*c. y')).toBe('c.');
+    });
+
+    it('counts its entries, with or without phrases', () => {
+      expect(BannedWordsMatcher.compile(['idiot']).size).toBe(1);
+      expect(BannedWordsMatcher.compile(['idiot', 'IDIOT', 'f*ck', 'shut up']).size).toBe(3);
+      expect(BannedWordsMatcher.compile([]).size).toBe(0);
+    });
+  });
+
+  describe('links', () => {
+    it.each(['http://10.0.0.1/login', 'https://localhost:8080/x', 'go to www.4example', 'see files.cdn2.example.com', 'ftp://192.168.1.1'])(
+      'finds one in %p',
+      (text) => {
+        expect(containsLink(text)).toBe(true);
+      },
+    );
+  });
+
+  // How long a check takes is measured by `bench/moderation-rules.ts`, not asserted here: a timed test fails on a
+  // loaded machine (and under mutation testing) for no fault of the code.
+  it('finds an entry among thousands in a long comment, and none in a clean one', () => {
     const entries = Array.from({ length: 5000 }, (_, index) => `banned${index}word`);
     const phrases = Array.from({ length: 200 }, (_, index) => `bad phrase ${index}x`);
-    const started = process.hrtime.bigint();
     const matcher = BannedWordsMatcher.compile([...entries, ...phrases]);
-    const compiledMs = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(matcher.size).toBe(5200);
 
     const clean = 'Ein ganz normaler Satz über Politik, économie et общество. '.repeat(85); // ~5000 chars
-    const dirty = `${clean} and banned4999word at the end`;
-    const checkStarted = process.hrtime.bigint();
-    for (let run = 0; run < 100; run += 1) {
-      expect(matcher.matches(clean)).toBe(false);
-      expect(matcher.matches(dirty)).toBe(true);
-    }
-    const perCheckMs = Number(process.hrtime.bigint() - checkStarted) / 1e6 / 200;
-
-    expect(compiledMs).toBeLessThan(200);
-    expect(perCheckMs).toBeLessThan(5);
+    expect(matcher.matches(clean)).toBe(false);
+    expect(matcher.findIn(`${clean} and banned4999word at the end`)).toBe('banned4999word');
+    expect(matcher.findIn(`bad phrase 199x ${clean}`)).toBe('bad phrase 199x');
   });
 });

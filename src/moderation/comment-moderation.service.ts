@@ -6,11 +6,11 @@ import { Comment } from '../comments/comment.entity';
 import { CommentsService } from '../comments/comments.service';
 import { CommentView } from '../comments/dto/comment.views';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
-import { AppError } from '../common/errors/app-error';
 import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
 import { AuditLogService } from './audit-log.service';
 import { CommentHistoryView } from './dto/comment-moderation.dto';
 import { ModerationActionName } from './moderation-action.entity';
+import { approvalOf, assertModeratable, featureChanges, hideChanges, unfeatureChanges, unhideChanges } from './moderation-transitions';
 import { CommentReviewService } from '../comments/comment-review.service';
 
 /**
@@ -33,7 +33,7 @@ export class CommentModerationService {
   /** Hides a visible or pending comment (it stays in its thread as a tombstone) and resolves its open reports. */
   hide(actor: AuthenticatedUser, id: string, reason: ReportReason, note: string | null = null): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
-      if (comment.status === 'hidden') return;
+      if (!hideChanges(comment)) return;
       const resolvedReports = await this.comments.resolveOpenReports(comment);
       await this.comments.setStatus(comment.id, 'hidden', { hiddenReason: reason });
       await this.record(actor, comment, 'comment.hide', reason, { from: comment.status, resolvedReports, note });
@@ -43,8 +43,7 @@ export class CommentModerationService {
 
   unhide(actor: AuthenticatedUser, id: string): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
-      if (comment.status === 'visible') return;
-      if (comment.status !== 'hidden') throw statusConflict('Only a hidden comment can be unhidden; approve a pending one');
+      if (!unhideChanges(comment)) return;
       await this.comments.setStatus(comment.id, 'visible');
       await this.record(actor, comment, 'comment.unhide', null, { hiddenReason: comment.hiddenReason });
       await this.events.publish('comment.moderated', moderated(comment, 'unhidden', actor));
@@ -54,9 +53,8 @@ export class CommentModerationService {
   /** Pending → visible; on a visible comment it dismisses the open reports. Either way the open reports are resolved and the approval is on the record. */
   approve(actor: AuthenticatedUser, id: string): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
-      if (comment.status === 'hidden') throw statusConflict('A hidden comment is restored with unhide');
+      const wasPending = approvalOf(comment) === 'publish';
       const resolvedReports = await this.comments.resolveOpenReports(comment);
-      const wasPending = comment.status === 'pending';
       // Recorded even when nothing was left to resolve: "a moderator looked and found it fine" is a decision too.
       if (wasPending) await this.comments.setStatus(comment.id, 'visible');
       await this.record(actor, comment, 'comment.approve', null, { from: comment.status, resolvedReports });
@@ -69,8 +67,7 @@ export class CommentModerationService {
   /** Only a visible comment can be featured. */
   feature(actor: AuthenticatedUser, id: string): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
-      if (comment.featured) return;
-      if (comment.status !== 'visible') throw statusConflict('Only a visible comment can be featured');
+      if (!featureChanges(comment)) return;
       await this.comments.setFeatured(comment.id, true);
       await this.record(actor, comment, 'comment.feature', null);
     });
@@ -78,7 +75,7 @@ export class CommentModerationService {
 
   unfeature(actor: AuthenticatedUser, id: string): Promise<CommentView> {
     return this.act(actor, id, async (comment) => {
-      if (!comment.featured) return;
+      if (!unfeatureChanges(comment)) return;
       await this.comments.setFeatured(comment.id, false);
       await this.record(actor, comment, 'comment.unfeature', null);
     });
@@ -110,7 +107,7 @@ export class CommentModerationService {
       await this.articles.lockForCommentWrite(articleId);
       await this.review.lockForReview(commentId);
       const comment = await this.comments.findById(commentId);
-      if (comment.status === 'deleted') throw new AppError('COMMENT_DELETED', 'A deleted comment cannot be moderated');
+      assertModeratable(comment);
       await action(comment);
     });
     return this.comments.getComment(commentId, actor);
@@ -136,8 +133,4 @@ export class CommentModerationService {
 
 function moderated(comment: Comment, action: DomainEventMap['comment.moderated']['action'], actor: AuthenticatedUser): DomainEventMap['comment.moderated'] {
   return { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId, action, actorId: actor.id };
-}
-
-function statusConflict(detail: string): AppError {
-  return new AppError('COMMENT_STATUS_CONFLICT', detail);
 }

@@ -2,7 +2,6 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { ArticlesService } from '../articles/articles.service';
 import { isStaff } from '../common/auth/role';
-import { AppError } from '../common/errors/app-error';
 import {
   InitialStatus,
   InitialStatusRule,
@@ -13,14 +12,12 @@ import {
 } from '../common/hooks/comment-policy';
 import { UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
-import { BannedWordsMatcher, containsLink, foldForMatching, foldText } from './banned-words.matcher';
+import { BannedWordsMatcher, foldForMatching, foldText } from './banned-words.matcher';
 import { DEFAULT_EXTERNAL_TIMEOUT_MS, ModerationSettingsDto, ModerationSettingsView } from './dto/moderation-settings.dto';
 import { ExternalModerationClient, ExternalModerationConfig, originOf } from './external-moderation.client';
+import { heldByExternal, HeldBy, heldByLocalRules, initialStatusOf } from './initial-status-rules';
 import { ModerationSettings } from './moderation-settings.entity';
 import { ModerationSettingsRepository, StoredSettings, toSettingsStamp } from './moderation-settings.repository';
-
-/** A reader needs this many approved (visible) comments before premoderation stops holding theirs. */
-export const APPROVED_COMMENTS_BEFORE_TRUST = 3;
 
 /** One settings version, compiled: both word lists' matchers, the link rule and the hook. */
 interface CompiledSettings {
@@ -36,7 +33,7 @@ interface RuleScreening extends Screening {
   /** Staff post straight away: nothing was checked. */
   staff: boolean;
   /** Why the comment waits for a moderator, if it does (a banned word, a link, the external hook). */
-  heldBy: 'banned_word' | 'link' | 'external' | null;
+  heldBy: HeldBy;
   /** The suspect word found, if any. */
   suspectWord: string | null;
 }
@@ -124,8 +121,8 @@ export class ModerationSettingsService implements InitialStatusRule {
     const folded = foldText(facts.body);
     const suspectWord = compiled.suspect.findInFolded(folded);
     const screening: RuleScreening = { version: compiled.version, staff: false, heldBy: null, suspectWord };
-    if (compiled.banned.findInFolded(folded) !== null) return { ...screening, heldBy: 'banned_word' };
-    if (compiled.premoderateLinks && containsLink(folded)) return { ...screening, heldBy: 'link' };
+    const heldLocally = heldByLocalRules(folded, compiled);
+    if (heldLocally) return { ...screening, heldBy: heldLocally };
     if (!compiled.external) return screening;
     // The cached hook may be out of date (another instance changed it): check before calling it, or acting on a refusal.
     const [current, article, author] = await Promise.all([
@@ -141,10 +138,8 @@ export class ModerationSettingsService implements InitialStatusRule {
       author: { id: author.id, displayName: author.displayName ?? '', createdAt: author.createdAt.toISOString() },
       article: { id: article.id, url: article.url },
     });
-    if (decision?.decision === 'rejected') {
-      throw new AppError('COMMENT_REJECTED', decision.reason ?? 'The comment was rejected by moderation');
-    }
-    return decision?.decision === 'pending' ? { ...screening, heldBy: 'external' } : screening;
+    const heldByHook = heldByExternal(decision);
+    return heldByHook ? { ...screening, heldBy: heldByHook } : screening;
   }
 
   /** Staff post straight away; a banned word, a link, the hook's "pending", or a new reader under premoderation wait for a moderator. */
@@ -153,17 +148,12 @@ export class ModerationSettingsService implements InitialStatusRule {
     if (isStaff(facts.authorRole)) return { status: 'visible', systemReport: null };
     const stamp = toSettingsStamp(posting.context);
     if (screening.staff || stamp.version !== screening.version) throw new ScreeningOutdated(stamp.version);
-    let status: 'visible' | 'pending' = screening.heldBy ? 'pending' : 'visible';
-    if (status === 'visible' && stamp.premoderateNewReaders) {
-      const author = await this.users.findActive(facts.authorId);
-      if (author.commentCount < APPROVED_COMMENTS_BEFORE_TRUST) status = 'pending';
-    }
-    // A suspect word publishes the comment and puts it in the reported queue; a held comment is in a queue already.
-    const systemReport =
-      status === 'visible' && screening.suspectWord !== null
-        ? { reason: 'other' as const, note: `Suspect word: ${screening.suspectWord}`.slice(0, 1000) }
-        : null;
-    return { status, systemReport };
+    return initialStatusOf({
+      heldBy: screening.heldBy,
+      suspectWord: screening.suspectWord,
+      premoderateNewReaders: stamp.premoderateNewReaders,
+      approvedComments: async () => (await this.users.findActive(facts.authorId)).commentCount,
+    });
   }
 
   private async compiledFor(version: number): Promise<CompiledSettings> {

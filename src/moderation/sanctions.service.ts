@@ -8,16 +8,13 @@ import { AccountHooks } from '../common/hooks/account-hooks';
 import { toProfile, UsersService } from '../users/users.service';
 import { AuditLogService } from './audit-log.service';
 import { DomainEvents } from '../common/events/domain-events';
+import { assertMaySanction, assertSuspensionEndsLater, isSuspended, roleChanges, standingOf, suspensionChanges } from './sanction-rules';
 import { AccountStandingView } from './dto/sanctions.dto';
 import type { LockedAccount } from '../users/users.repository';
 
 /**
- * Suspensions, bans and roles. The rules, beyond the contract:
- * - nobody sanctions their own account;
- * - admins cannot be suspended or banned (demote them first);
- * - only an admin may suspend or lift the suspension of a moderator;
- * - repeating an action that is already in effect is a 200 no-op with no audit entry.
- * Each change locks the account row and writes its audit entry in the same transaction.
+ * Suspensions, bans and roles; the decisions are in `sanction-rules.ts` (a repeated action is a 200 no-op with no
+ * audit entry). Each change locks the account row and writes its audit entry in the same transaction.
  */
 @Injectable()
 export class SanctionsService {
@@ -31,12 +28,10 @@ export class SanctionsService {
   ) {}
 
   async suspend(actor: AuthenticatedUser, userId: string, until: Date, reason: string): Promise<AccountStandingView> {
-    if (until.getTime() <= Date.now()) {
-      throw new AppError('VALIDATION_FAILED', 'until must be in the future', [{ field: 'until', message: 'until must be in the future' }]);
-    }
+    assertSuspensionEndsLater(until);
     await this.unitOfWork.runRetried(async () => {
       const target = await this.lockTarget(actor, userId);
-      if (target.suspendedUntil?.getTime() === until.getTime()) return;
+      if (!suspensionChanges(target, until)) return;
       await this.users.setSanctions(target.id, { suspendedUntil: until });
       await this.events.publish('user.sanctioned', { userId: target.id, action: 'suspended', until: until.toISOString() });
       await this.audit.record({
@@ -99,10 +94,7 @@ export class SanctionsService {
     await this.unitOfWork.runRetried(async () => {
       const admins = await this.users.lockAdmins();
       const target = await this.findTarget(userId);
-      if (target.role === role) return;
-      if (target.role === 'admin' && admins.length <= 1) {
-        throw new AppError('LAST_ADMIN', 'This is the last admin; promote another account first');
-      }
+      if (!roleChanges(target, role, admins.length)) return;
       await this.users.setRole(target.id, role);
       await this.audit.record({
         actorId: actor.id,
@@ -132,24 +124,7 @@ export class SanctionsService {
   private async standing(userId: string): Promise<AccountStandingView> {
     const user = await this.users.findActive(userId);
     const supporter = await this.hooks.supporterStatus(user.id);
-    const now = new Date();
-    return {
-      ...toProfile(user, supporter.active),
-      suspendedUntil: user.suspendedUntil && user.suspendedUntil > now ? user.suspendedUntil.toISOString() : null,
-      banned: user.bannedAt !== null,
-      bannedAt: user.bannedAt?.toISOString() ?? null,
-    };
+    return { ...toProfile(user, supporter.active), ...standingOf(user) };
   }
 }
 
-function isSuspended(account: LockedAccount): boolean {
-  return account.suspendedUntil !== null && account.suspendedUntil.getTime() > Date.now();
-}
-
-function assertMaySanction(actor: AuthenticatedUser, target: LockedAccount): void {
-  if (target.id === actor.id) throw new AppError('FORBIDDEN', 'You cannot sanction your own account');
-  if (target.role === 'admin') throw new AppError('FORBIDDEN', 'An admin cannot be suspended or banned; change the role first');
-  if (target.role === 'moderator' && actor.role !== 'admin') {
-    throw new AppError('FORBIDDEN', 'Only an admin can sanction a moderator');
-  }
-}

@@ -49,4 +49,45 @@ describe('account erasure is complete (e2e)', () => {
     expect(updates).toHaveLength(2);
     expect(updates[1].body).toEqual(expect.objectContaining({ email: '', name: '', metadata: { userId: '' } }));
   });
+  it("locks the articles it will change before the reader's row (the one lock order), whatever order modules registered in", async () => {
+    const article = await createArticle(s.t.http);
+    const reader = await registerReader(s.t.http);
+    await postComment(s.t.http, reader, article.id);
+    const holder = s.t.db.createQueryRunner();
+    const prober = s.t.db.createQueryRunner();
+    await holder.connect();
+    await prober.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query('SELECT 1 FROM articles WHERE id = $1 FOR UPDATE', [article.id]);
+      const [{ pid }]: { pid: number }[] = await holder.query('SELECT pg_backend_pid() AS pid');
+      const erasure = s.t.http.delete('/api/v1/me').set(reader.auth).send({ password: reader.password }).then((response) => response);
+
+      // Wait (boundedly) until the erasure is blocked on the article row this test holds.
+      let blocked = 0;
+      for (let attempt = 0; attempt < 400 && blocked === 0; attempt += 1) {
+        const [row]: { n: number }[] = await prober.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+        blocked = row.n;
+        if (blocked === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(blocked).toBeGreaterThan(0);
+
+      // While it waits for the article, it holds nothing on the reader's row yet.
+      await prober.startTransaction();
+      const rowLock = await prober.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE NOWAIT', [reader.id]).then(
+        () => 'free',
+        (error: { code?: string }) => error.code,
+      );
+      await prober.rollbackTransaction();
+      expect(rowLock).toBe('free');
+
+      await holder.rollbackTransaction();
+      expect((await erasure).status).toBe(204);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      if (prober.isTransactionActive) await prober.rollbackTransaction();
+      await holder.release();
+      await prober.release();
+    }
+  });
 });

@@ -1,12 +1,14 @@
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { InitialStatusRule } from '../../src/common/hooks/comment-policy';
 import { createArticle } from '../factories/articles.factory';
 import { postComment, PostedComment } from '../factories/comments.factory';
 import { ignore } from '../factories/follows.factory';
 import { registerReader, registerStaff, RegisteredReader } from '../factories/users.factory';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createIsolatedTestApp } from '../support/isolated-test-app';
+import { TestApp } from '../support/test-app';
 
-const PREMODERATED = '[premoderate-me]';
+/** A banned word: a comment that carries it is created as pending. */
+const PREMODERATED_WORD = 'premoderateme';
+const PREMODERATED = `[${PREMODERATED_WORD}]`;
 
 interface Shown {
   id: string;
@@ -19,12 +21,11 @@ describe('replyCount as the viewer sees it (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    // The moderation module's rule, swapped for one the test controls by the comment's text.
-    jest.spyOn(t.app.get(InitialStatusRule), 'initialStatus').mockImplementation(async ({ body }) => ({
-      status: body.includes(PREMODERATED) ? 'pending' : 'visible',
-      systemReport: null,
-    }));
+    // The real moderation rule holds a comment with a banned word as pending; the word list is site-wide, so the
+    // app runs on a database of its own.
+    t = await createIsolatedTestApp();
+    const admin = await registerStaff(t.http, t.db, 'admin');
+    await t.http.put('/api/v1/admin/settings/moderation').set(admin.auth).send({ bannedWords: [PREMODERATED_WORD], premoderateNewReaders: false }).expect(200);
   });
   afterAll(() => t.close());
 
