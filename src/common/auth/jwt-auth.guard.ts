@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../errors/app-error';
 import { isDatabaseUnavailable, serviceUnavailable } from '../errors/database-unavailable';
+import { PerRoute } from '../http/per-route';
 import { CMS_KEY, PUBLIC_KEY } from './auth.decorators';
 
 export const CMS_CLIENT_MARK = 'cmsClient';
@@ -28,6 +29,11 @@ function isOurOutage(error: unknown): boolean {
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly marks = new PerRoute((targets) => ({
+    isPublic: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true,
+    cms: this.reflector.getAllAndOverride<boolean | undefined>(CMS_KEY, targets) === true,
+  }));
+
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
@@ -38,12 +44,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     // A context it cannot read a token from (a future stream gateway, a message) is refused, not waved through.
     if (context.getType() !== 'http') throw new AppError('UNAUTHENTICATED', 'Only HTTP requests are authenticated here');
-    const targets = [context.getHandler(), context.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
+    const { isPublic, cms } = this.marks.of(context);
     const request = context.switchToHttp().getRequest<FastifyRequest & Record<string, unknown>>();
     const hasToken = typeof request.headers.authorization === 'string';
 
-    if (this.reflector.getAllAndOverride<boolean>(CMS_KEY, targets) && !hasToken) {
+    if (cms && !hasToken) {
       const apiKey = request.headers['x-api-key'];
       if (typeof apiKey === 'string' && this.config.cmsApiKey && sameSecret(apiKey, this.config.cmsApiKey)) {
         request[CMS_CLIENT_MARK] = true;
