@@ -1,7 +1,8 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, map, Observable } from 'rxjs';
-import { carriesCredentials, markPrivate, sendShared } from '../common/cache/http-caching';
+import { carriesCredentials, markPrivate, sendPrivate, sendShared } from '../common/cache/http-caching';
+import { SerializedPage } from '../common/cache/serialized-page';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto';
 import { THREAD_SORTS, ThreadSort } from './comment-sorts';
 import { CommentsService, PublicFirstPageQuery } from './comments.service';
@@ -28,7 +29,8 @@ export class ThreadPageCacheInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     if (carriesCredentials(request)) {
       markPrivate(reply);
-      return next.handle();
+      // A signed-in first page with nothing of the reader's on it is the cached public body, sent as it is.
+      return next.handle().pipe(map((page: unknown) => (page instanceof SerializedPage ? sendPrivate(reply, page) : page)));
     }
     const canonical = canonicalFirstPageQuery(request.query);
     const result = canonical ? from(this.comments.publicFirstPage(request.params.articleId, canonical)) : next.handle();
