@@ -129,11 +129,14 @@ export class CommentsService implements OnModuleInit {
     articleId: string,
     query: ThreadQueryDto,
     viewer: AuthenticatedUser,
-  ): Promise<Page<ThreadCommentView> | null> {
-    const publicPage = (await this.publicFirstPage(articleId, query)).parsed<Page<ThreadCommentView>>();
+  ): Promise<Page<ThreadCommentView> | SerializedPage | null> {
+    const serialized = await this.publicFirstPage(articleId, query);
+    const publicPage = serialized.parsed<Page<ThreadCommentView>>();
     const ids = publicPage.items.flatMap((item) => [item.id, ...item.replies.map((reply) => reply.id)]);
     const stance = await this.comments.findViewerStance(articleId, viewer.id, ids);
     if (stance.ignoresSomeone || stance.hasUnlistedOwnComments) return null;
+    // Nothing on the page is theirs to mark: the page is the public one, byte for byte, already serialized.
+    if (stance.reactedIds.length === 0) return serialized;
     const reacted = new Set(stance.reactedIds);
     const mark = <T extends CommentView>(view: T): T => (reacted.has(view.id) ? { ...view, viewerReacted: true } : view);
     return {

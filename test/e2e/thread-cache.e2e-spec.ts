@@ -94,6 +94,45 @@ describe('cached first pages of threads (e2e)', () => {
     expect((await pageFor(moderator.auth))[1].body).toBe('soon hidden');
   });
 
+  it('answers a signed-in reader with nothing of theirs on the page with the public bytes, privately, and marks their reaction once they react', async () => {
+    const article = await createArticle(t.http);
+    const [author, reader] = [await registerReader(t.http), await registerReader(t.http)];
+    const comment = (await post(t, article.id, author.auth, 'nothing of the reader here')).body;
+    await post(t, article.id, author.auth, 'a second one');
+    const anonymous = await firstPage(t, article.id);
+    const signedIn = await t.http.get(`/api/v1/articles/${article.id}/comments`).set(reader.auth).expect(200);
+    expect(signedIn.text).toBe(anonymous.text);
+    expect(signedIn.headers['content-type']).toBe(anonymous.headers['content-type']);
+    expect(signedIn.headers['cache-control']).toBe('private, no-store');
+    expect(signedIn.headers.etag).toBeUndefined();
+    expect(signedIn.headers.vary).toMatch(/Authorization/);
+
+    await t.http.put(`/api/v1/comments/${comment.id}/reaction`).set(reader.auth).expect(204);
+    const reacted = await t.http.get(`/api/v1/articles/${article.id}/comments`).set(reader.auth).expect(200);
+    expect(reacted.body.items.map((item: { id: string; viewerReacted: boolean }) => [item.id === comment.id, item.viewerReacted])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+    expect(reacted.headers.etag).toBeUndefined();
+  });
+
+  it('answers a token that is not valid, or a CMS key, on a first page with the page an anonymous reader gets, privately', async () => {
+    const article = await createArticle(t.http);
+    const author = await registerReader(t.http);
+    await post(t, article.id, author.auth, 'read by a stale token');
+    const anonymous = await firstPage(t, article.id);
+    for (const headers of [{ authorization: 'Bearer not-a-token' }, { 'x-api-key': 'not-the-key' }]) {
+      for (const query of ['', '?sort=oldest&limit=20', '?limit=020']) {
+        const response = await t.http.get(`/api/v1/articles/${article.id}/comments${query}`).set(headers);
+        if (response.status === 401) continue; // a wrong CMS key is refused on every route
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual(anonymous.body);
+        expect(response.headers['cache-control']).toBe('private, no-store');
+        expect(response.headers.etag).toBeUndefined();
+      }
+    }
+  });
+
   it('does not cache errors or bad queries', async () => {
     const id = 'not-registered-yet-' + Date.now().toString(36);
     expect((await t.http.get(`/api/v1/articles/${id}/comments`)).status).toBe(404);

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
+import { PerRoute } from '../http/per-route';
 import { ALLOW_SANCTIONED_KEY, READ_ONLY_KEY, ROLES_KEY, WRITE_KEY } from './auth.decorators';
 import { AuthenticatedUser } from './authenticated-user';
 import { CMS_CLIENT_MARK } from './jwt-auth.guard';
@@ -21,35 +22,39 @@ type GuardedRequest = FastifyRequest & { user?: AuthenticatedUser } & Record<str
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private readonly marks = new PerRoute((targets) => ({
+    roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [],
+    /** true for `@Write()`, false for `@ReadOnly()`, undefined when unmarked (then the method decides). */
+    writes: this.reflector.getAllAndOverride<boolean | undefined>(WRITE_KEY, targets)
+      ? true
+      : this.reflector.getAllAndOverride<boolean | undefined>(READ_ONLY_KEY, targets)
+        ? false
+        : undefined,
+    allowSanctioned: this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_SANCTIONED_KEY, targets) === true,
+  }));
+
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') throw new AppError('FORBIDDEN', 'Only HTTP requests are authorized here');
-    const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     if (request[CMS_CLIENT_MARK]) return true;
     const user = request.user;
     if (!user) return true;
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
+    const { roles, writes, allowSanctioned } = this.marks.of(context);
     if (user.bannedAt && roles.length > 0 && !roles.includes('reader')) {
       throw new AppError('ACCOUNT_BANNED', 'Your account is banned: staff powers end with a ban');
     }
     if (roles.length > 0 && !roles.includes(user.role)) {
       throw new AppError('FORBIDDEN', 'Your role does not allow this');
     }
-    if (this.isWrite(targets, request.method) && !this.reflector.getAllAndOverride<boolean>(ALLOW_SANCTIONED_KEY, targets)) {
+    if ((writes ?? !READ_METHODS.has(request.method)) && !allowSanctioned) {
       assertNotSanctioned(user);
     }
     // A banned moderator reads public pages as any reader does (no pending comments, no tombstone bodies).
     if (user.bannedAt && isStaff(user.role)) request.user = { ...user, role: 'reader' };
     return true;
-  }
-
-  private isWrite(targets: ReturnType<ExecutionContext['getHandler']>[], method: string): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(WRITE_KEY, targets)) return true;
-    if (this.reflector.getAllAndOverride<boolean>(READ_ONLY_KEY, targets)) return false;
-    return !READ_METHODS.has(method);
   }
 }
 

@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../errors/app-error';
+import { PerRoute } from '../http/per-route';
 import { CMS_KEY, PUBLIC_KEY } from './auth.decorators';
 import { acceptedUser, authenticationPlan, isOurOutage } from './authentication-rules';
 
@@ -16,6 +17,11 @@ export const CMS_CLIENT_MARK = 'cmsClient';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly marks = new PerRoute((targets) => ({
+    isPublic: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true,
+    cms: this.reflector.getAllAndOverride<boolean | undefined>(CMS_KEY, targets) === true,
+  }));
+
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
@@ -26,11 +32,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     // A context it cannot read a token from (a future stream gateway, a message) is refused, not waved through.
     if (context.getType() !== 'http') throw new AppError('UNAUTHENTICATED', 'Only HTTP requests are authenticated here');
-    const targets = [context.getHandler(), context.getClass()];
+    const { isPublic, cms } = this.marks.of(context);
     const request = context.switchToHttp().getRequest<FastifyRequest & Record<string, unknown>>();
     const plan = authenticationPlan({
-      isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
-      acceptsCmsKey: this.reflector.getAllAndOverride<boolean>(CMS_KEY, targets) === true,
+      isPublic,
+      acceptsCmsKey: cms,
       authorization: request.headers.authorization,
       apiKey: request.headers['x-api-key'],
       cmsApiKey: this.config.cmsApiKey,

@@ -38,6 +38,12 @@ export function sendShared(reply: FastifyReply, result: unknown): string {
   return page.body;
 }
 
+/** Sends a page serialized earlier to a caller marked private (markPrivate): its body as it is, no entity tag. */
+export function sendPrivate(reply: FastifyReply, page: SerializedPage): string {
+  void reply.header('content-type', JSON_TYPE);
+  return page.body;
+}
+
 /** Whether an `If-None-Match` header names `etag` (weak comparison, RFC 9110 §13.1.2). */
 export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
