@@ -5,7 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { AppConfig } from '../config/app-config';
-import { UsersService } from '../users/users.service';
+import { accountGone, UsersService } from '../users/users.service';
 import { donationFitErrors } from './appeal-rules';
 import { AppealsService } from './appeals.service';
 import { checkoutIdempotencyKey, checkoutSessionParams } from './checkout-session-params';
@@ -88,7 +88,10 @@ export class DonationsService {
   private async customerFor(userId: string): Promise<string> {
     const known = await this.records.findCustomerId(userId);
     if (known) return known;
-    const user = await this.users.findActive(userId);
+    // Erased since the donation row was written: the same 401 as every other write of a vanished account.
+    const user = await this.users.findActive(userId).catch((error: unknown) => {
+      throw error instanceof AppError && error.code === 'USER_NOT_FOUND' ? accountGone() : error;
+    });
     const customer = await this.stripe.client.customers.create(
       { email: user.email ?? undefined, metadata: { userId } },
       { idempotencyKey: `reader-customer-${userId}` },

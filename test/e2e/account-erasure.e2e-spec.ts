@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createArticle } from '../factories/articles.factory';
 import { createStripeTestApp, startDonation, StripeTestApp } from '../factories/donations.factory';
 import { postComment, reportComment } from '../factories/moderation.factory';
@@ -53,41 +54,40 @@ describe('account erasure is complete (e2e)', () => {
     const article = await createArticle(s.t.http);
     const reader = await registerReader(s.t.http);
     await postComment(s.t.http, reader, article.id);
-    const holder = s.t.db.createQueryRunner();
-    const prober = s.t.db.createQueryRunner();
+    // Connections of their own, outside the app's pool (which CI also runs with a single connection).
+    const holder = new Client({ connectionString: s.t.config.databaseUrl });
+    const prober = new Client({ connectionString: s.t.config.databaseUrl });
     await holder.connect();
     await prober.connect();
     try {
-      await holder.startTransaction();
+      await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM articles WHERE id = $1 FOR UPDATE', [article.id]);
-      const [{ pid }]: { pid: number }[] = await holder.query('SELECT pg_backend_pid() AS pid');
+      const { rows: [{ pid }] } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const erasure = s.t.http.delete('/api/v1/me').set(reader.auth).send({ password: reader.password }).then((response) => response);
 
       // Wait (boundedly) until the erasure is blocked on the article row this test holds.
       let blocked = 0;
       for (let attempt = 0; attempt < 400 && blocked === 0; attempt += 1) {
-        const [row]: { n: number }[] = await prober.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+        const { rows: [row] } = await prober.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
         blocked = row.n;
         if (blocked === 0) await new Promise((resolve) => setTimeout(resolve, 25));
       }
       expect(blocked).toBeGreaterThan(0);
 
       // While it waits for the article, it holds nothing on the reader's row yet.
-      await prober.startTransaction();
+      await prober.query('BEGIN');
       const rowLock = await prober.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE NOWAIT', [reader.id]).then(
         () => 'free',
         (error: { code?: string }) => error.code,
       );
-      await prober.rollbackTransaction();
+      await prober.query('ROLLBACK');
       expect(rowLock).toBe('free');
 
-      await holder.rollbackTransaction();
+      await holder.query('ROLLBACK');
       expect((await erasure).status).toBe(204);
     } finally {
-      if (holder.isTransactionActive) await holder.rollbackTransaction();
-      if (prober.isTransactionActive) await prober.rollbackTransaction();
-      await holder.release();
-      await prober.release();
+      await holder.end();
+      await prober.end();
     }
   });
 });
