@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { Counter, Histogram, register } from 'prom-client';
+import { marginSignature } from '../common/http/margin-signature';
 
 export interface ExternalModerationConfig {
   url: string;
@@ -108,8 +108,6 @@ export class ExternalModerationClient implements OnApplicationShutdown {
         finish({ ok: false, failure: 'error', detail: 'the URL does not parse' });
         return;
       }
-      const timestamp = Math.floor(Date.now() / 1000);
-      const signature = createHmac('sha256', config.secret).update(`${timestamp}.${body}`).digest('hex');
       const transport = target.protocol === 'https:' ? https : http;
       const agent = target.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'];
       const outgoing = transport.request(
@@ -122,7 +120,7 @@ export class ExternalModerationClient implements OnApplicationShutdown {
             'Content-Length': Buffer.byteLength(body),
             Accept: 'application/json',
             'User-Agent': 'Margin-Moderation/1',
-            'X-Margin-Signature': `t=${timestamp},v1=${signature}`,
+            'X-Margin-Signature': marginSignature(config.secret, body),
           },
         },
         (response) => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { request as httpRequest, RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { AppConfig } from '../config/app-config';
-import { marginSignature } from './webhook-signature';
+import { marginSignature } from '../common/http/margin-signature';
 import { publicOnlyLookup } from './webhook-target';
 
 export interface OutgoingWebhook {
