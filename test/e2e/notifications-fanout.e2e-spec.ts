@@ -19,6 +19,14 @@ import { TestApp } from '../support/test-app';
 
 /** BEGIN, the fan-out statement, the e-mail job it announces its rows to (`notifications.created`), COMMIT. */
 const STATEMENTS_PER_FAN_OUT_UNIT = 4;
+/**
+ * The statements of the counting window, less the webhooks module's subscription refresh: a SELECT outside any
+ * transaction that each instance runs every few seconds, which may land inside the window on a slow machine.
+ */
+function fanOutStatements(calls: unknown[][]): number {
+  return calls.filter(([sql]) => !(typeof sql === 'string' && sql.includes('FROM webhook_endpoints'))).length;
+}
+
 describe('followed_comment fan-out (e2e)', () => {
   let t: TestApp;
   let article: TestArticle;
@@ -84,7 +92,7 @@ describe('followed_comment fan-out (e2e)', () => {
     try {
       wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
       await jobs.workUntilEmpty(FAN_OUT_LARGE_JOB);
-      statementCount = statements.mock.calls.length;
+      statementCount = fanOutStatements(statements.mock.calls);
     } finally {
       statements.mockRestore();
     }
@@ -113,7 +121,7 @@ describe('followed_comment fan-out (e2e)', () => {
     let statementCount = 0;
     try {
       wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
-      statementCount = statements.mock.calls.length;
+      statementCount = fanOutStatements(statements.mock.calls);
     } finally {
       statements.mockRestore();
     }
