@@ -3,14 +3,16 @@ import { CommentsService } from '../comments/comments.service';
 import { CommentView } from '../comments/dto/comment.views';
 import { DomainEventMap, DomainEvents } from '../common/events/domain-events';
 import { InjectRedis, OptionalRedis } from '../common/redis/redis.module';
-import { countRedisFallback } from '../common/redis/redis.metrics';
 import { LiveBus } from './live-bus';
 import { articleChannel, LiveEvent, LiveMessage, QUEUE_CHANNEL, QueueChangeData } from './live-events';
 import { LiveHub } from './live-hub';
 import { liveEventsPublished } from './live.metrics';
+import { laterChange, ReactionChange, ReactionGate } from './reaction-gate';
 
-/** The contract's "at most once a second per comment" for reaction counts. */
-export const REACTIONS_INTERVAL_MS = 1_000;
+interface PendingRetry {
+  change: ReactionChange;
+  readonly timer: NodeJS.Timeout;
+}
 
 type StatusChange = DomainEventMap['comment.statusChanged'];
 
@@ -25,16 +27,18 @@ type StatusChange = DomainEventMap['comment.statusChanged'];
 export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LivePublisher');
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly reactionRetries = new Map<string, NodeJS.Timeout>();
-  private readonly reactionGates = new Map<string, number>();
+  private readonly reactionRetries = new Map<string, PendingRetry>();
+  private readonly gate: ReactionGate;
 
   constructor(
     private readonly events: DomainEvents,
     private readonly comments: CommentsService,
     private readonly hub: LiveHub,
     private readonly bus: LiveBus,
-    @InjectRedis() private readonly redis: OptionalRedis,
-  ) {}
+    @InjectRedis() redis: OptionalRedis,
+  ) {
+    this.gate = new ReactionGate(redis);
+  }
 
   onModuleInit(): void {
     this.events.onAfterCommit('comment.created', async (event) => {
@@ -44,7 +48,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     this.events.onAfterCommit('comment.statusChanged', async (event) => this.statusChanged(event));
     this.events.onAfterCommit('comment.edited', async (event) => this.publishComment(event.articleId, event.commentId, 'comment.updated'));
     this.events.onAfterCommit('comment.featured', async (event) => this.publishComment(event.articleId, event.commentId, 'comment.updated'));
-    this.events.onAfterCommit('comment.reactionsChanged', async (event) => this.reactionsChanged(event.articleId, event.commentId, false));
+    this.events.onAfterCommit('comment.reactionsChanged', async (event) => this.reactionsChanged(event.articleId, event.commentId, null));
     this.events.onAfterCommit('comment.reported', async (event) => this.publishQueue({ commentId: event.commentId, state: 'reported' }, 'queue.added'));
     this.events.onAfterCommit('comment.reportsResolved', async (event) =>
       this.publishQueue({ commentId: event.commentId, state: 'reported' }, 'queue.removed'),
@@ -52,7 +56,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    for (const timer of this.reactionRetries.values()) clearTimeout(timer);
+    for (const { timer } of this.reactionRetries.values()) clearTimeout(timer);
     this.reactionRetries.clear();
   }
 
@@ -90,17 +94,16 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * At most one count per comment per second, across instances (a Redis key
-   * per comment while Redis answers): the first change goes out at once; a
-   * change within the second is sent when the second ends, with the count read
-   * then, so it includes every change committed before it. A retry that finds
-   * the second taken again by another instance is dropped: that instance read
-   * the count after this change had committed.
+   * At most one count per comment per second, across instances (see
+   * ReactionGate): the first change goes out at once; a change within the
+   * second is sent when the second ends, with the count read then, so it
+   * includes every change committed before it. One retry per comment waits on
+   * this instance, covering the latest change it was given.
    */
-  private reactionsChanged(articleId: string, commentId: string, isRetry: boolean): void {
-    if (!isRetry && this.reactionRetries.has(commentId)) return;
-    void this.takeReactionSlot(commentId).then((waitMs) => {
-      if (waitMs === 0) {
+  private reactionsChanged(articleId: string, commentId: string, retry: ReactionChange | null): void {
+    void this.gate.attempt(commentId, retry).then((answer) => {
+      if (answer.verdict === 'covered') return;
+      if (answer.verdict === 'publish') {
         const channel = articleChannel(articleId);
         this.enqueue(channel, async () => {
           const view = await this.anonymousView(channel, commentId);
@@ -108,35 +111,21 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
         });
         return;
       }
-      if (isRetry || this.reactionRetries.has(commentId)) return;
-      const timer = setTimeout(() => {
-        this.reactionRetries.delete(commentId);
-        this.reactionsChanged(articleId, commentId, true);
-      }, waitMs);
-      timer.unref();
-      this.reactionRetries.set(commentId, timer);
-    });
-  }
-
-  /** 0 when this call may publish the comment's count now, else how long until it may. */
-  private async takeReactionSlot(commentId: string): Promise<number> {
-    if (this.redis?.status === 'ready') {
-      try {
-        const key = `margin:live:reactions:${commentId}`;
-        if ((await this.redis.set(key, '1', 'PX', REACTIONS_INTERVAL_MS, 'NX')) === 'OK') return 0;
-        return Math.max(1, await this.redis.pttl(key));
-      } catch {
-        countRedisFallback('live');
+      const pending = this.reactionRetries.get(commentId);
+      if (pending) {
+        pending.change = laterChange(pending.change, answer.change);
+        return;
       }
-    }
-    const now = Date.now();
-    const until = this.reactionGates.get(commentId) ?? 0;
-    if (until > now) return until - now;
-    this.reactionGates.set(commentId, now + REACTIONS_INTERVAL_MS);
-    setTimeout(() => {
-      if ((this.reactionGates.get(commentId) ?? 0) <= Date.now()) this.reactionGates.delete(commentId);
-    }, REACTIONS_INTERVAL_MS).unref();
-    return 0;
+      const waiting: PendingRetry = {
+        change: answer.change,
+        timer: setTimeout(() => {
+          this.reactionRetries.delete(commentId);
+          this.reactionsChanged(articleId, commentId, waiting.change);
+        }, answer.waitMs),
+      };
+      waiting.timer.unref();
+      this.reactionRetries.set(commentId, waiting);
+    });
   }
 
   /** The comment as an anonymous reader sees it; null when nobody could be listening or it is not public. */
