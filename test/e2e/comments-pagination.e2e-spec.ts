@@ -1,4 +1,4 @@
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { statementsOf } from '../support/statement-counter';
 import { createArticle } from '../factories/articles.factory';
 import { postComment } from '../factories/comments.factory';
 import { registerReader, registerStaff, RegisteredReader } from '../factories/users.factory';
@@ -125,15 +125,12 @@ describe('comments pagination (e2e)', () => {
       if (index % 2 === 0) await t.http.put(`/api/v1/comments/${top.id}/reaction`).set(viewer.auth).expect(204);
     }
     const countQueries = async (limit: number, reader = viewer) => {
-      const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-      try {
-        const response = await t.http.get(`/api/v1/articles/${article.id}/comments`).query({ limit }).set(reader.auth).expect(200);
-        expect(response.body.items).toHaveLength(limit);
-        expect(response.body.items.every((item: Item) => item.replies?.length === 3)).toBe(true);
-        return spy.mock.calls.length;
-      } finally {
-        spy.mockRestore();
-      }
+      const { result: response, statements } = await statementsOf(t, () =>
+        t.http.get(`/api/v1/articles/${article.id}/comments`).query({ limit }).set(reader.auth).expect(200),
+      );
+      expect(response.body.items).toHaveLength(limit);
+      expect(response.body.items.every((item: Item) => item.replies?.length === 3)).toBe(true);
+      return statements.length;
     };
     const small = await countQueries(1);
     const large = await countQueries(20);

@@ -1,4 +1,4 @@
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { statementsOf } from '../support/statement-counter';
 import { createArticle } from '../factories/articles.factory';
 import { postComment } from '../factories/comments.factory';
 import { registerReader, RegisteredReader, uniqueSuffix } from '../factories/users.factory';
@@ -20,17 +20,14 @@ describe('posting cost (e2e)', () => {
   afterAll(() => t.close());
 
   const countStatements = async (author: RegisteredReader, articleId: string, parentId?: string) => {
-    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-    try {
-      const response = await t.http
+    const { result: response, statements } = await statementsOf(t, () =>
+      t.http
         .post(`/api/v1/articles/${articleId}/comments`)
         .set(author.auth)
         .send({ body: `A thought ${uniqueSuffix()}`, ...(parentId ? { parentId } : {}) })
-        .expect(201);
-      return { statements: spy.mock.calls.length, id: response.body.id as string };
-    } finally {
-      spy.mockRestore();
-    }
+        .expect(201),
+    );
+    return { statements: statements.length, id: response.body.id as string };
   };
 
   it('posts a top-level comment in a fixed number of statements', async () => {

@@ -1,4 +1,4 @@
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { statementsOf } from '../support/statement-counter';
 import { createArticle } from '../factories/articles.factory';
 import { postComment, PostedComment } from '../factories/comments.factory';
 import { ignore } from '../factories/follows.factory';
@@ -100,13 +100,8 @@ describe('replyCount as the viewer sees it (e2e)', () => {
 
     it('reads the thread in a fixed number of statements whatever the page holds', async () => {
       const statementsFor = async (limit: number) => {
-        const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-        try {
-          await as(`/api/v1/articles/${article}/comments`, viewer).query({ limit }).expect(200);
-          return spy.mock.calls.length;
-        } finally {
-          spy.mockRestore();
-        }
+        const { statements } = await statementsOf(t, () => as(`/api/v1/articles/${article}/comments`, viewer).query({ limit }).expect(200));
+        return statements.length;
       };
       expect(await statementsFor(1)).toBe(await statementsFor(20));
     });

@@ -1,4 +1,4 @@
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { statementsOf } from '../support/statement-counter';
 import { FEED_RECENT_SCAN_LIMIT } from '../../src/follows/feed.repository';
 import { createArticle, TestArticle } from '../factories/articles.factory';
 import { ignore } from '../factories/follows.factory';
@@ -101,14 +101,7 @@ describe('the feed plans (e2e)', () => {
 
   /** Rows of `comments` read by the feed's own statements for one page, from EXPLAIN ANALYZE of what it sent. */
   async function commentRowsReadForFirstPage(reader: RegisteredReader): Promise<number> {
-    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-    let calls: Parameters<PostgresQueryRunner['query']>[] = [];
-    try {
-      await t.http.get('/api/v1/me/feed?limit=20').set(reader.auth).expect(200);
-      calls = [...spy.mock.calls];
-    } finally {
-      spy.mockRestore();
-    }
+    const { statements: calls } = await statementsOf(t, () => t.http.get('/api/v1/me/feed?limit=20').set(reader.auth).expect(200));
     const feedStatements = calls.filter(([sql]) => /FROM follows f/.test(sql) || /f\.follower_id = \$1/.test(sql));
     expect(feedStatements.length).toBeGreaterThan(0);
     let rows = 0;
