@@ -127,6 +127,8 @@ function startApp(dist: string, databaseUrl: string): ChildProcess {
       COMMENT_RATE_LIMIT_MAX: '100000000',
       AUTH_RATE_LIMIT_MAX: '100000000',
       METRICS_TOKEN: 'bench-metrics-token-0123456789',
+      // Production refuses to start without SMTP_URL; nothing here sends e-mail.
+      MAIL_DISABLED: 'true',
     },
   });
 }
