@@ -23,11 +23,11 @@ import { seed } from './seed';
  * BENCH_CPU_DB=<url> reuses a database an earlier run seeded (it prints its URL and keeps it);
  * BENCH_CPU_APPS=dist,dist-before measures each build in turn (a directory holding src/main.js, relative to the
  * repository), BENCH_CPU_REQUESTS (20000) per repetition, BENCH_CPU_REPS (5), BENCH_CPU_CONNECTIONS (10),
- * BENCH_CPU_ONLY=read (or read-signed-in) measures one of the two, BENCH_CPU_PROFILE=<dir> runs the apps under --cpu-prof.
+ * BENCH_CPU_ONLY=read (or read-signed-in, replies, feed: comma-separated) picks the workloads, BENCH_CPU_PROFILE=<dir> runs the apps under --cpu-prof.
  */
 const ROOT = join(__dirname, '..');
-const APP_PORT = 3910;
-const BASELINE_PORT = 3911;
+const APP_PORT = Number(process.env.BENCH_PORT_BASE ?? 3910);
+const BASELINE_PORT = APP_PORT + 1;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 20_000);
 const REPS = Number(process.env.BENCH_CPU_REPS ?? 5);
@@ -62,7 +62,7 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function prepare(): Promise<{ url: string; hot: string; tokens: string[] }> {
+async function prepare(): Promise<{ url: string; hot: string; tokens: string[]; busiestRoot: string; feedToken: string }> {
   let url = process.env.BENCH_CPU_DB;
   const fresh = !url;
   if (!url) {
@@ -86,6 +86,14 @@ async function prepare(): Promise<{ url: string; hot: string; tokens: string[] }
   }
   const [{ id: hot }] = (await db.query(`SELECT id FROM articles ORDER BY comment_count DESC OFFSET 1 LIMIT 1`)) as { id: string }[];
   const readers = (await db.query(`SELECT id FROM users WHERE role = 'reader' ORDER BY id LIMIT 1000`)) as { id: string }[];
+  // `replies` and `feed` as npm run bench reads them: the busiest top-level comment of the hot article, the reader following most.
+  const [{ id: busiestRoot }] = (await db.query(
+    `SELECT id FROM comments WHERE article_id = $1 AND parent_id IS NULL ORDER BY reply_count DESC, id DESC LIMIT 1`,
+    [hot],
+  )) as { id: string }[];
+  const [{ follower_id: feedReader }] = (await db.query(
+    `SELECT follower_id FROM follows GROUP BY follower_id ORDER BY count(*) DESC, follower_id LIMIT 1`,
+  )) as { follower_id: string }[];
   const jwt = new JwtService({ secret: JWT_SECRET });
   const tokens: string[] = [];
   for (const { id } of readers) {
@@ -93,8 +101,11 @@ async function prepare(): Promise<{ url: string; hot: string; tokens: string[] }
     await db.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [sid, id]);
     tokens.push(jwt.sign({ sub: id, role: 'reader', sid }, { expiresIn: 7200, issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE }));
   }
+  const feedSession = randomUUID();
+  await db.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [feedSession, feedReader]);
+  const feedToken = jwt.sign({ sub: feedReader, role: 'reader', sid: feedSession }, { expiresIn: 7200, issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE });
   await db.destroy();
-  return { url, hot, tokens };
+  return { url, hot, tokens, busiestRoot, feedToken };
 }
 
 function startApp(dist: string, databaseUrl: string): ChildProcess {
@@ -116,6 +127,8 @@ function startApp(dist: string, databaseUrl: string): ChildProcess {
       COMMENT_RATE_LIMIT_MAX: '100000000',
       AUTH_RATE_LIMIT_MAX: '100000000',
       METRICS_TOKEN: 'bench-metrics-token-0123456789',
+      // Production refuses to start without SMTP_URL; nothing here sends e-mail.
+      MAIL_DISABLED: 'true',
     },
   });
 }
@@ -137,7 +150,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const show = (values: number[]) => `median ${median(values).toFixed(1)} µs  [${values.map((value) => value.toFixed(1)).join(', ')}]`;
 
 async function main(): Promise<void> {
-  const { url, hot, tokens } = await prepare();
+  const { url, hot, tokens, busiestRoot, feedToken } = await prepare();
   const baseline = fork(join(__dirname, 'baseline-server.ts'), [url, String(BASELINE_PORT)], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
   try {
     await waitReady(`http://127.0.0.1:${BASELINE_PORT}/articles/${hot}/comments`);
@@ -159,6 +172,14 @@ async function main(): Promise<void> {
             { method: 'GET', path, setupRequest: (request) => ({ ...request, headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` } }) },
           ]);
           process.stdout.write(`${dist} read-signed-in  ${show(signedIn)}  ratio to baseline ${(median(signedIn) / base).toFixed(2)}\n`);
+        }
+        if (ONLY.has('replies')) {
+          const replies = await perRequest(app.pid as number, `http://127.0.0.1:${APP_PORT}`, [{ method: 'GET', path: `/api/v1/comments/${busiestRoot}/replies` }]);
+          process.stdout.write(`${dist} replies         ${show(replies)}  ratio to baseline ${(median(replies) / base).toFixed(2)}\n`);
+        }
+        if (ONLY.has('feed')) {
+          const feed = await perRequest(app.pid as number, `http://127.0.0.1:${APP_PORT}`, [{ method: 'GET', path: '/api/v1/me/feed', headers: { authorization: `Bearer ${feedToken}` } }]);
+          process.stdout.write(`${dist} feed            ${show(feed)}  ratio to baseline ${(median(feed) / base).toFixed(2)}\n`);
         }
       } finally {
         await stop(app);

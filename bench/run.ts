@@ -31,13 +31,15 @@ const LIVE_ARTICLES = Number(process.env.BENCH_LIVE_ARTICLES ?? 50);
 const LIVE_POST_RATE = Number(process.env.BENCH_LIVE_POST_RATE ?? 20);
 /** Posts per second into the hot article while `read-expiry` reads it: each one invalidates the cached page. */
 const EXPIRY_POST_RATE = Number(process.env.BENCH_EXPIRY_POST_RATE ?? 20);
-const APP_PORT = 3900;
+/** BENCH_PORT_BASE (3900) moves the four ports the run listens on, so two runs on one machine do not collide. */
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3900);
+const APP_PORT = PORT_BASE;
 /** Lets the bench read the app's own counters (/metrics is closed in production without a token). */
 const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
-const BASELINE_PORT = 3901;
+const BASELINE_PORT = PORT_BASE + 1;
 /** `two-instances`: a second app instance, and haproxy in front of both. */
-const SECOND_APP_PORT = 3902;
-const BALANCER_PORT = 3903;
+const SECOND_APP_PORT = PORT_BASE + 2;
+const BALANCER_PORT = PORT_BASE + 3;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 /** Newsroom sign-in for `sso-exchange`: HS256 tokens from this secret (the app also accepts it). */
 const SSO = { secret: 'bench-newsroom-secret-bench-newsroom-secret-0123', issuer: 'https://id.bench.example', audience: 'margin-bench' };

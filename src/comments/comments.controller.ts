@@ -11,6 +11,7 @@ import { RateLimit } from '../common/rate-limit/rate-limit.decorators';
 import { CommentFeedbackService } from './comment-feedback.service';
 import { CommentsService } from './comments.service';
 import { ThreadPageCacheInterceptor } from './thread-page-cache.interceptor';
+import { RepliesPageCacheInterceptor } from './replies-page-cache.interceptor';
 import { CreateCommentDto, ReportCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 import { CommentView, CommentWithContextView, PickView, ThreadCommentView } from './dto/comment.views';
 import { ReplicaTolerant } from '../database/replica-tolerant';
@@ -65,8 +66,8 @@ export class CommentsController {
   @ReplicaTolerant()
   @ApiOperation({ summary: 'All descendants of a top-level comment, oldest first, each naming what it answers' })
   @ApiOkResponse({ type: PageOf(CommentView) })
-  @SharedWhenAnonymous()
-  listReplies(@Param('id') id: string, @Query() query: PageQueryDto, @Viewer() viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
+  @UseInterceptors(RepliesPageCacheInterceptor)
+  listReplies(@Param('id') id: string, @Query() query: PageQueryDto, @Viewer() viewer?: AuthenticatedUser): Promise<Page<CommentView> | SerializedPage> {
     return this.comments.listReplies(id, query, viewer);
   }
 

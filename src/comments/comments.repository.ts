@@ -121,6 +121,12 @@ export class CommentsRepository {
     return isUuid(id) ? this.findById(id) : null;
   }
 
+  /** The article of a comment (any status), or null when there is none with this id. */
+  async findArticleId(id: string): Promise<string | null> {
+    const rows: { article_id: string }[] = await this.tx.query('SELECT article_id FROM comments WHERE id = $1', [id]);
+    return rows[0]?.article_id ?? null;
+  }
+
   /** The row under FOR UPDATE, so status and counter changes on it take turns. */
   lockById(id: string): Promise<Comment | null> {
     return this.tx.findOne(Comment, { where: { id }, lock: { mode: 'pessimistic_write' } });

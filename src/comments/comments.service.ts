@@ -27,6 +27,8 @@ export const DUPLICATE_WINDOW_MINUTES = 10;
 export const REPLIES_PREVIEW_SIZE = 3;
 /** Screenings of one post when the settings keep changing under it (each change is rare: an admin's edit). */
 const MAX_SCREENINGS = 3;
+/** Comment → article pairs kept for the replies cache (about 100 bytes each); past this the map starts again. */
+const MAX_REMEMBERED_COMMENT_ARTICLES = 50_000;
 
 
 /** What keys a cached first page: validated, so every spelling of one query is one key. */
@@ -44,6 +46,8 @@ export interface StatusChange {
 export class CommentsService implements OnModuleInit {
   /** The moderation settings stamp (opaque, `moderation_posting_context()`) the last post on this instance was checked under. */
   private lastPolicyContext: unknown = undefined;
+  /** Comment id → its article, for the cached replies pages (a comment never moves to another article). */
+  private readonly commentArticles = new Map<string, string>();
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -168,8 +172,37 @@ export class CommentsService implements OnModuleInit {
     };
   }
 
-  /** All descendants of a top-level comment (or of the thread a reply belongs to), oldest first. */
-  async listReplies(id: string, query: PageQueryDto, viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
+  /**
+   * All descendants of a top-level comment (or of the thread a reply belongs to), oldest first. The first page as
+   * an anonymous reader sees it is cached like a thread's first pages (publicRepliesPage).
+   */
+  async listReplies(id: string, query: PageQueryDto, viewer?: AuthenticatedUser): Promise<Page<CommentView> | SerializedPage> {
+    if (!viewer && !query.cursor) return this.publicRepliesPage(id, query.limit);
+    return this.readReplies(id, query, viewer);
+  }
+
+  /**
+   * The first replies page of comment `id` as an anonymous reader sees it, built once per version of its article
+   * for everyone asking: every write that changes what the page shows (a reply posted, edited, recommended,
+   * moderated, erased) is a write to that article, which moves its version.
+   */
+  async publicRepliesPage(id: string, limit: number): Promise<SerializedPage> {
+    const articleId = await this.articleOfComment(id);
+    return this.threadCache.page(articleId, `replies:${id}:${limit}`, () => this.readReplies(id, { limit }));
+  }
+
+  /** The article a comment belongs to (which never changes, so it is remembered); 404 when there is no such comment. */
+  private async articleOfComment(id: string): Promise<string> {
+    const known = this.commentArticles.get(id);
+    if (known !== undefined) return known;
+    const articleId = isUuid(id) ? await this.comments.findArticleId(id) : null;
+    if (articleId === null) throw notFound();
+    if (this.commentArticles.size >= MAX_REMEMBERED_COMMENT_ARTICLES) this.commentArticles.clear();
+    this.commentArticles.set(id, articleId);
+    return articleId;
+  }
+
+  private async readReplies(id: string, query: PageQueryDto, viewer?: AuthenticatedUser): Promise<Page<CommentView>> {
     const after = decodeSortCursor('oldest', query.cursor);
     const comment = assertCanSee(await this.comments.findByIdIfUuid(id), viewer);
     const scope = await this.scopeOf(viewer);

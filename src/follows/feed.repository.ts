@@ -49,6 +49,12 @@ export class FeedRepository {
     return this.findPerFollowee(viewerId, page);
   }
 
+  /** Everyone `viewerId` follows (what a cached feed page depends on: FeedCache). */
+  async findFolloweeIds(viewerId: string): Promise<string[]> {
+    const rows: { followee_id: string }[] = await this.tx.query('SELECT followee_id FROM follows WHERE follower_id = $1', [viewerId]);
+    return rows.map((row) => row.followee_id);
+  }
+
   private async findAmongRecentComments(viewerId: string, page: Keyset): Promise<FeedRow[]> {
     const params: unknown[] = [viewerId, page.limit + 1, FEED_RECENT_SCAN_LIMIT];
     let after = '';

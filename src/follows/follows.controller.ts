@@ -1,7 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Put, Query, UseInterceptors } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser, Public, Write } from '../common/auth/auth.decorators';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
+import { SerializedPage } from '../common/cache/serialized-page';
+import { SerializedPageInterceptor } from '../common/cache/serialized-page.interceptor';
 import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { PageOf } from '../common/pagination/page.dto';
@@ -59,7 +61,8 @@ export class FollowsController {
   @Auth()
   @ApiOperation({ summary: 'Visible comments by the readers the viewer follows (ignored ones left out), newest first' })
   @ApiOkResponse({ type: PageOf(CommentView) })
-  feedOf(@CurrentUser() user: AuthenticatedUser, @Query() query: PageQueryDto): Promise<Page<CommentView>> {
+  @UseInterceptors(SerializedPageInterceptor)
+  feedOf(@CurrentUser() user: AuthenticatedUser, @Query() query: PageQueryDto): Promise<Page<CommentView> | SerializedPage> {
     return this.feed.feedOf(user, query);
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CommentsModule } from '../comments/comments.module';
 import { UsersModule } from '../users/users.module';
 import { FeedRepository } from './feed.repository';
+import { FeedCache } from './feed-cache';
 import { FeedService } from './feed.service';
 import { FollowsController } from './follows.controller';
 import { FollowsRepository } from './follows.repository';
@@ -20,6 +21,7 @@ import { IgnoreListProvider } from '../common/hooks/account-hooks';
     IgnoresService,
     FeedRepository,
     FeedService,
+    FeedCache,
     { provide: IgnoreListProvider, useExisting: IgnoresService },
   ],
   exports: [FollowsService, IgnoresService],

@@ -7,6 +7,7 @@ import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ProfileView } from '../users/dto/user.views';
 import { UsersService } from '../users/users.service';
+import { FeedCache } from './feed-cache';
 import { FollowsRepository } from './follows.repository';
 import { linkKeyset, toProfilePage } from './profile-page';
 
@@ -17,6 +18,7 @@ export class FollowsService {
     private readonly follows: FollowsRepository,
     private readonly users: UsersService,
     private readonly events: DomainEvents,
+    private readonly feedCache: FeedCache,
     hooks: AccountHooks,
   ) {
     hooks.onErase(async (userId) => {
@@ -36,6 +38,7 @@ export class FollowsService {
       await this.users.adjustFollowCounts(followerId, followeeId, 1);
       await this.events.publish('user.followed', { followerId, followeeId });
     });
+    this.feedCache.viewerChanged(followerId);
   }
 
   /** Idempotent: counters move only when a follow was really removed. */
@@ -46,6 +49,7 @@ export class FollowsService {
       if (!(await this.follows.deleteFollow(followerId, followeeId))) return;
       await this.users.adjustFollowCounts(followerId, followeeId, -1);
     });
+    this.feedCache.viewerChanged(followerId);
   }
 
   async followers(userId: string, query: PageQueryDto): Promise<Page<ProfileView>> {

@@ -6,6 +6,7 @@ import { Page } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { ProfileView } from '../users/dto/user.views';
 import { UsersService } from '../users/users.service';
+import { FeedCache } from './feed-cache';
 import { FollowsRepository } from './follows.repository';
 import { linkKeyset, toProfilePage } from './profile-page';
 
@@ -19,6 +20,7 @@ export class IgnoresService implements IgnoreListProvider {
     private readonly unitOfWork: UnitOfWork,
     private readonly follows: FollowsRepository,
     private readonly users: UsersService,
+    private readonly feedCache: FeedCache,
   ) {}
 
   ignoredUserIds(viewerId: string): Promise<string[]> {
@@ -33,6 +35,7 @@ export class IgnoresService implements IgnoreListProvider {
       await this.users.lockActiveReferenced(ignoredUserId);
       await this.follows.insertIgnore(userId, ignoredUserId);
     });
+    this.feedCache.viewerChanged(userId);
   }
 
   async unignore(userId: string, ignoredUserId: string): Promise<void> {
@@ -41,6 +44,7 @@ export class IgnoresService implements IgnoreListProvider {
       await this.users.lockActiveAccount(userId);
       await this.follows.deleteIgnore(userId, ignoredUserId);
     });
+    this.feedCache.viewerChanged(userId);
   }
 
   async ignored(userId: string, query: PageQueryDto): Promise<Page<ProfileView>> {

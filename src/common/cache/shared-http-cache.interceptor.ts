@@ -1,7 +1,8 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
-import { carriesCredentials, markPrivate, sendShared } from './http-caching';
+import { carriesCredentials, markPrivate, sendPrivate, sendShared } from './http-caching';
+import { SerializedPage } from './serialized-page';
 
 /**
  * For public reads that show an anonymous caller the same thing as every other
@@ -16,7 +17,8 @@ export class SharedHttpCacheInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     if (carriesCredentials(request)) {
       markPrivate(reply);
-      return next.handle();
+      // A page cached for anonymous readers reaches a caller with credentials when the token is not valid: its body.
+      return next.handle().pipe(map((result: unknown) => (result instanceof SerializedPage ? sendPrivate(reply, result) : result)));
     }
     return next.handle().pipe(map((result: unknown) => sendShared(reply, result)));
   }
