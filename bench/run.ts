@@ -500,6 +500,7 @@ async function fanOutLag(context: Context, databaseUrl: string, fanOut: FanOutDa
               (SELECT count(*)::int FROM notifications WHERE type = 'followed_comment' AND comment_id IN (SELECT id FROM posts)) AS delivered`,
       [started, authors, authors.map((id) => fanOut.followersOf.get(id) ?? 0)],
     );
+    const payload = await activityJobPayload(client, started, fanOut.authorIds[fanOut.authorIds.length - 1]);
     const row = toRow('fanout-lag', result);
     row.p50 = Number(lag.p50 ?? 0) * 1000;
     row.p99 = Number(lag.p99 ?? 0) * 1000;
@@ -508,12 +509,36 @@ async function fanOutLag(context: Context, databaseUrl: string, fanOut: FanOutDa
       `lag p50 ${(row.p50 / 1000).toFixed(2)} s, p99 ${(row.p99 / 1000).toFixed(2)} s over ${lag.jobs} posts ` +
       `(${lag.large_jobs} by large authors, max ${Number(lag.large_max ?? 0).toFixed(2)} s); ` +
       `drained ${drained === null ? 'NOT within 300 s' : `${drained.toFixed(1)} s`} after the load; ` +
-      `${delivery.delivered}/${delivery.expected} notifications`;
-    row.extra = { lagP50Seconds: row.p50 / 1000, lagP99Seconds: row.p99 / 1000, drainedSeconds: drained, ...delivery };
+      `${delivery.delivered}/${delivery.expected} notifications; ` +
+      `e-mail jobs ${payload.jobs} (${payload.bytes} B payload; the 50,000-follower author's ${payload.famousJobs} jobs ${payload.famousBytes} B, largest ${payload.maxBytes} B)`;
+    row.extra = { lagP50Seconds: row.p50 / 1000, lagP99Seconds: row.p99 / 1000, drainedSeconds: drained, ...delivery, activityJobs: payload };
     return row;
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The activity e-mail jobs (`mail.activity`) queued since `since`: how many, their payload bytes (the JSON pg-boss
+ * stores), and the share of `famousId`'s posts (a job's first notification names its post; a fan-out chunk's job
+ * holds one post's rows).
+ */
+async function activityJobPayload(client: Client, since: Date, famousId?: string) {
+  const { rows: [payload] } = await client.query(
+    `WITH jobs AS (
+       SELECT data, created_on FROM pgboss.job WHERE name = 'mail.activity' AND created_on >= $1
+       UNION ALL SELECT data, created_on FROM pgboss.archive WHERE name = 'mail.activity' AND created_on >= $1
+     )
+     SELECT count(*)::int AS jobs, coalesce(sum(octet_length(j.data::text)), 0)::bigint AS bytes,
+            coalesce(max(octet_length(j.data::text)), 0)::int AS "maxBytes",
+            count(*) FILTER (WHERE c.author_id = $2)::int AS "famousJobs",
+            coalesce(sum(octet_length(j.data::text)) FILTER (WHERE c.author_id = $2), 0)::bigint AS "famousBytes"
+       FROM jobs j
+       LEFT JOIN notifications n ON n.id = (j.data->'notificationIds'->>0)::uuid
+       LEFT JOIN comments c ON c.id = n.comment_id`,
+    [since, famousId ?? null],
+  );
+  return { jobs: payload.jobs as number, bytes: Number(payload.bytes), maxBytes: payload.maxBytes as number, famousJobs: payload.famousJobs as number, famousBytes: Number(payload.famousBytes) };
 }
 
 /** LIVE_STREAMS streams over LIVE_ARTICLES articles while LIVE_POST_RATE posts a second arrive: delivery latency from each post's 201. */

@@ -59,6 +59,7 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   users_bump_comment_count: 'users',
   margin_lock_active_account: 'users',
   margin_lock_account_for_erasure: 'users',
+  mail_verified_accounts: 'users',
   articles_lock_for_comment_writes: 'articles',
   articles_bump_comment_count: 'articles',
   articles_share_for_posting: 'articles',
@@ -74,4 +75,5 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   comments_post: 'comments',
   moderation_posting_context: 'moderation',
   moderation_close_after_days: 'moderation',
+  activity_mail_choices: 'mail',
 };

@@ -18,7 +18,8 @@ import { ActivityItem, activityMail, digestMail } from './templates/activity.tem
 export const ACTIVITY_JOB = 'mail.activity';
 export const DIGEST_JOB = 'mail.digest';
 const ACTIVITY_BATCH_SIZE = 50;
-const NOTIFICATIONS_PER_UNIT = 1000;
+/** Notifications per activity job and per transaction of the job. */
+export const NOTIFICATIONS_PER_UNIT = 1000;
 /** Readers whose due digests one statement takes. */
 const DIGEST_READERS_PER_BATCH = 200;
 
@@ -50,8 +51,10 @@ export function digestDueAt(digest: Exclude<Digest, 'immediate'>, at: Date): Dat
 }
 
 /**
- * Activity e-mails mirror the inbox: every inbox row written (`notifications.created`, in its transaction) queues
- * one job, so an e-mail exists exactly for what the inbox shows, ignores included. The job e-mails verified
+ * Activity e-mails mirror the inbox: the inbox rows written (`notifications.created`, in their transaction) are
+ * queued for this job, so an e-mail exists exactly for what the inbox shows, ignores included; of the
+ * followed_comment fan-out, only the rows whose recipient takes that e-mail are (`activity_mail_choices`), so a
+ * 50,000-follower post queues no job of 50,000 ids to drop nearly all. The job e-mails verified
  * readers who chose that type: at once (`immediate`), or as items of their hourly or daily digest, which the
  * digest job sends as one e-mail with every item of the period. Each e-mail re-reads its items as the reader would
  * see them now (a comment hidden since, an actor ignored since, is left out).
@@ -71,16 +74,20 @@ export class ActivityMailService {
     events: DomainEvents,
     hooks: AccountHooks,
   ) {
-    events.onInTransaction('notifications.created', (event) =>
-      this.jobs.enqueue(ACTIVITY_JOB, { notificationIds: event.notifications.map((notification) => notification.id) }),
-    );
+    // The fan-out names only the rows its recipients want mailed; a job holds at most one unit's worth of them.
+    events.onInTransaction('notifications.created', async (event) => {
+      const ids = event.notifications.map((notification) => notification.id);
+      for (let start = 0; start < ids.length; start += NOTIFICATIONS_PER_UNIT) {
+        await this.jobs.enqueue(ACTIVITY_JOB, { notificationIds: ids.slice(start, start + NOTIFICATIONS_PER_UNIT) });
+      }
+    });
     jobs.define({
       name: ACTIVITY_JOB,
       batchSize: ACTIVITY_BATCH_SIZE,
       concurrency: 2,
       batchHandler: async (data) => {
         const ids = (data as { notificationIds: string[] }[]).flatMap((job) => job.notificationIds);
-        // A large author's fan-out chunk names thousands: a bounded slice per transaction.
+        // Up to ACTIVITY_BATCH_SIZE jobs of up to NOTIFICATIONS_PER_UNIT ids each: a bounded slice per transaction.
         for (let start = 0; start < ids.length; start += NOTIFICATIONS_PER_UNIT) await this.mailNotifications(ids.slice(start, start + NOTIFICATIONS_PER_UNIT));
       },
     });

@@ -39,7 +39,9 @@ export type FanOutJob = FanOutPost;
  * FAN_OUT_POSTS_PER_BATCH queued posts at once and announces them with one
  * INSERT … SELECT; posts by authors with more than FAN_OUT_BATCH_SIZE followers
  * are queued again on FAN_OUT_LARGE_JOB, whose loop takes one statement per
- * chunk of followers.
+ * chunk of followers. The fan-out announces (`notifications.created`) only the rows
+ * whose recipient takes followed_comment e-mail, picked in the same statement, so
+ * the e-mail job it queues names a handful of ids, not every follower's.
  */
 @Injectable()
 export class NotificationProducer {
@@ -70,13 +72,16 @@ export class NotificationProducer {
     // The rows and what listens to them (the e-mail job) commit together.
     const large = await this.unitOfWork.run(async () => {
       const result = await this.notifications.insertFollowedComments(jobs, FAN_OUT_BATCH_SIZE);
-      await this.announce(result.created);
+      await this.announce(result.mailed);
       return result.large;
     });
     if (large.length > 0) await this.jobs.sendMany(FAN_OUT_LARGE_JOB, large);
   }
 
-  /** Tells the listeners of `notifications.created` (in the current transaction) which inbox rows were written. */
+  /**
+   * Tells the listeners of `notifications.created` (in the current transaction) which inbox rows were written: every
+   * direct one; of a fan-out, only those whose recipient takes followed_comment e-mail (chosen in its statement).
+   */
   private async announce(created: CreatedNotification[]): Promise<void> {
     if (created.length > 0) await this.events.publish('notifications.created', { notifications: created });
   }
@@ -88,7 +93,7 @@ export class NotificationProducer {
       const after = cursor;
       cursor = await this.unitOfWork.run(async () => {
         const batch = await this.notifications.insertFollowedCommentBatch(job.authorId, job.commentId, job.excludedId, after, FAN_OUT_BATCH_SIZE);
-        await this.announce(batch.created);
+        await this.announce(batch.mailed);
         return batch.cursor;
       });
     } while (cursor);

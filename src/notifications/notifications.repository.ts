@@ -46,6 +46,13 @@ export interface CreatedNotification {
   type: string;
 }
 const CREATED_COLUMNS = `id, recipient_id AS "recipientId", type`;
+/**
+ * Keeps the fan-out's inserted rows (`alias`, with CREATED_COLUMNS) whose recipient takes followed_comment e-mail
+ * (the mail module's `activity_mail_choices`: verified, setting on): all the e-mail job needs to hear of. Most
+ * followers are not verified or keep that e-mail off, so a famous author's post no longer hands on every follower's id.
+ */
+const WANTS_FOLLOWED_COMMENT_MAIL = (alias: string) =>
+  `JOIN activity_mail_choices mail ON mail.user_id = ${alias}."recipientId" AND mail.followed_comment`;
 
 /** A notification as its e-mail needs it. */
 export interface MailableNotification {
@@ -145,10 +152,11 @@ export class NotificationsRepository {
    * and returned, for `insertFollowedCommentBatch` to deliver in keyset chunks;
    * counting stops at `chunkSize + 1`, so a famous author costs no more to size
    * than a small one. ON CONFLICT DO NOTHING on notifications_comment_once_key
-   * makes a rerun (or the same post twice in one batch) a no-op.
+   * makes a rerun (or the same post twice in one batch) a no-op. `mailed` is the rows written whose recipient takes
+   * followed_comment e-mail (WANTS_FOLLOWED_COMMENT_MAIL), chosen in the same statement; the rest stay in PostgreSQL.
    */
-  async insertFollowedComments(posts: FanOutPost[], chunkSize: number): Promise<{ large: FanOutPost[]; created: CreatedNotification[] }> {
-    if (posts.length === 0) return { large: [], created: [] };
+  async insertFollowedComments(posts: FanOutPost[], chunkSize: number): Promise<{ large: FanOutPost[]; mailed: CreatedNotification[] }> {
+    if (posts.length === 0) return { large: [], mailed: [] };
     const rows: ({ comment_id: string; author_id: string; excluded_id: string | null } & CreatedNotification)[] = await this.tx.query(
       `WITH posts AS (
          SELECT DISTINCT p.comment_id, p.author_id, p.excluded_id
@@ -169,12 +177,12 @@ export class NotificationsRepository {
        SELECT comment_id, author_id, excluded_id, NULL::uuid AS id, NULL::uuid AS "recipientId", NULL AS type
          FROM sized WHERE followers > $4
        UNION ALL
-       SELECT NULL, NULL, NULL, id, "recipientId", type FROM inserted`,
+       SELECT NULL, NULL, NULL, i.id, i."recipientId", i.type FROM inserted i ${WANTS_FOLLOWED_COMMENT_MAIL('i')}`,
       [posts.map((post) => post.commentId), posts.map((post) => post.authorId), posts.map((post) => post.excludedId), chunkSize],
     );
     return {
       large: rows.filter((row) => row.id === null).map((row) => ({ commentId: row.comment_id, authorId: row.author_id, excludedId: row.excluded_id })),
-      created: rows.filter((row) => row.id !== null).map((row) => ({ id: row.id, recipientId: row.recipientId, type: row.type })),
+      mailed: rows.filter((row) => row.id !== null).map((row) => ({ id: row.id, recipientId: row.recipientId, type: row.type })),
     };
   }
 
@@ -182,7 +190,8 @@ export class NotificationsRepository {
    * One batch of the followed_comment fan-out: the next `limit` followers of
    * the author after `after` (in follows_followee_idx order), minus those who
    * ignore the author and `excludedId` (the reader already told by a reply
-   * notification). Returns where the batch ended, or null after the last one.
+   * notification). Returns where the batch ended, or null after the last one,
+   * and the rows written whose recipient takes followed_comment e-mail (`mailed`).
    * ON CONFLICT DO NOTHING on notifications_comment_once_key makes a rerun a no-op.
    */
   async insertFollowedCommentBatch(
@@ -191,7 +200,7 @@ export class NotificationsRepository {
     excludedId: string | null,
     after: FanOutCursor | null,
     limit: number,
-  ): Promise<{ cursor: FanOutCursor | null; created: CreatedNotification[] }> {
+  ): Promise<{ cursor: FanOutCursor | null; mailed: CreatedNotification[] }> {
     const rows: { at: string | null; follower_id: string | null; id: string | null; recipientId: string; type: string }[] = await this.tx.query(
       `WITH batch AS (
          SELECT f.follower_id, f.created_at FROM follower_links f
@@ -211,12 +220,12 @@ export class NotificationsRepository {
        )
        SELECT at, follower_id, NULL::uuid AS id, NULL::uuid AS "recipientId", NULL AS type FROM last
        UNION ALL
-       SELECT NULL, NULL, id, "recipientId", type FROM inserted`,
+       SELECT NULL, NULL, i.id, i."recipientId", i.type FROM inserted i ${WANTS_FOLLOWED_COMMENT_MAIL('i')}`,
       [authorId, commentId, excludedId, after?.at ?? null, after?.followerId ?? null, limit],
     );
     const last = rows.find((row) => row.id === null);
-    const created = rows.filter((row) => row.id !== null).map((row) => ({ id: row.id as string, recipientId: row.recipientId, type: row.type }));
-    return { cursor: last ? { at: last.at as string, followerId: last.follower_id as string } : null, created };
+    const mailed = rows.filter((row) => row.id !== null).map((row) => ({ id: row.id as string, recipientId: row.recipientId, type: row.type }));
+    return { cursor: last ? { at: last.at as string, followerId: last.follower_id as string } : null, mailed };
   }
 
   /** The author of a comment and of the comment it answers, read inside the causing transaction. */

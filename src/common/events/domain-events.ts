@@ -48,7 +48,11 @@ export interface DomainEventMap {
   'thread.changed': { articleId: string };
   /** A reader started following another. */
   'user.followed': { followerId: string; followeeId: string };
-  /** Inbox rows were written (any producer, direct or fan-out); the e-mail that mirrors the inbox hangs off this. */
+  /**
+   * Inbox rows were written (any producer, direct or fan-out); the e-mail that mirrors the inbox hangs off this. The
+   * followed_comment fan-out names only the rows whose recipient takes that e-mail (the mail module's
+   * `activity_mail_choices`, joined in the fan-out statement); its other rows are in the inbox, never e-mailed.
+   */
   'notifications.created': { notifications: { id: string; recipientId: string; type: string }[] };
   /** An account was created with a password; `email` is the address to verify. */
   'user.registered': { userId: string; email: string };
