@@ -74,4 +74,5 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   comments_post: 'comments',
   moderation_posting_context: 'moderation',
   moderation_close_after_days: 'moderation',
+  donations_supporter_active: 'donations',
 };
