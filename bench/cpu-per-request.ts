@@ -24,6 +24,11 @@ import { seed } from './seed';
  * BENCH_CPU_APPS=dist,dist-before measures each build in turn (a directory holding src/main.js, relative to the
  * repository), BENCH_CPU_REQUESTS (20000) per repetition, BENCH_CPU_REPS (5), BENCH_CPU_CONNECTIONS (10),
  * BENCH_CPU_ONLY=read (or read-signed-in, replies, feed: comma-separated) picks the workloads, BENCH_CPU_PROFILE=<dir> runs the apps under --cpu-prof.
+ *
+ * BENCH_CPU_ONLY=post,post-hot measures posts instead (signed-in posts by 1,000 readers to random quiet articles, or
+ * all into the hot one; the baseline's is its one INSERT): besides the app's CPU it reports the PostgreSQL backends'
+ * (every backend connected to the bench database, from /proc/<pid>/stat: the server must run on this machine and
+ * its /proc be readable), so the cost of a post on both sides of the socket is per request, whatever the neighbours do.
  */
 const ROOT = join(__dirname, '..');
 const APP_PORT = Number(process.env.BENCH_PORT_BASE ?? 3910);
@@ -33,6 +38,7 @@ const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 20_000);
 const REPS = Number(process.env.BENCH_CPU_REPS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CPU_CONNECTIONS ?? 10);
 const TICKS_PER_SECOND = 100;
+const POSTS = Number(process.env.BENCH_CPU_POSTS ?? 3_000);
 const ONLY = new Set((process.env.BENCH_CPU_ONLY ?? 'read,read-signed-in').split(','));
 
 function cpuMicros(pid: number): number {
@@ -62,7 +68,7 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function prepare(): Promise<{ url: string; hot: string; tokens: string[]; busiestRoot: string; feedToken: string }> {
+async function prepare(): Promise<{ url: string; hot: string; tokens: string[]; busiestRoot: string; feedToken: string; quiet: string[]; readerIds: string[] }> {
   let url = process.env.BENCH_CPU_DB;
   const fresh = !url;
   if (!url) {
@@ -94,6 +100,7 @@ async function prepare(): Promise<{ url: string; hot: string; tokens: string[]; 
   const [{ follower_id: feedReader }] = (await db.query(
     `SELECT follower_id FROM follows GROUP BY follower_id ORDER BY count(*) DESC, follower_id LIMIT 1`,
   )) as { follower_id: string }[];
+  const quiet = ((await db.query(`SELECT id FROM articles ORDER BY comment_count DESC OFFSET 2`)) as { id: string }[]).map((row) => row.id);
   const jwt = new JwtService({ secret: JWT_SECRET });
   const tokens: string[] = [];
   for (const { id } of readers) {
@@ -105,7 +112,7 @@ async function prepare(): Promise<{ url: string; hot: string; tokens: string[]; 
   await db.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [feedSession, feedReader]);
   const feedToken = jwt.sign({ sub: feedReader, role: 'reader', sid: feedSession }, { expiresIn: 7200, issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE });
   await db.destroy();
-  return { url, hot, tokens, busiestRoot, feedToken };
+  return { url, hot, tokens, busiestRoot, feedToken, quiet, readerIds: readers.map((row) => row.id) };
 }
 
 function startApp(dist: string, databaseUrl: string): ChildProcess {
@@ -146,16 +153,76 @@ async function perRequest(pid: number, url: string, requests: autocannon.Request
   return samples;
 }
 
+/** The CPU of every PostgreSQL backend connected to the database of `url` (the app's pool, its job loops). */
+async function backendPids(url: string): Promise<number[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+function backendsMicros(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuMicros(pid);
+    } catch {
+      // ended since
+    }
+  }
+  return total;
+}
+
+/** Like perRequest, for posts: the process's CPU and the database backends' per request. */
+async function perPost(pid: number, url: string, databaseUrl: string, requests: autocannon.Request[]): Promise<{ app: number[]; db: number[] }> {
+  await autocannon({ url, connections: CONNECTIONS, amount: Math.ceil(POSTS / 4), requests });
+  const app: number[] = [];
+  const db: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const pids = await backendPids(databaseUrl);
+    const before = cpuMicros(pid);
+    const dbBefore = backendsMicros(pids);
+    const result = await autocannon({ url, connections: CONNECTIONS, amount: POSTS, requests });
+    const count = result.requests.total;
+    if (result.non2xx + result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    app.push((cpuMicros(pid) - before) / count);
+    db.push((backendsMicros(pids) - dbBefore) / count);
+  }
+  return { app, db };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const show = (values: number[]) => `median ${median(values).toFixed(1)} µs  [${values.map((value) => value.toFixed(1)).join(', ')}]`;
 
 async function main(): Promise<void> {
-  const { url, hot, tokens, busiestRoot, feedToken } = await prepare();
+  const { url, hot, tokens, busiestRoot, feedToken, quiet, readerIds } = await prepare();
   const baseline = fork(join(__dirname, 'baseline-server.ts'), [url, String(BASELINE_PORT)], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
+  let serial = 0;
+  const uniqueBody = () => `Bench post ${Date.now().toString(36)}-${(serial++).toString(36)}: a thought on the article, long enough to look like one.`;
+  const pick = <T>(values: T[]): T => values[Math.floor(Math.random() * values.length)];
+  const posting = ONLY.has('post') || ONLY.has('post-hot');
   try {
     await waitReady(`http://127.0.0.1:${BASELINE_PORT}/articles/${hot}/comments`);
-    const baseRead = await perRequest(baseline.pid as number, `http://127.0.0.1:${BASELINE_PORT}`, [{ method: 'GET', path: `/articles/${hot}/comments` }]);
-    process.stdout.write(`baseline-read   ${show(baseRead)}\n`);
+    const baseRead = posting ? [1] : await perRequest(baseline.pid as number, `http://127.0.0.1:${BASELINE_PORT}`, [{ method: 'GET', path: `/articles/${hot}/comments` }]);
+    if (!posting) process.stdout.write(`baseline-read   ${show(baseRead)}\n`);
+    let basePost = { app: [1], db: [1] };
+    if (posting) {
+      basePost = await perPost(baseline.pid as number, `http://127.0.0.1:${BASELINE_PORT}`, url, [{
+        method: 'POST',
+        path: '/',
+        setupRequest: (request) => ({
+          ...request,
+          path: `/articles/${pick(quiet)}/comments`,
+          headers: { 'content-type': 'application/json', 'x-author-id': pick(readerIds) },
+          body: JSON.stringify({ body: uniqueBody() }),
+        }),
+      }]);
+      process.stdout.write(`baseline-post   app ${show(basePost.app)}\n                db  ${show(basePost.db)}\n`);
+    }
     for (const dist of (process.env.BENCH_CPU_APPS ?? 'dist').split(',')) {
       const app = startApp(dist, url);
       try {
@@ -180,6 +247,27 @@ async function main(): Promise<void> {
         if (ONLY.has('feed')) {
           const feed = await perRequest(app.pid as number, `http://127.0.0.1:${APP_PORT}`, [{ method: 'GET', path: '/api/v1/me/feed', headers: { authorization: `Bearer ${feedToken}` } }]);
           process.stdout.write(`${dist} feed            ${show(feed)}  ratio to baseline ${(median(feed) / base).toFixed(2)}\n`);
+        }
+        for (const name of ['post', 'post-hot'].filter((each) => ONLY.has(each))) {
+          let next = 0;
+          const cost = await perPost(app.pid as number, `http://127.0.0.1:${APP_PORT}`, url, [{
+            method: 'POST',
+            path: '/',
+            setupRequest: (request) => ({
+              ...request,
+              method: 'POST',
+              path: `/api/v1/articles/${name === 'post-hot' ? hot : pick(quiet)}/comments`,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+              body: JSON.stringify({ body: uniqueBody() }),
+            }),
+          }]);
+          const total = cost.app.map((value, index) => value + cost.db[index]);
+          const baseTotal = median(basePost.app) + median(basePost.db);
+          process.stdout.write(
+            `${dist} ${name.padEnd(9)} app ${show(cost.app)}  ratio to baseline ${(median(cost.app) / median(basePost.app)).toFixed(2)}\n` +
+              `${' '.repeat(dist.length + 10)} db  ${show(cost.db)}  ratio to baseline ${(median(cost.db) / median(basePost.db)).toFixed(2)}\n` +
+              `${' '.repeat(dist.length + 10)} sum ${show(total)}  ratio to baseline ${(median(total) / baseTotal).toFixed(2)}\n`,
+          );
         }
       } finally {
         await stop(app);

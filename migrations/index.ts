@@ -16,6 +16,7 @@ import { ModerationRules1796900000000 } from './1796900000000-ModerationRules';
 import { Webhooks1797000000000 } from './1797000000000-Webhooks';
 import { DefaultAppealAsContract1797200000000 } from './1797200000000-DefaultAppealAsContract';
 import { PostingWithoutArticleLock1797300000000 } from './1797300000000-PostingWithoutArticleLock';
+import { SupporterStatusForPosting1797500000000 } from './1797500000000-SupporterStatusForPosting';
 import { LeanActivityMail1797800000000 } from './1797800000000-LeanActivityMail';
 
 /** Every migration, in order; the app runs them at start-up. */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   Webhooks1797000000000,
   DefaultAppealAsContract1797200000000,
   PostingWithoutArticleLock1797300000000,
+  SupporterStatusForPosting1797500000000,
   LeanActivityMail1797800000000,
 ];

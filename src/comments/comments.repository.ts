@@ -75,6 +75,8 @@ export interface PostAttempt {
   duplicate: boolean;
   parent: PostedParent | null;
   comment: HydratedRow | null;
+  /** Whether the author is a supporter now (donations' `donations_supporter_active`), for the 201's `author.isSupporter`. */
+  authorIsSupporter: boolean;
 }
 
 /** What `comments_post` answers (JSON: dates as ISO-8601 text). */
@@ -275,11 +277,12 @@ export class CommentsRepository {
    * back. Otherwise it reads the parent and looks for the same text in the last `duplicateWindowMinutes`, and when the
    * parent is a visible comment of the article (or there is none) and there is no duplicate, inserts the comment (with
    * its system report) and, when it starts visible, moves the counters `CommentCountersService` moves for a comment
-   * becoming visible (the article's as a pending delta, so no post waits on the article row).
+   * becoming visible (the article's as a pending delta, so no post waits on the article row). The same statement
+   * reads whether the author is a supporter (the 201 shows it), so that costs no round trip of its own.
    */
   async post(comment: NewComment, duplicateWindowMinutes: number, expectedContext: unknown): Promise<PostOutcome> {
-    const [row]: { result: PostResultJson }[] = await this.tx.query(
-      `SELECT comments_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) AS result`,
+    const [row]: { result: PostResultJson; supporter: boolean }[] = await this.tx.query(
+      `SELECT comments_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) AS result, donations_supporter_active($2) AS supporter`,
       [
         comment.articleId,
         comment.authorId,
@@ -303,6 +306,7 @@ export class CommentsRepository {
       attempt: {
         duplicate: result.duplicate,
         parent: result.parent,
+        authorIsSupporter: row.supporter === true,
         comment: stored
           ? { ...stored, createdAt: new Date(stored.createdAt), editedAt: stored.editedAt ? new Date(stored.editedAt) : null, viewerReacted: false }
           : null,

@@ -261,9 +261,8 @@ export class CommentsService implements OnModuleInit {
     let screening = await this.policy.screen(facts);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const comment = await this.insertScreened(facts, screening, author);
-        const supporter = await this.accountHooks.supporterStatus(author.id);
-        return toCommentView(comment, author, supporter.active);
+        const { comment, authorIsSupporter } = await this.insertScreened(facts, screening, author);
+        return toCommentView(comment, author, authorIsSupporter);
       } catch (error) {
         if (!(error instanceof ScreeningOutdated) || attempt >= MAX_SCREENINGS) throw error;
         screening = await this.policy.screen(facts, error.version);
@@ -271,7 +270,7 @@ export class CommentsService implements OnModuleInit {
     }
   }
 
-  private insertScreened(facts: NewCommentFacts, screening: Screening, author: AuthenticatedUser): Promise<HydratedRow> {
+  private insertScreened(facts: NewCommentFacts, screening: Screening, author: AuthenticatedUser): Promise<{ comment: HydratedRow; authorIsSupporter: boolean }> {
     const { articleId } = facts;
     return this.unitOfWork.runRetried(async () => {
       let expected = await this.expectedStatus(facts, screening);
@@ -310,7 +309,7 @@ export class CommentsService implements OnModuleInit {
           status,
         },
       );
-      return created;
+      return { comment: created, authorIsSupporter: attempt.authorIsSupporter };
     });
   }
 

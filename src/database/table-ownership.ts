@@ -76,4 +76,5 @@ export const SQL_INTERFACE_OWNERS: Readonly<Record<string, ModuleName>> = {
   moderation_posting_context: 'moderation',
   moderation_close_after_days: 'moderation',
   activity_mail_choices: 'mail',
+  donations_supporter_active: 'donations',
 };

@@ -6,10 +6,10 @@ import { createTestApp, TestApp } from '../support/test-app';
 
 /**
  * Posting is bound by round trips to PostgreSQL: session check, BEGIN, the posting
- * call (locks, the moderation stamp, checks, insert and counters in one `comments_post`),
- * the notification job, COMMIT and the author's supporter status.
+ * call (locks, the moderation stamp, checks, insert and counters in one `comments_post`,
+ * with the author's supporter status read in the same statement), the notification job and COMMIT.
  */
-const STATEMENTS_PER_TOP_LEVEL_POST = 6;
+const STATEMENTS_PER_TOP_LEVEL_POST = 5;
 
 describe('posting cost (e2e)', () => {
   let t: TestApp;
@@ -36,6 +36,30 @@ describe('posting cost (e2e)', () => {
     await postComment(t.http, author, article.id); // the banned-words matcher is compiled once per settings version
     const topLevel = await countStatements(author, article.id);
     expect(topLevel.statements).toBeLessThanOrEqual(STATEMENTS_PER_TOP_LEVEL_POST);
+  });
+
+  it("answers the author's supporter status as it is now, read by the posting statement", async () => {
+    const article = await createArticle(t.http);
+    const author = await registerReader(t.http);
+    const isSupporterOnPost = async () =>
+      (await t.http.post(`/api/v1/articles/${article.id}/comments`).set(author.auth).send({ body: `A thought ${uniqueSuffix()}` }).expect(201)).body.author
+        .isSupporter as boolean;
+    expect(await isSupporterOnPost()).toBe(false);
+    const grant = (validFrom: string, validUntil: string) =>
+      t.db.query(
+        `INSERT INTO supporter_entitlements (user_id, source, valid_from, valid_until, recurring)
+         VALUES ($1, 'newsroom', now() + $2::interval, now() + $3::interval, false)
+         ON CONFLICT (user_id) WHERE source = 'newsroom' DO UPDATE SET valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, revoked_at = NULL`,
+        [author.id, validFrom, validUntil],
+      );
+    await grant('-1 day', '-1 hour');
+    expect(await isSupporterOnPost()).toBe(false);
+    await grant('1 hour', '1 day');
+    expect(await isSupporterOnPost()).toBe(false);
+    await grant('-1 day', '1 day');
+    expect(await isSupporterOnPost()).toBe(true);
+    await t.db.query(`UPDATE supporter_entitlements SET revoked_at = now() WHERE user_id = $1`, [author.id]);
+    expect(await isSupporterOnPost()).toBe(false);
   });
 
   it('answers a comment in the same number of statements at any depth', async () => {
