@@ -2,6 +2,7 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
 import { createArticle } from '../factories/articles.factory';
 import { postComment } from '../factories/comments.factory';
 import { registerReader, RegisteredReader, uniqueSuffix } from '../factories/users.factory';
+import { countedStatements } from '../support/statement-count';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -27,7 +28,7 @@ describe('posting cost (e2e)', () => {
         .set(author.auth)
         .send({ body: `A thought ${uniqueSuffix()}`, ...(parentId ? { parentId } : {}) })
         .expect(201);
-      return { statements: spy.mock.calls.length, id: response.body.id as string };
+      return { statements: countedStatements(spy.mock.calls), id: response.body.id as string };
     } finally {
       spy.mockRestore();
     }

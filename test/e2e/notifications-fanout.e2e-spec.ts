@@ -8,6 +8,7 @@ import { postComment } from '../factories/comments.factory';
 import { seedFollowers } from '../factories/follows.factory';
 import { registerReader, RegisteredReader } from '../factories/users.factory';
 import { createIsolatedTestApp } from '../support/isolated-test-app';
+import { countedStatements } from '../support/statement-count';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -19,13 +20,6 @@ import { TestApp } from '../support/test-app';
 
 /** BEGIN, the fan-out statement, the e-mail job it announces its rows to (`notifications.created`), COMMIT. */
 const STATEMENTS_PER_FAN_OUT_UNIT = 4;
-/**
- * The statements of the counting window, less the webhooks module's subscription refresh: a SELECT outside any
- * transaction that each instance runs every few seconds, which may land inside the window on a slow machine.
- */
-function fanOutStatements(calls: unknown[][]): number {
-  return calls.filter(([sql]) => !(typeof sql === 'string' && sql.includes('FROM webhook_endpoints'))).length;
-}
 
 describe('followed_comment fan-out (e2e)', () => {
   let t: TestApp;
@@ -92,7 +86,7 @@ describe('followed_comment fan-out (e2e)', () => {
     try {
       wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
       await jobs.workUntilEmpty(FAN_OUT_LARGE_JOB);
-      statementCount = fanOutStatements(statements.mock.calls);
+      statementCount = countedStatements(statements.mock.calls);
     } finally {
       statements.mockRestore();
     }
@@ -121,7 +115,7 @@ describe('followed_comment fan-out (e2e)', () => {
     let statementCount = 0;
     try {
       wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
-      statementCount = fanOutStatements(statements.mock.calls);
+      statementCount = countedStatements(statements.mock.calls);
     } finally {
       statements.mockRestore();
     }
