@@ -1,5 +1,7 @@
 import Redis from 'ioredis';
 import { shutDown } from '../../src/lifecycle/graceful-shutdown';
+import { LiveBus } from '../../src/live/live-bus';
+import { articleChannel } from '../../src/live/live-events';
 import { createArticle } from '../factories/articles.factory';
 import { postComment } from '../factories/comments.factory';
 import { registerReader, RegisteredReader } from '../factories/users.factory';
@@ -87,6 +89,11 @@ describe('live threads across instances, through Redis (e2e)', () => {
     await first.untilEvent('comment.created');
     first.close();
     await postComment(a.t.http, author, elsewhere.id);
+    // The event is published after the post's response (its view is read after the commit): wait until Redis has
+    // numbered it, or B could open before it and be sent it live instead of the reset.
+    const channel = articleChannel(elsewhere.id);
+    const seen = Number((first.lastEventId as string).replace(/^r-/, ''));
+    await waitFor(async () => ((await a.t.app.get(LiveBus).latestRedisId(channel))?.seq ?? 0) > seen, 'the second post numbered in Redis');
     const gap = await open(b, `/api/v1/articles/${elsewhere.id}/live`, { 'last-event-id': first.lastEventId as string });
     await gap.untilEvent('reset');
     expect(gap.events[0].event).toBe('reset');

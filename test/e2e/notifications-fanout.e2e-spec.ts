@@ -8,6 +8,7 @@ import { postComment } from '../factories/comments.factory';
 import { seedFollowers } from '../factories/follows.factory';
 import { registerReader, RegisteredReader } from '../factories/users.factory';
 import { createIsolatedTestApp } from '../support/isolated-test-app';
+import { countedStatements } from '../support/statement-count';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -22,13 +23,6 @@ import { TestApp } from '../support/test-app';
  * recipient takes followed_comment e-mail, which no seeded follower does (unverified, setting off by default).
  */
 const STATEMENTS_PER_FAN_OUT_UNIT = 3;
-/**
- * The statements of the counting window, less the webhooks module's subscription refresh: a SELECT outside any
- * transaction that each instance runs every few seconds, which may land inside the window on a slow machine.
- */
-function fanOutStatements(calls: unknown[][]): number {
-  return calls.filter(([sql]) => !(typeof sql === 'string' && sql.includes('FROM webhook_endpoints'))).length;
-}
 
 describe('followed_comment fan-out (e2e)', () => {
   let t: TestApp;
@@ -95,7 +89,7 @@ describe('followed_comment fan-out (e2e)', () => {
     try {
       wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
       await jobs.workUntilEmpty(FAN_OUT_LARGE_JOB);
-      statementCount = fanOutStatements(statements.mock.calls);
+      statementCount = countedStatements(statements.mock.calls);
     } finally {
       statements.mockRestore();
     }
@@ -124,7 +118,7 @@ describe('followed_comment fan-out (e2e)', () => {
     let statementCount = 0;
     try {
       wake = await jobs.workUntilEmpty(FAN_OUT_JOB);
-      statementCount = fanOutStatements(statements.mock.calls);
+      statementCount = countedStatements(statements.mock.calls);
     } finally {
       statements.mockRestore();
     }
