@@ -3,13 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, map, Observable } from 'rxjs';
 import { carriesCredentials, markPrivate, sendPrivate, sendShared } from '../common/cache/http-caching';
 import { SerializedPage } from '../common/cache/serialized-page';
-import { DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto';
+import { CANONICAL_LIMIT, DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto';
 import { CommentsService } from './comments.service';
 
 type RepliesRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
 
-// The spellings PageQueryDto would read back unchanged: 1–100 in plain decimal.
-const CANONICAL_LIMIT = /^(?:[1-9]\d?|100)$/;
 
 /**
  * Replies pages as SharedWhenAnonymous serves them (an entity tag and a shareable Cache-Control for anonymous

@@ -4,14 +4,12 @@ import { from, map, Observable } from 'rxjs';
 import { carriesCredentials, markPrivate, sendPrivate, sendShared } from '../common/cache/http-caching';
 import { SerializedPage } from '../common/cache/serialized-page';
 import { AuthenticatedUser } from '../common/auth/authenticated-user';
-import { DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto';
+import { CANONICAL_LIMIT, DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto';
 import { THREAD_SORTS, ThreadSort } from './comment-sorts';
 import { CommentsService, PublicFirstPageQuery } from './comments.service';
 
 type ThreadRequest = FastifyRequest<{ Params: { articleId: string }; Querystring: Record<string, unknown> }> & { user?: AuthenticatedUser };
 
-// The spellings ThreadQueryDto would read back unchanged: 1–100 in plain decimal.
-const CANONICAL_LIMIT = /^(?:[1-9]\d?|100)$/;
 
 /**
  * Anonymous thread reads are shareable (entity tag, public Cache-Control);

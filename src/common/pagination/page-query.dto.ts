@@ -3,6 +3,8 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 20;
+/** The `limit` spellings validation reads back unchanged (1–100 in plain decimal): the page caches' fast path takes only these. */
+export const CANONICAL_LIMIT = /^(?:[1-9]\d?|100)$/;
 export const MAX_PAGE_SIZE = 100;
 
 export class PageQueryDto {
