@@ -102,7 +102,8 @@ const GROUPS: Group[] = [
       'src/common/hooks/account-hooks.ts#lockForErasure',
       'src/common/hooks/account-hooks.ts#runErasers',
     ],
-    tests: ['test/e2e/account-erasure.e2e-spec.ts', 'test/e2e/users.e2e-spec.ts', 'test/e2e/erasure-races.e2e-spec.ts'],
+    // sso.e2e-spec.ts: an account without a password confirms its erasure with a newsroom token.
+    tests: ['test/e2e/account-erasure.e2e-spec.ts', 'test/e2e/users.e2e-spec.ts', 'test/e2e/erasure-races.e2e-spec.ts', 'test/e2e/sso.e2e-spec.ts'],
   },
   {
     // Who may post, reply, edit and delete, and what the posting statement's findings mean; the statement itself
