@@ -76,13 +76,15 @@ const GROUPS: Group[] = [
   },
   {
     name: 'moderation-rules',
-    mutate: ['src/moderation/initial-status-rules.ts', 'src/moderation/moderation-transitions.ts', 'src/moderation/banned-words.matcher.ts'],
-    tests: [
-      'src/moderation/initial-status-rules.spec.ts',
-      'src/moderation/moderation-transitions.spec.ts',
-      'src/moderation/banned-words.matcher.spec.ts',
-      'src/moderation/word-lists-at-scale.spec.ts',
-    ],
+    mutate: ['src/moderation/initial-status-rules.ts', 'src/moderation/moderation-transitions.ts'],
+    tests: ['src/moderation/initial-status-rules.spec.ts', 'src/moderation/moderation-transitions.spec.ts'],
+  },
+  {
+    // Its own group: most of its run is mutants that loop forever in the phrase automaton and end at the timeout,
+    // which with the moderation rules made one group of ~30 minutes.
+    name: 'banned-words',
+    mutate: ['src/moderation/banned-words.matcher.ts'],
+    tests: ['src/moderation/banned-words.matcher.spec.ts', 'src/moderation/word-lists-at-scale.spec.ts'],
   },
   {
     name: 'webhook-state-machine',
@@ -228,7 +230,9 @@ interface MutationReport {
 
 function readScores(group: Group): FileScore[] {
   const report = JSON.parse(readFileSync(join(REPORTS, `${group.name}.json`), 'utf8')) as MutationReport;
-  return Object.entries(report.files).map(([file, { mutants }]) => {
+  // The report also keeps files of the incremental file that the group no longer mutates (a file moved to another group).
+  const mutated = new Set(group.mutate.map(withoutRange));
+  return Object.entries(report.files).filter(([file]) => mutated.has(file)).map(([file, { mutants }]) => {
     const count = (status: string) => mutants.filter((mutant) => mutant.status === status).length;
     const [killed, survived, noCoverage, timeout] = ['Killed', 'Survived', 'NoCoverage', 'Timeout'].map(count);
     const valid = killed + survived + noCoverage + timeout;
