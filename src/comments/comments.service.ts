@@ -11,19 +11,18 @@ import { SerializedPage } from '../common/cache/serialized-page';
 import { ThreadCache } from '../common/cache/thread-cache';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
-import { accountGone, UsersService } from '../users/users.service';
-import { assertCanDelete, assertCanEdit, assertCanSee, canSee, canSeeBody, isTombstone } from './comment-access';
+import { UsersService } from '../users/users.service';
+import { assertCanSee, canSee, canSeeBody } from './comment-access';
 import { CommentCountersService, countsAsVisible } from './comment-counters.service';
 import { cursorOf, decodeSortCursor, encodeSortCursor, KeyedRow, ThreadSort } from './comment-sorts';
 import { CommentVersion } from './comment-version.entity';
 import { Comment, CommentStatus } from './comment.entity';
-import { CommentsRepository, HydratedRow, PickPosition, PostAttempt, PostedParent, ReaderScope } from './comments.repository';
+import { CommentsRepository, HydratedRow, PickPosition, PostAttempt, ReaderScope } from './comments.repository';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 import { CommentView, CommentWithContextView, PickView, ThreadCommentView } from './dto/comment.views';
 import { isUuid } from '../common/validation/uuid';
+import { acceptedComment, assertEditable, assertNotAnswered, assertPostNotRefused, deletionNeeded, DUPLICATE_WINDOW_MINUTES } from './posting-rules';
 
-export const EDIT_WINDOW_MINUTES = 10;
-export const DUPLICATE_WINDOW_MINUTES = 10;
 export const REPLIES_PREVIEW_SIZE = 3;
 /** Screenings of one post when the settings keep changing under it (each change is rare: an admin's edit). */
 const MAX_SCREENINGS = 3;
@@ -281,9 +280,7 @@ export class CommentsService implements OnModuleInit {
           DUPLICATE_WINDOW_MINUTES,
           expected?.context ?? null,
         );
-        if (outcome.outcome === 'article_not_found') throw articleNotFound();
-        if (outcome.outcome === 'author_gone') throw accountGone();
-        if (outcome.outcome === 'closed') throw new AppError('COMMENTS_CLOSED', 'Comments are closed on this article');
+        assertPostNotRefused(outcome);
         if (outcome.outcome === 'attempted') {
           attempt = outcome.attempt;
           break;
@@ -334,15 +331,8 @@ export class CommentsService implements OnModuleInit {
       await this.users.lockActiveAccount(author.id);
       // FOR UPDATE also conflicts with the key-share lock a new reply takes on its parent, so "never once answered" holds.
       const comment = assertCanSee(isUuid(id) ? await this.comments.lockById(id) : null, author);
-      assertCanEdit(comment, author);
-      if (isTombstone(comment.status)) throw new AppError('COMMENT_NOT_EDITABLE', 'A hidden or deleted comment cannot be edited');
-      const windowEnd = comment.createdAt.getTime() + EDIT_WINDOW_MINUTES * 60_000;
-      if (Date.now() > windowEnd) {
-        throw new AppError('COMMENT_EDIT_WINDOW_CLOSED', `Comments can be edited for ${EDIT_WINDOW_MINUTES} minutes`);
-      }
-      if (await this.comments.hasReplies(comment.id)) {
-        throw new AppError('COMMENT_EDIT_WINDOW_CLOSED', 'A comment cannot be edited once it has been answered');
-      }
+      assertEditable(comment, author);
+      assertNotAnswered(await this.comments.hasReplies(comment.id));
       await this.comments.replaceBody(comment, input.body);
       await this.events.publish('thread.changed', { articleId: comment.articleId });
       await this.events.publish('comment.edited', { commentId: comment.id, articleId: comment.articleId, authorId: comment.authorId });
@@ -355,8 +345,7 @@ export class CommentsService implements OnModuleInit {
     await this.unitOfWork.runRetried(async () => {
       await this.users.lockActiveAccount(actor.id);
       const comment = assertCanSee(await this.comments.findByIdIfUuid(id), actor);
-      assertCanDelete(comment, actor);
-      if (comment.status === 'deleted') return;
+      if (!deletionNeeded(comment, actor)) return;
       await this.setStatus(id, 'deleted');
       await this.events.publish(
         'comment.deleted',
@@ -479,25 +468,6 @@ export class CommentsService implements OnModuleInit {
     await this.comments.eraseAuthoredContent(userId);
     await this.comments.redactReportsBy(userId);
   }
-}
-
-/** The posted comment, or the error of the first posting rule it broke (parent, then duplicate text). */
-function acceptedComment(attempt: PostAttempt, parentId: string | null, articleId: string, author: AuthenticatedUser): HydratedRow {
-  if (parentId) assertReplyableParent(attempt.parent, articleId, author);
-  if (attempt.duplicate) {
-    throw new AppError('DUPLICATE_COMMENT', `You posted the same text in the last ${DUPLICATE_WINDOW_MINUTES} minutes`);
-  }
-  return attempt.comment as HydratedRow;
-}
-
-/** The parent a reply names must be a comment of the same article the author can see, and visible. */
-function assertReplyableParent(parent: PostedParent | null, articleId: string, author: AuthenticatedUser): void {
-  if (!parent || !canSee(parent, author) || parent.articleId !== articleId) {
-    throw new AppError('INVALID_PARENT', 'parentId must name a comment of this article', [
-      { field: 'parentId', message: 'parentId must name a comment of this article' },
-    ]);
-  }
-  if (parent.status !== 'visible') throw new AppError('PARENT_NOT_REPLYABLE', `A ${parent.status} comment cannot be answered`);
 }
 
 function decodePickCursor(cursor: string | undefined): PickPosition | undefined {

@@ -1,4 +1,4 @@
-import { BannedWordsMatcher, containsLink, foldForMatching } from './banned-words.matcher';
+import { BannedWordsMatcher, containsLink, foldForMatching, foldText } from './banned-words.matcher';
 
 describe('BannedWordsMatcher', () => {
   it('matches whole words whatever the case', () => {
@@ -116,6 +116,36 @@ describe('BannedWordsMatcher', () => {
   });
 
   describe('links', () => {
+    it.each([
+      'https://example.org',
+      'read http://x.co/a',
+      'ftp://files.example.net/x',
+      'go to www.example',
+      'example.com/page',
+      'short: bit.ly/abc',
+      'EXAMPLE.COM',
+      'ｅｘａｍｐｌｅ．ｃｏｍ',
+      'sub.domain.example.news today',
+      'a.b-c.io',
+    ])('finds a link in %p', (text) => {
+      expect(containsLink(text)).toBe(true);
+      expect(containsLink(foldText(text))).toBe(true);
+    });
+
+    it.each([
+      'no link here',
+      'the end.Of a sentence',
+      'mail me at someone@example.com',
+      'version 1.2.3',
+      'e.g. this',
+      'example.company',
+      'example.comx',
+      'http:// nothing',
+      'awww.example',
+    ])('finds no link in %p', (text) => {
+      expect(containsLink(text)).toBe(false);
+    });
+
     it.each(['http://10.0.0.1/login', 'https://localhost:8080/x', 'go to www.4example', 'see files.cdn2.example.com', 'ftp://192.168.1.1'])(
       'finds one in %p',
       (text) => {

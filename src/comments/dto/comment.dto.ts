@@ -2,18 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, ValidateBy, ValidationOptions } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { MultilineTextField, NOTE_MAX } from '../../common/validation/text-fields';
-import { isPlainText } from '../../common/validation/text-normalization';
 import { REPORT_REASONS, ReportReason } from '../comment-report.entity';
 import { THREAD_SORTS, ThreadSort } from '../comment-sorts';
-
-export const BODY_MAX_CHARACTERS = 5000;
-
-/** 1–5000 characters once trimmed, plain text (newline and tab allowed); the body itself is stored as written. */
-export function isCommentBody(value: unknown): boolean {
-  if (typeof value !== 'string' || !isPlainText(value, { multiline: true })) return false;
-  const length = [...value.trim()].length;
-  return length >= 1 && length <= BODY_MAX_CHARACTERS;
-}
+import { BODY_MAX_CHARACTERS, isCommentBody } from '../posting-rules';
 
 function IsCommentBody(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
