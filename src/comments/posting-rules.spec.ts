@@ -37,7 +37,7 @@ function parent(overrides: Partial<PostedParent> = {}): PostedParent {
 const stored = { id: 'new-comment', articleId: ARTICLE, status: 'visible' } as HydratedRow;
 
 function attempt(overrides: Partial<PostAttempt> = {}): PostAttempt {
-  return { duplicate: false, parent: null, comment: stored, ...overrides };
+  return { duplicate: false, parent: null, comment: stored, authorIsSupporter: false, ...overrides };
 }
 
 function comment(overrides: Partial<EditedComment> = {}): EditedComment {
