@@ -55,13 +55,33 @@ export function makeTempDir(prefix: string): string {
   return dir;
 }
 
+/**
+ * A port nothing listens on, for a process the test starts later. It is taken below the kernel's ephemeral range
+ * (ip_local_port_range), so the outgoing connections of the tests running beside it (to PostgreSQL, PgBouncer,
+ * Redis) cannot be given it in the meantime, as a port from `listen(0)` can (seen as EADDRINUSE in CI).
+ */
 export async function freePort(): Promise<number> {
+  const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const low = 20_000;
+  const high = (Number.isSafeInteger(ephemeralLow) ? ephemeralLow : 32_768) - 1;
+  for (let attempt = 0; attempt < 50 && high > low; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (await canListen(port)) return port;
+  }
   return new Promise((resolvePort) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       server.close(() => resolvePort(port));
     });
+  });
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((answer) => {
+    const server = createServer();
+    server.once('error', () => answer(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => answer(true)));
   });
 }
 
