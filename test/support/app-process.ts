@@ -55,13 +55,17 @@ export function makeTempDir(prefix: string): string {
   return dir;
 }
 
+/** The kernel's ephemeral port range (Linux); elsewhere the usual 32768 is assumed. */
+const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+
 /**
  * A port nothing listens on, for a process the test starts later. It is taken below the kernel's ephemeral range
  * (ip_local_port_range), so the outgoing connections of the tests running beside it (to PostgreSQL, PgBouncer,
  * Redis) cannot be given it in the meantime, as a port from `listen(0)` can (seen as EADDRINUSE in CI).
  */
 export async function freePort(): Promise<number> {
-  const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const range = existsSync(RANGE_FILE) ? readFileSync(RANGE_FILE, 'utf8') : '';
+  const [ephemeralLow] = range.trim().split(/\s+/).map(Number);
   const low = 20_000;
   const high = (Number.isSafeInteger(ephemeralLow) ? ephemeralLow : 32_768) - 1;
   for (let attempt = 0; attempt < 50 && high > low; attempt += 1) {
